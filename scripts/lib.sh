@@ -1,0 +1,33 @@
+# Shared helpers for the project's scripts. Sourced, never run.
+# shellcheck shell=bash
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPO_ROOT
+export OPENLOCAL_CACHE="${OPENLOCAL_CACHE:-$REPO_ROOT/.cache}"
+export LVM_SUPPRESS_FD_WARNINGS=1
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+# Seconds since the epoch with fractions, for printed timings.
+now_s() { date +%s.%N; }
+elapsed_since() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# apt_ensure CMD:PACKAGE ... installs each Debian package whose command is missing.
+apt_ensure() {
+  local missing=() pair cmd pkg
+  for pair in "$@"; do
+    cmd="${pair%%:*}"; pkg="${pair#*:}"
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages ${missing[*]} and not root: install them, or run as root"
+    return 1
+  fi
+  log "apt-get install ${missing[*]}"
+  if [ ! -f "$OPENLOCAL_CACHE/.apt-updated" ]; then
+    apt-get update -qq
+    mkdir -p "$OPENLOCAL_CACHE" && touch "$OPENLOCAL_CACHE/.apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

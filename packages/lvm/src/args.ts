@@ -33,6 +33,13 @@ export function noDeviceMapperArgs(hasDeviceMapper: boolean): string[] {
   return hasDeviceMapper ? [] : ['--driverloaded', 'n', '--activate', 'n', '--zero', 'n'];
 }
 
+const SECTOR_BYTES = 512;
+
+/** lvm takes byte sizes only in whole 512-byte sectors; it then rounds up to whole extents itself. */
+export function sizeArg(sizeBytes: number): string {
+  return `${Math.ceil(sizeBytes / SECTOR_BYTES) * SECTOR_BYTES}b`;
+}
+
 function tagArgs(tags: readonly string[] = []): string[] {
   return tags.flatMap((tag) => ['--addtag', tag]);
 }
@@ -69,7 +76,7 @@ export interface LvcreateArgsRequest {
 
 /** Linear or striped LV. Sizes are bytes with the `b` unit; lvm rounds them up to whole extents. */
 export function lvcreateArgs(request: LvcreateArgsRequest): string[] {
-  const argv = ['lvm', 'lvcreate', '--yes', '--name', request.name, '--size', `${request.sizeBytes}b`, ...tagArgs(request.tags)];
+  const argv = ['lvm', 'lvcreate', '--yes', '--name', request.name, '--size', sizeArg(request.sizeBytes), ...tagArgs(request.tags)];
   if (request.stripes !== undefined && request.stripes > 1) {
     argv.push('--stripes', String(request.stripes));
     if (request.stripeSizeBytes !== undefined) argv.push('--stripesize', `${request.stripeSizeBytes / 1024}k`);
@@ -80,7 +87,7 @@ export function lvcreateArgs(request: LvcreateArgsRequest): string[] {
 
 export function lvextendArgs(request: { vgName: string; name: string; sizeBytes: number; hasDeviceMapper: boolean }): string[] {
   const dm = request.hasDeviceMapper ? [] : ['--driverloaded', 'n'];
-  return ['lvm', 'lvextend', '--size', `${request.sizeBytes}b`, ...dm, `${request.vgName}/${request.name}`];
+  return ['lvm', 'lvextend', '--size', sizeArg(request.sizeBytes), ...dm, `${request.vgName}/${request.name}`];
 }
 
 export function lvremoveArgs(request: { vgName: string; name: string; hasDeviceMapper: boolean }): string[] {
@@ -93,15 +100,15 @@ export function lvActivateArgs(request: { vgName: string; name: string; isActive
 }
 
 export function snapshotArgs(request: { vgName: string; originName: string; name: string; sizeBytes: number; tags?: readonly string[] }): string[] {
-  return ['lvm', 'lvcreate', '--yes', '--snapshot', '--name', request.name, '--size', `${request.sizeBytes}b`, ...tagArgs(request.tags), `${request.vgName}/${request.originName}`];
+  return ['lvm', 'lvcreate', '--yes', '--snapshot', '--name', request.name, '--size', sizeArg(request.sizeBytes), ...tagArgs(request.tags), `${request.vgName}/${request.originName}`];
 }
 
 export function thinPoolArgs(request: { vgName: string; name: string; sizeBytes: number; tags?: readonly string[] }): string[] {
-  return ['lvm', 'lvcreate', '--yes', '--type', 'thin-pool', '--name', request.name, '--size', `${request.sizeBytes}b`, ...tagArgs(request.tags), request.vgName];
+  return ['lvm', 'lvcreate', '--yes', '--type', 'thin-pool', '--name', request.name, '--size', sizeArg(request.sizeBytes), ...tagArgs(request.tags), request.vgName];
 }
 
 export function thinLvArgs(request: { vgName: string; poolName: string; name: string; virtualSizeBytes: number; tags?: readonly string[] }): string[] {
-  return ['lvm', 'lvcreate', '--yes', '--type', 'thin', '--name', request.name, '--virtualsize', `${request.virtualSizeBytes}b`, '--thinpool', request.poolName, ...tagArgs(request.tags), request.vgName];
+  return ['lvm', 'lvcreate', '--yes', '--type', 'thin', '--name', request.name, '--virtualsize', sizeArg(request.virtualSizeBytes), '--thinpool', request.poolName, ...tagArgs(request.tags), request.vgName];
 }
 
 /** A thin snapshot needs no size: it shares the pool. `--setactivationskip n` makes it activate like any LV. */

@@ -124,7 +124,7 @@ export function meaningfulStderr(stderr: string): string {
     (line) =>
       line !== '' &&
       !line.startsWith('File descriptor') &&
-      !/^WARNING: (Activation disabled|Logical volume \S+ not zeroed)/.test(line) &&
+      !/^WARNING: (Activation disabled|Logical volume \S+ not zeroed|This metadata update is NOT backed up)/.test(line) &&
       !/^\/dev\/mapper\/control: open failed|^Check that device-mapper is available|^Incompatible libdevmapper/.test(line),
   );
   // When only device-mapper complaints were left out, keep them: they are the reason.

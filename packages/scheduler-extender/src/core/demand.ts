@@ -1,0 +1,123 @@
+// What one pod asks of a node: its unbound claims of our StorageClasses and its inline volumes of our driver,
+// decoded together so the filter can place them together. Configuration mistakes become one readable reason.
+import { DEFAULT_INLINE_SIZE } from './constants.js';
+import type { PodShape, PodVolumeShape } from './k8s-shapes.js';
+import { claimKey, requestedSize, type ClaimInfo, type StorageClassInfo } from './objects.js';
+import { quantityToBytes } from './quantity.js';
+import { MEDIA_TYPES, VOLUME_TYPES, type MediaType, type VolumeDemand, type VolumeType } from './types.js';
+
+export interface DemandLookup {
+  claim(key: string): ClaimInfo | undefined;
+  storageClass(name: string): StorageClassInfo | undefined;
+}
+
+/**
+ * `none`: nothing for us (the pod passes through). `invalid`: a mistake no node can fix (wrong StorageClass
+ * parameter); `unresolved`: something the cache has not seen yet. Both fail every node with `reason`.
+ */
+export type PodDemand =
+  | { kind: 'none' }
+  | { kind: 'invalid' | 'unresolved'; reason: string }
+  | { kind: 'demands'; demands: VolumeDemand[] };
+
+/** Cheap first look: a pod without claims, generic ephemeral or CSI volumes is never ours. */
+export function hasCandidateVolumes(pod: PodShape): boolean {
+  return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim || v.csi || v.ephemeral);
+}
+
+type One = VolumeDemand | { reason: string; isInvalid: boolean } | undefined;
+
+function classDemand(key: string, sc: StorageClassInfo, size: ClaimInfo['size']): One {
+  const volumeType = sc.volumeType as VolumeType;
+  if (!VOLUME_TYPES.includes(volumeType)) {
+    const value = JSON.stringify(sc.volumeType ?? null);
+    return { reason: `storageclass ${sc.name}: parameter volumeType ${value} is not one of LVM, Device, MountPoint`, isInvalid: true };
+  }
+  if ('invalid' in size) {
+    return { reason: `pvc ${key}: resources.requests.storage ${size.invalid} is not a valid size`, isInvalid: true };
+  }
+  if (volumeType === 'LVM') {
+    return sc.vgName === undefined
+      ? { kind: 'LVM', key, sizeBytes: size.bytes }
+      : { kind: 'LVM', key, sizeBytes: size.bytes, vgName: sc.vgName };
+  }
+  if (!MEDIA_TYPES.includes(sc.mediaType as MediaType)) {
+    const value = JSON.stringify(sc.mediaType ?? null);
+    return { reason: `storageclass ${sc.name}: parameter mediaType ${value} must be ssd or hdd for ${volumeType}`, isInvalid: true };
+  }
+  return { kind: volumeType, key, sizeBytes: size.bytes, mediaType: sc.mediaType as MediaType };
+}
+
+function claimDemand(key: string, lookup: DemandLookup): One {
+  const claim = lookup.claim(key);
+  if (claim === undefined) return { reason: `persistentvolumeclaim ${key} is not known yet`, isInvalid: false };
+  if (claim.volumeName !== undefined) return undefined;
+  const sc = claim.storageClassName === undefined ? undefined : lookup.storageClass(claim.storageClassName);
+  return sc === undefined ? undefined : classDemand(key, sc, claim.size);
+}
+
+function ephemeralDemand(pod: PodShape, volume: PodVolumeShape, lookup: DemandLookup): One {
+  const key = claimKey(pod.metadata?.namespace, `${pod.metadata?.name ?? ''}-${volume.name ?? ''}`);
+  if (lookup.claim(key) !== undefined) return claimDemand(key, lookup);
+  // The ephemeral-volume controller has not created the claim yet: the template says what it will ask for.
+  const spec = volume.ephemeral?.volumeClaimTemplate?.spec;
+  const sc = spec?.storageClassName === undefined ? undefined : lookup.storageClass(spec.storageClassName);
+  return sc === undefined ? undefined : classDemand(key, sc, requestedSize(spec?.resources));
+}
+
+function inlineDemand(pod: PodShape, volume: PodVolumeShape): One {
+  const key = `inline:${pod.metadata?.uid ?? ''}/${volume.name ?? ''}`;
+  const attributes = volume.csi?.volumeAttributes ?? {};
+  const vgName = attributes['vgName'];
+  if (vgName === undefined || vgName === '') {
+    return { reason: `pod volume ${volume.name ?? ''}: csi.volumeAttributes.vgName is required`, isInvalid: true };
+  }
+  const rawSize = attributes['size'] ?? DEFAULT_INLINE_SIZE;
+  const sizeBytes = quantityToBytes(rawSize);
+  if (sizeBytes === undefined) {
+    return { reason: `pod volume ${volume.name ?? ''}: csi.volumeAttributes.size ${JSON.stringify(rawSize)} is not a valid size`, isInvalid: true };
+  }
+  return { kind: 'LVM', key, sizeBytes, vgName };
+}
+
+function volumeDemand(pod: PodShape, volume: PodVolumeShape, lookup: DemandLookup, driverNames: readonly string[]): One {
+  if (volume.persistentVolumeClaim) {
+    return claimDemand(claimKey(pod.metadata?.namespace, volume.persistentVolumeClaim.claimName), lookup);
+  }
+  if (volume.ephemeral) return ephemeralDemand(pod, volume, lookup);
+  if (volume.csi && driverNames.includes(volume.csi.driver ?? '')) return inlineDemand(pod, volume);
+  return undefined;
+}
+
+/** The inline volumes of our driver in `pod` that decode cleanly (what a bound pod occupies). */
+export function inlineDemands(pod: PodShape, driverNames: readonly string[]): VolumeDemand[] {
+  const demands: VolumeDemand[] = [];
+  for (const volume of pod.spec?.volumes ?? []) {
+    if (!volume.csi || !driverNames.includes(volume.csi.driver ?? '')) continue;
+    const one = inlineDemand(pod, volume);
+    if (one !== undefined && !('reason' in one)) demands.push(one);
+  }
+  return demands;
+}
+
+/** The claim keys `pod` refers to, generic ephemeral volumes included. */
+export function podClaimKeys(pod: PodShape): string[] {
+  const keys: string[] = [];
+  for (const volume of pod.spec?.volumes ?? []) {
+    if (volume.persistentVolumeClaim) keys.push(claimKey(pod.metadata?.namespace, volume.persistentVolumeClaim.claimName));
+    else if (volume.ephemeral) keys.push(claimKey(pod.metadata?.namespace, `${pod.metadata?.name ?? ''}-${volume.name ?? ''}`));
+  }
+  return keys;
+}
+
+/** Decodes every volume of `pod`; the first problem wins, as the filter reports one reason per node. */
+export function podDemand(pod: PodShape, lookup: DemandLookup, driverNames: readonly string[]): PodDemand {
+  const demands: VolumeDemand[] = [];
+  for (const volume of pod.spec?.volumes ?? []) {
+    const one = volumeDemand(pod, volume, lookup, driverNames);
+    if (one === undefined) continue;
+    if ('reason' in one) return { kind: one.isInvalid ? 'invalid' : 'unresolved', reason: one.reason };
+    demands.push(one);
+  }
+  return demands.length === 0 ? { kind: 'none' } : { kind: 'demands', demands };
+}

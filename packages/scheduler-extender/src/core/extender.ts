@@ -1,0 +1,145 @@
+// The extender's decisions: filter (which nodes hold all of a pod's volumes, and — when choosing — which one
+// gets them, reserved at once), prioritize (0–10 by strategy) and the provisioning-time plan for CreateVolume.
+import type { ClusterState } from './cluster-state.js';
+import { hasCandidateVolumes } from './demand.js';
+import { ExtenderError } from './errors.js';
+import type { PodShape } from './k8s-shapes.js';
+import { claimKey } from './objects.js';
+import { placeVolumes } from './placement.js';
+import { allocationsToScore, antiAffinityScore, clampScore } from './score.js';
+import type { Allocation, AntiAffinityWeights, Strategy, VolumeDemand } from './types.js';
+import { candidateNames, type BindingInfo, type ExtenderArgs, type ExtenderFilterResult, type HostPriority } from './wire.js';
+
+export interface ExtenderOptions {
+  state: ClusterState;
+  strategy: Strategy;
+  antiAffinity: AntiAffinityWeights;
+  /** Answer one node per pod and reserve its volumes there (see docs/adr/0001); false = every fitting node. */
+  isChoosingNode: boolean;
+  reservationTtlMs: number;
+}
+
+interface Fit {
+  node: string;
+  allocations: Allocation[];
+  score: number;
+}
+
+export class Extender {
+  private isSynced = false;
+
+  constructor(private readonly options: ExtenderOptions) {}
+
+  /** Until the informers have listed everything, pods with volumes are refused rather than over-committed. */
+  setSynced(isSynced: boolean): void {
+    this.isSynced = isSynced;
+  }
+
+  filter(args: ExtenderArgs, nowMs: number): ExtenderFilterResult {
+    const names = candidateNames(args);
+    const failed: Record<string, string> = {};
+    const unresolvable: Record<string, string> = {};
+    const answer = (passing: string[]): ExtenderFilterResult => respond(args, passing, failed, unresolvable);
+    const pod = args.Pod as PodShape;
+    if (!hasCandidateVolumes(pod)) return answer(names);
+    if (!this.isSynced) return answer(failAll(names, failed, 'open-local scheduler extender: cache not synced yet'));
+    const demand = this.options.state.demandOf(pod);
+    if (demand.kind === 'none') return answer(names);
+    if (demand.kind !== 'demands') return answer(failAll(names, demand.kind === 'invalid' ? unresolvable : failed, demand.reason));
+    this.options.state.expire(nowMs);
+    const fits = this.fits(names, demand.demands, failed);
+    if (!this.options.isChoosingNode || fits.length === 0) return answer(fits.map((f) => f.node));
+    const best = fits.reduce((a, b) => (b.score > a.score || (b.score === a.score && b.node < a.node) ? b : a));
+    for (const fit of fits) {
+      if (fit !== best) failed[fit.node] = `volumes fit, but node ${best.node} was chosen for this pod's volumes (${this.options.strategy})`;
+    }
+    const podUid = pod.metadata?.uid || claimKey(pod.metadata?.namespace, pod.metadata?.name);
+    this.options.state.reserve({ podUid, node: best.node, allocations: best.allocations, nowMs, ttlMs: this.options.reservationTtlMs });
+    return answer([best.node]);
+  }
+
+  prioritize(args: ExtenderArgs, nowMs: number): HostPriority[] {
+    const names = candidateNames(args);
+    const pod = args.Pod as PodShape;
+    const { state, antiAffinity } = this.options;
+    const hasWeights = Object.values(antiAffinity).some((w) => w > 0);
+    const demand = hasCandidateVolumes(pod) ? state.demandOf(pod) : { kind: 'none' as const };
+    if (demand.kind === 'none') {
+      if (!hasWeights) return names.map((Host) => ({ Host, Score: 0 }));
+      return names.map((Host) => ({ Host, Score: antiAffinityScore(state.ledger.view(Host), [], antiAffinity) }));
+    }
+    if (demand.kind !== 'demands') return names.map((Host) => ({ Host, Score: 0 }));
+    state.expire(nowMs);
+    const scores = new Map(this.fits(names, demand.demands, {}).map((f) => [f.node, f.score]));
+    return names.map((Host) => ({ Host, Score: scores.get(Host) ?? 0 }));
+  }
+
+  private fits(names: string[], demands: VolumeDemand[], failed: Record<string, string>): Fit[] {
+    const { state, strategy, antiAffinity } = this.options;
+    const exclude = new Set(demands.map((d) => d.key));
+    const fits: Fit[] = [];
+    for (const node of names) {
+      const view = state.ledger.view(node, exclude);
+      if (view === undefined) {
+        failed[node] = `no local storage information (NodeLocalStorage) for node ${node}`;
+        continue;
+      }
+      const placed = placeVolumes(view, demands, strategy);
+      if (!placed.ok) {
+        failed[node] = placed.reason;
+        continue;
+      }
+      const score = clampScore(allocationsToScore(view, placed.allocations, strategy) + antiAffinityScore(view, demands, antiAffinity));
+      fits.push({ node, allocations: placed.allocations, score });
+    }
+    return fits;
+  }
+
+  /**
+   * The plan CreateVolume follows for claim `namespace/name` on `nodeName`: all unbound volumes of the claim's pod
+   * are placed there together and kept until their PVs appear. Asking again returns the same answer.
+   */
+  provisioningPlan(request: { namespace: string; name: string; nodeName: string }, nowMs: number): BindingInfo {
+    const { state } = this.options;
+    const key = claimKey(request.namespace, request.name);
+    if (state.claim(key) === undefined) throw new ExtenderError('NOT_FOUND', `persistentvolumeclaim ${key} not found`);
+    const pv = state.pvOfClaim(key);
+    if (pv !== undefined) return bindingInfo(key, pv.node, pv.allocation);
+    if (!this.isSynced) throw new ExtenderError('NOT_READY', 'open-local scheduler extender: cache not synced yet');
+    state.expire(nowMs);
+    const podUid = state.podUidsOfClaim(key)[0];
+    const result = state.ensurePlans({ podUid, claimKey: key, node: request.nodeName, source: 'provisioning', nowMs, isStrict: true });
+    if (!result.ok) throw new ExtenderError('RESOURCE_EXHAUSTED', result.reason);
+    const allocation = result.allocations.find((a) => a.key === key);
+    if (allocation === undefined) {
+      throw new ExtenderError('INVALID_ARGUMENT', `persistentvolumeclaim ${key} is not an unbound claim of an Open-Local StorageClass`);
+    }
+    return bindingInfo(key, request.nodeName, allocation);
+  }
+}
+
+function failAll(names: string[], into: Record<string, string>, reason: string): string[] {
+  for (const name of names) into[name] = reason;
+  return [];
+}
+
+function respond(args: ExtenderArgs, passing: string[], failed: Record<string, string>, unresolvable: Record<string, string>): ExtenderFilterResult {
+  const base = { FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable, Error: '' };
+  if (args.NodeNames != null || args.Nodes == null) return { ...base, Nodes: null, NodeNames: passing };
+  // Not nodeCacheCapable: echo the full Node objects of the passing names, in the scheduler's order.
+  const keep = new Set(passing);
+  const items = (args.Nodes.items ?? []).filter((node) => keep.has(node.metadata.name));
+  return { ...base, Nodes: { ...args.Nodes, items }, NodeNames: null };
+}
+
+function bindingInfo(key: string, node: string, allocation: Allocation): BindingInfo {
+  const info = { node, disk: '', vgName: '', device: '', volumeType: allocation.kind, persistentVolumeClaim: key, requestedBytes: allocation.sizeBytes };
+  switch (allocation.kind) {
+    case 'LVM':
+      return { ...info, vgName: allocation.vgName };
+    case 'Device':
+      return { ...info, device: allocation.resourceName };
+    case 'MountPoint':
+      return { ...info, disk: allocation.resourceName };
+  }
+}

@@ -1,0 +1,109 @@
+// The capacity ledger: what each node offers (from its NLS) and every charge against it — existing PVs,
+// inline volumes of bound pods, and planned claims not yet provisioned. Views are what placement sees.
+// Usage per node is cached and invalidated per node, so a filter over 5000 nodes only sums charges once.
+import type { Allocation, NodeStorage, NodeView } from './types.js';
+
+interface NodeUsage {
+  vgUsedBytes: Map<string, number>;
+  taken: Map<string, number>;
+}
+
+function resourceKey(kind: 'Device' | 'MountPoint', name: string): string {
+  return `${kind}:${name}`;
+}
+
+export class Ledger {
+  private readonly storage = new Map<string, NodeStorage>();
+  private readonly chargesByNode = new Map<string, Map<string, Allocation>>();
+  private readonly nodeByCharge = new Map<string, string>();
+  private readonly usage = new Map<string, NodeUsage>();
+
+  setNodeStorage(storage: NodeStorage): void {
+    this.storage.set(storage.nodeName, storage);
+  }
+
+  deleteNodeStorage(nodeName: string): void {
+    this.storage.delete(nodeName);
+  }
+
+  hasNode(nodeName: string): boolean {
+    return this.storage.has(nodeName);
+  }
+
+  nodeNames(): string[] {
+    return [...this.storage.keys()];
+  }
+
+  /** Charges `allocation` to `node` under `chargeKey`, replacing whatever that key charged before. */
+  setCharge(chargeKey: string, node: string, allocation: Allocation): void {
+    this.clearCharge(chargeKey);
+    let charges = this.chargesByNode.get(node);
+    if (charges === undefined) {
+      charges = new Map();
+      this.chargesByNode.set(node, charges);
+    }
+    charges.set(chargeKey, allocation);
+    this.nodeByCharge.set(chargeKey, node);
+    this.usage.delete(node);
+  }
+
+  clearCharge(chargeKey: string): void {
+    const node = this.nodeByCharge.get(chargeKey);
+    if (node === undefined) return;
+    this.nodeByCharge.delete(chargeKey);
+    this.chargesByNode.get(node)?.delete(chargeKey);
+    this.usage.delete(node);
+  }
+
+  chargeOf(chargeKey: string): { node: string; allocation: Allocation } | undefined {
+    const node = this.nodeByCharge.get(chargeKey);
+    const allocation = node === undefined ? undefined : this.chargesByNode.get(node)?.get(chargeKey);
+    return node === undefined || allocation === undefined ? undefined : { node, allocation };
+  }
+
+  chargesOn(node: string): ReadonlyMap<string, Allocation> {
+    return this.chargesByNode.get(node) ?? new Map();
+  }
+
+  /**
+   * What `node` offers minus what is charged, leaving out the charges in `exclude` (a pod's own planned
+   * claims, so re-filtering a pod never counts its volumes twice). Undefined for a node without NLS.
+   */
+  view(node: string, exclude: ReadonlySet<string> = new Set()): NodeView | undefined {
+    const storage = this.storage.get(node);
+    if (storage === undefined) return undefined;
+    const usage = this.usageOf(node);
+    const vgUsed = new Map(usage.vgUsedBytes);
+    const taken = new Map(usage.taken);
+    for (const key of exclude) {
+      const charge = this.chargeOf(key);
+      if (charge === undefined || charge.node !== node) continue;
+      applyCharge({ vgUsedBytes: vgUsed, taken }, charge.allocation, -1);
+    }
+    const isTaken = (kind: 'Device' | 'MountPoint', name: string): boolean => (taken.get(resourceKey(kind, name)) ?? 0) > 0;
+    return {
+      nodeName: node,
+      volumeGroups: storage.volumeGroups.map((vg) => ({ ...vg, usedBytes: vgUsed.get(vg.name) ?? 0 })),
+      devices: storage.devices.map((d) => ({ ...d, isTaken: isTaken('Device', d.name) })),
+      mountPoints: storage.mountPoints.map((m) => ({ ...m, isTaken: isTaken('MountPoint', m.name) })),
+    };
+  }
+
+  private usageOf(node: string): NodeUsage {
+    const cached = this.usage.get(node);
+    if (cached !== undefined) return cached;
+    const usage: NodeUsage = { vgUsedBytes: new Map(), taken: new Map() };
+    for (const allocation of this.chargesByNode.get(node)?.values() ?? []) applyCharge(usage, allocation, 1);
+    this.usage.set(node, usage);
+    return usage;
+  }
+}
+
+function applyCharge(usage: NodeUsage, allocation: Allocation, sign: 1 | -1): void {
+  if (allocation.kind === 'LVM') {
+    usage.vgUsedBytes.set(allocation.vgName, (usage.vgUsedBytes.get(allocation.vgName) ?? 0) + sign * allocation.sizeBytes);
+  } else {
+    const key = resourceKey(allocation.kind, allocation.resourceName);
+    usage.taken.set(key, (usage.taken.get(key) ?? 0) + sign);
+  }
+}

@@ -1,0 +1,120 @@
+// Kubernetes objects → the facts the ledger keeps: our StorageClasses, claims, our PVs (already placed
+// volumes) and pods. Pure decoders; objects of other drivers decode to undefined.
+import { HOSTNAME_TOPOLOGY_KEY, PV_ALLOCATED_ANNOTATION, SELECTED_NODE_ANNOTATION } from './constants.js';
+import type { PvShape, PvcShape, ResourceRequirementsShape, StorageClassShape } from './k8s-shapes.js';
+import { quantityToBytes } from './quantity.js';
+import type { Allocation } from './types.js';
+
+/** One of our StorageClasses; parameters are kept raw and validated when a pod uses the class. */
+export interface StorageClassInfo {
+  name: string;
+  volumeType: string | undefined;
+  vgName: string | undefined;
+  mediaType: string | undefined;
+}
+
+export interface ClaimInfo {
+  key: string;
+  storageClassName: string | undefined;
+  /** Requested bytes, or the raw value that could not be parsed. */
+  size: { bytes: number } | { invalid: string };
+  volumeName: string | undefined;
+  selectedNode: string | undefined;
+}
+
+/** An existing volume of our driver: it occupies `allocation` on `node` until the PV is deleted. */
+export interface PvInfo {
+  name: string;
+  node: string;
+  claimKey: string | undefined;
+  allocation: Allocation;
+}
+
+export function storageClassInfo(sc: StorageClassShape, driverNames: readonly string[]): StorageClassInfo | undefined {
+  if (!driverNames.includes(sc.provisioner ?? '')) return undefined;
+  const parameters = sc.parameters ?? {};
+  return {
+    name: sc.metadata?.name ?? '',
+    volumeType: parameters['volumeType'],
+    vgName: parameters['vgName'] === '' ? undefined : parameters['vgName'],
+    mediaType: parameters['mediaType'],
+  };
+}
+
+/** The storage request of a claim: `requests.storage`, else `limits.storage` (Open-Local's rule). */
+export function requestedSize(resources: ResourceRequirementsShape | undefined): ClaimInfo['size'] {
+  const raw = resources?.requests?.['storage'] ?? resources?.limits?.['storage'];
+  const text = typeof raw === 'string' || typeof raw === 'number' ? raw : undefined;
+  const bytes = text === undefined ? undefined : quantityToBytes(text);
+  return bytes === undefined ? { invalid: JSON.stringify(raw ?? null) } : { bytes };
+}
+
+export function claimKey(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace ?? 'default'}/${name ?? ''}`;
+}
+
+export function claimInfo(pvc: PvcShape): ClaimInfo {
+  const volumeName = pvc.spec?.volumeName;
+  return {
+    key: claimKey(pvc.metadata?.namespace, pvc.metadata?.name),
+    storageClassName: pvc.spec?.storageClassName,
+    size: requestedSize(pvc.spec?.resources),
+    volumeName: volumeName === '' ? undefined : volumeName,
+    selectedNode: pvc.metadata?.annotations?.[SELECTED_NODE_ANNOTATION] || undefined,
+  };
+}
+
+function pvNode(pv: PvShape): string | undefined {
+  for (const term of pv.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? []) {
+    for (const expression of term.matchExpressions ?? []) {
+      if (expression.key === HOSTNAME_TOPOLOGY_KEY && expression.operator === 'In') return expression.values?.[0];
+    }
+  }
+  return undefined;
+}
+
+function allocatedAnnotation(pv: PvShape): { vgName?: unknown; deviceName?: unknown } {
+  const raw = pv.metadata?.annotations?.[PV_ALLOCATED_ANNOTATION];
+  if (raw === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    // A malformed annotation is ignored in favour of the volume attributes, which CreateVolume always sets.
+    return {};
+  }
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Decodes a PV of our driver into what it occupies; other drivers' PVs and PVs without a node are undefined. */
+export function pvInfo(pv: PvShape, driverNames: readonly string[]): PvInfo | undefined {
+  const csi = pv.spec?.csi;
+  if (csi === undefined || !driverNames.includes(csi.driver ?? '')) return undefined;
+  const node = pvNode(pv);
+  if (node === undefined) return undefined;
+  const attributes = csi.volumeAttributes ?? {};
+  const annotation = allocatedAnnotation(pv);
+  const storage = pv.spec?.capacity?.['storage'];
+  const sizeBytes = typeof storage === 'string' || typeof storage === 'number' ? quantityToBytes(storage) : undefined;
+  const ref = pv.spec?.claimRef;
+  const base = { name: pv.metadata?.name ?? '', node, claimKey: ref ? claimKey(ref.namespace, ref.name) : undefined };
+  const key = `pv:${base.name}`;
+  const size = sizeBytes ?? 0;
+  switch (attributes['volumeType'] ?? 'LVM') {
+    case 'Device': {
+      const resourceName = asString(annotation.deviceName) ?? attributes['Device'] ?? '';
+      return { ...base, allocation: { kind: 'Device', key, sizeBytes: size, resourceName, capacityBytes: size } };
+    }
+    case 'MountPoint': {
+      const resourceName = attributes['MountPoint'] ?? '';
+      return { ...base, allocation: { kind: 'MountPoint', key, sizeBytes: size, resourceName, capacityBytes: size } };
+    }
+    default: {
+      const vgName = asString(annotation.vgName) ?? attributes['vgName'] ?? '';
+      return { ...base, allocation: { kind: 'LVM', key, sizeBytes: size, vgName } };
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Places all of one pod's volumes on one node together: LVM volumes into VGs (named VG first, then the rest
+// largest first by strategy) and Device/MountPoint volumes onto whole free resources of their media type.
+// Returns the allocations or the reason the node cannot hold them (wording close to Open-Local's).
+import { bytesToQuantity } from './quantity.js';
+import type { Allocation, ExclusiveKind, NodeView, Strategy, VolumeDemand } from './types.js';
+
+export type PlacementResult = { ok: true; allocations: Allocation[] } | { ok: false; reason: string };
+
+type LvmDemand = Extract<VolumeDemand, { kind: 'LVM' }>;
+type ExclusiveDemand = Exclude<VolumeDemand, LvmDemand>;
+interface FreeVg {
+  name: string;
+  capacityBytes: number;
+  usedBytes: number;
+}
+
+function insufficientLvm(node: string, vg: FreeVg, demand: LvmDemand): string {
+  return (
+    `Insufficient LVM storage on node ${node}, vg is ${vg.name}, pvc requested ${bytesToQuantity(demand.sizeBytes)}, ` +
+    `vg used ${bytesToQuantity(vg.usedBytes)}, vg capacity ${bytesToQuantity(vg.capacityBytes)}`
+  );
+}
+
+function chooseVg(vgs: FreeVg[], sizeBytes: number, strategy: Strategy): FreeVg | undefined {
+  const fitting = vgs.filter((vg) => vg.capacityBytes - vg.usedBytes >= sizeBytes);
+  const free = (vg: FreeVg): number => vg.capacityBytes - vg.usedBytes;
+  // binpack: the fullest VG that still fits (best fit); spread: the emptiest. Ties go to the VG name order.
+  fitting.sort((a, b) => (strategy === 'binpack' ? free(a) - free(b) : free(b) - free(a)) || a.name.localeCompare(b.name));
+  return fitting[0];
+}
+
+function placeLvm(view: NodeView, demands: LvmDemand[], strategy: Strategy): PlacementResult {
+  const vgs: FreeVg[] = view.volumeGroups.map((vg) => ({ ...vg }));
+  const allocations: Allocation[] = [];
+  const named = demands.filter((d) => d.vgName !== undefined);
+  // Largest first: a greedy fit of decreasing sizes packs several volumes better than pod order.
+  const unnamed = demands.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes);
+  if (unnamed.length > 0 && vgs.length === 0) {
+    return {
+      ok: false,
+      reason:
+        `no LVM storage configured on node ${view.nodeName}. you can run commands "kubectl get nls --template={{.spec}} ` +
+        `-o template ${view.nodeName}" and "vgscan" and "lsblk" on this node to get more details`,
+    };
+  }
+  for (const demand of [...named, ...unnamed]) {
+    const vg = demand.vgName === undefined ? chooseVg(vgs, demand.sizeBytes, strategy) : vgs.find((v) => v.name === demand.vgName);
+    if (vg === undefined && demand.vgName !== undefined) {
+      return { ok: false, reason: `no vg(LVM) named ${demand.vgName} in node ${view.nodeName}` };
+    }
+    if (vg === undefined || vg.capacityBytes - vg.usedBytes < demand.sizeBytes) {
+      const largest = vg ?? [...vgs].sort((a, b) => b.capacityBytes - b.usedBytes - (a.capacityBytes - a.usedBytes))[0];
+      return { ok: false, reason: insufficientLvm(view.nodeName, largest ?? { name: '', capacityBytes: 0, usedBytes: 0 }, demand) };
+    }
+    vg.usedBytes += demand.sizeBytes;
+    allocations.push({ kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName: vg.name });
+  }
+  return { ok: true, allocations };
+}
+
+function placeExclusive(view: NodeView, kind: ExclusiveKind, demands: ExclusiveDemand[]): PlacementResult {
+  const resources = kind === 'Device' ? view.devices : view.mountPoints;
+  const allocations: Allocation[] = [];
+  for (const mediaType of ['ssd', 'hdd'] as const) {
+    const wanted = demands.filter((d) => d.mediaType === mediaType).sort((a, b) => a.sizeBytes - b.sizeBytes);
+    if (wanted.length === 0) continue;
+    const ofType = resources.filter((r) => r.mediaType === mediaType);
+    const free = ofType.filter((r) => !r.isTaken).sort((a, b) => a.capacityBytes - b.capacityBytes);
+    if (free.length < wanted.length) {
+      const noun = kind === 'Device' ? ['device', 'device total is'] : ['mp', 'total mp is'];
+      return {
+        ok: false,
+        reason:
+          `Insufficient ${kind}(${mediaType}) storage on node ${view.nodeName}, pod requested pvc count is ${wanted.length}, ` +
+          `node available ${noun[0]} count is ${free.length}, node ${noun[1]} ${ofType.length}`,
+      };
+    }
+    // Smallest fitting resource for each volume, smallest volume first: optimal for this one-to-one matching.
+    for (const demand of wanted) {
+      const index = free.findIndex((r) => r.capacityBytes >= demand.sizeBytes);
+      const resource = index < 0 ? undefined : free.splice(index, 1)[0];
+      if (resource === undefined) {
+        const largest = free.at(-1)?.capacityBytes ?? 0;
+        return {
+          ok: false,
+          reason:
+            `Insufficient ${kind} storage on node ${view.nodeName}, pvc requested size is ${bytesToQuantity(demand.sizeBytes)}, ` +
+            `max size of free ${kind === 'Device' ? 'devices' : 'mount points'} on node is ${bytesToQuantity(largest)}`,
+        };
+      }
+      const { name: resourceName, capacityBytes } = resource;
+      allocations.push({ kind, key: demand.key, sizeBytes: demand.sizeBytes, resourceName, capacityBytes });
+    }
+  }
+  return { ok: true, allocations };
+}
+
+function placeWith(view: NodeView, demands: readonly VolumeDemand[], strategy: Strategy): PlacementResult {
+  const lvm = placeLvm(view, demands.filter((d): d is LvmDemand => d.kind === 'LVM'), strategy);
+  if (!lvm.ok) return lvm;
+  const allocations = [...lvm.allocations];
+  for (const kind of ['Device', 'MountPoint'] as const) {
+    const placed = placeExclusive(view, kind, demands.filter((d): d is ExclusiveDemand => d.kind === kind));
+    if (!placed.ok) return placed;
+    allocations.push(...placed.allocations);
+  }
+  return { ok: true, allocations };
+}
+
+/**
+ * Places `demands` on the node in `view`. The strategy picks VGs for volumes without `vgName`; if spread's
+ * choice leaves a later volume without room, best fit is tried too, so a node is refused only if neither fits.
+ */
+export function placeVolumes(view: NodeView, demands: readonly VolumeDemand[], strategy: Strategy): PlacementResult {
+  const first = placeWith(view, demands, strategy);
+  if (first.ok || strategy === 'binpack') return first;
+  const fallback = placeWith(view, demands, 'binpack');
+  return fallback.ok ? fallback : first;
+}

@@ -1,0 +1,55 @@
+// Node scores 0–10 for a placement. binpack prefers VGs that end up fuller, spread emptier ones; both count
+// what is already used on the node plus this pod (Open-Local's extender counted only this pod, §9.1 — its
+// framework plugin and this code count both). Anti-affinity keeps pods without a kind off nodes that offer it.
+import { MAX_SCORE, MIN_SCORE } from './constants.js';
+import type { Allocation, AntiAffinityWeights, NodeView, Strategy, VolumeDemand } from './types.js';
+
+function average(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+function lvmScore(view: NodeView, allocations: Allocation[], strategy: Strategy): number | undefined {
+  const added = new Map<string, number>();
+  for (const a of allocations) if (a.kind === 'LVM') added.set(a.vgName, (added.get(a.vgName) ?? 0) + a.sizeBytes);
+  if (added.size === 0) return undefined;
+  const ratios = [...added].map(([vgName, bytes]) => {
+    const vg = view.volumeGroups.find((v) => v.name === vgName);
+    const fullness = vg === undefined || vg.capacityBytes === 0 ? 1 : Math.min(1, (vg.usedBytes + bytes) / vg.capacityBytes);
+    return strategy === 'binpack' ? fullness : 1 - fullness;
+  });
+  return Math.floor(average(ratios) * MAX_SCORE);
+}
+
+function exclusiveScore(allocations: Allocation[]): number | undefined {
+  const ratios: number[] = [];
+  for (const a of allocations) {
+    // How much of the whole disk or mount point the volume uses: a tight fit scores high.
+    if (a.kind !== 'LVM') ratios.push(a.capacityBytes === 0 ? 0 : Math.min(1, a.sizeBytes / a.capacityBytes));
+  }
+  return ratios.length === 0 ? undefined : Math.floor(average(ratios) * MAX_SCORE);
+}
+
+/** Score of a node that can hold the pod's volumes, 0–10. */
+export function allocationsToScore(view: NodeView, allocations: Allocation[], strategy: Strategy): number {
+  const parts = [lvmScore(view, allocations, strategy), exclusiveScore(allocations)].filter((s) => s !== undefined);
+  return clampScore(Math.floor(average(parts)));
+}
+
+/**
+ * Open-Local's node anti-affinity: for each kind with a weight, a pod that asks for none of it scores the weight
+ * on nodes that have no free resource of that kind; the kinds that triggered are averaged.
+ */
+export function antiAffinityScore(view: NodeView | undefined, demands: readonly VolumeDemand[], weights: AntiAffinityWeights): number {
+  const triggered: number[] = [];
+  for (const kind of ['MountPoint', 'Device'] as const) {
+    const weight = weights[kind] ?? 0;
+    if (weight <= 0 || demands.some((d) => d.kind === kind)) continue;
+    const resources = view === undefined ? [] : kind === 'Device' ? view.devices : view.mountPoints;
+    if (!resources.some((r) => !r.isTaken)) triggered.push(weight);
+  }
+  return Math.floor(average(triggered));
+}
+
+export function clampScore(score: number): number {
+  return Math.max(MIN_SCORE, Math.min(MAX_SCORE, score));
+}

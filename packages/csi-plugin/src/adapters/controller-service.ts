@@ -1,0 +1,141 @@
+// The CSI Controller service. In node mode it runs beside external-provisioner --node-deployment and acts on
+// its own node's storage; in controller mode (beside external-resizer) it only answers expansion.
+import type { Logger } from 'pino';
+import { parseCapacityRange } from '../core/capacity-range.js';
+import { CsiError, missingField } from '../core/errors.js';
+import { controllerCapabilities, TOPOLOGY_KEY, type Mode } from '../core/driver-info.js';
+import { validateVolumeId } from '../core/names.js';
+import { PARAM, parseVolumeSpec } from '../core/parameters.js';
+import { buildVolumeContext } from '../core/volume-context.js';
+import { capabilityProblem, validateCapabilities } from '../core/volume-capability.js';
+import type { ControllerExpandVolumeRequest__Output } from '../generated/csi/v1/ControllerExpandVolumeRequest.js';
+import type { ControllerExpandVolumeResponse } from '../generated/csi/v1/ControllerExpandVolumeResponse.js';
+import type { ControllerGetCapabilitiesResponse } from '../generated/csi/v1/ControllerGetCapabilitiesResponse.js';
+import type { CreateVolumeRequest__Output } from '../generated/csi/v1/CreateVolumeRequest.js';
+import type { CreateVolumeResponse } from '../generated/csi/v1/CreateVolumeResponse.js';
+import type { DeleteVolumeRequest__Output } from '../generated/csi/v1/DeleteVolumeRequest.js';
+import type { DeleteVolumeResponse } from '../generated/csi/v1/DeleteVolumeResponse.js';
+import type { GetCapacityRequest__Output } from '../generated/csi/v1/GetCapacityRequest.js';
+import type { GetCapacityResponse } from '../generated/csi/v1/GetCapacityResponse.js';
+import type { TopologyRequirement__Output } from '../generated/csi/v1/TopologyRequirement.js';
+import type { ValidateVolumeCapabilitiesRequest__Output } from '../generated/csi/v1/ValidateVolumeCapabilitiesRequest.js';
+import type { ValidateVolumeCapabilitiesResponse } from '../generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
+import type { ClaimStore, HostPort, LvmPort, PlanSource } from '../ports.js';
+import { computeCapacity } from './capacity.js';
+import { deleteVolume } from './volume-deleter.js';
+import { VolumeCreator } from './volume-creator.js';
+import { requireVolume, sizeOf } from './volume-locator.js';
+
+export interface ControllerDeps {
+  mode: Mode;
+  nodeId: string;
+  lvm: LvmPort;
+  host: HostPort;
+  claims: ClaimStore;
+  plans?: PlanSource | undefined;
+  vgRegexp: RegExp;
+  logger: Logger;
+}
+
+function requireNodeMode(mode: Mode, method: string): void {
+  if (mode !== 'node') throw new CsiError('UNSUPPORTED', `${method} is served by the node-mode plugin (external-provisioner --node-deployment), not the controller`);
+}
+
+/** Spec: a requisite topology that does not include this node cannot be satisfied here. */
+function checkTopology(requirement: TopologyRequirement__Output | null, nodeId: string): void {
+  const requisite = requirement?.requisite ?? [];
+  if (requisite.length === 0) return;
+  if (!requisite.some((t) => t.segments[TOPOLOGY_KEY] === nodeId)) {
+    throw new CsiError('NO_SPACE', `accessibility_requirements.requisite does not include ${TOPOLOGY_KEY}=${nodeId}; this plugin only provisions on its own node`);
+  }
+}
+
+export function createControllerService(deps: ControllerDeps) {
+  const creator = new VolumeCreator(deps);
+  const locator = { lvm: deps.lvm, claims: deps.claims, vgRegexp: deps.vgRegexp };
+
+  return {
+    async CreateVolume(request: CreateVolumeRequest__Output, signal: AbortSignal): Promise<CreateVolumeResponse> {
+      const name = validateVolumeId(request.name, 'name');
+      if (request.volume_capabilities.length === 0) throw missingField('volume_capabilities');
+      const spec = parseVolumeSpec(request.parameters, 'parameters');
+      validateCapabilities(request.volume_capabilities, spec.volumeType, 'volume_capabilities');
+      const size = parseCapacityRange(request.capacity_range, 'capacity_range');
+      requireNodeMode(deps.mode, 'CreateVolume');
+      if (request.volume_content_source !== null) throw new CsiError('UNSUPPORTED', 'volume_content_source: snapshots and clones are not supported yet');
+      checkTopology(request.accessibility_requirements, deps.nodeId);
+      const pvcName = request.parameters[PARAM.pvcName];
+      const pvcNamespace = request.parameters[PARAM.pvcNamespace];
+      const pvc = pvcName && pvcNamespace ? { name: pvcName, namespace: pvcNamespace } : undefined;
+      const created = await creator.create({ name, spec, size, pvc, signal });
+      const { sizeBytes, ...placement } = created;
+      return {
+        volume: {
+          volume_id: name,
+          capacity_bytes: String(sizeBytes),
+          volume_context: buildVolumeContext(request.parameters, { ...placement, nodeId: deps.nodeId }),
+          accessible_topology: [{ segments: { [TOPOLOGY_KEY]: deps.nodeId } }],
+        },
+      };
+    },
+
+    async DeleteVolume(request: DeleteVolumeRequest__Output, signal: AbortSignal): Promise<DeleteVolumeResponse> {
+      const volumeId = validateVolumeId(request.volume_id, 'volume_id');
+      requireNodeMode(deps.mode, 'DeleteVolume');
+      await deleteVolume({ ...deps, volumeId, signal });
+      return {};
+    },
+
+    async ControllerExpandVolume(request: ControllerExpandVolumeRequest__Output, signal: AbortSignal): Promise<ControllerExpandVolumeResponse> {
+      const volumeId = validateVolumeId(request.volume_id, 'volume_id');
+      const size = parseCapacityRange(request.capacity_range, 'capacity_range');
+      if (size === null) throw missingField('capacity_range');
+      // The central plugin cannot see node storage: the node grows the LV in NodeExpandVolume.
+      if (deps.mode === 'controller') return { capacity_bytes: String(size.requiredBytes), node_expansion_required: true };
+      const volume = await requireVolume(locator, volumeId, signal);
+      if (volume.volumeType === 'LVM') {
+        const state = await deps.lvm.readState({ signal });
+        const free = state.vgs.find((vg) => vg.name === volume.lv.vgName)?.freeBytes ?? 0;
+        const growth = size.requiredBytes - volume.lv.sizeBytes;
+        if (growth > free) throw new CsiError('NO_SPACE', `volume group ${volume.lv.vgName} has ${free} bytes free, growing ${volumeId} needs ${growth}`);
+        return { capacity_bytes: String(Math.max(size.requiredBytes, volume.lv.sizeBytes)), node_expansion_required: true };
+      }
+      const current = sizeOf(volume);
+      if (size.requiredBytes > current) {
+        throw new CsiError('OUT_OF_RANGE', `${volume.volumeType} volume ${volumeId} is a whole ${volume.claim.path} of ${current} bytes and cannot grow to ${size.requiredBytes}`);
+      }
+      return { capacity_bytes: String(current), node_expansion_required: false };
+    },
+
+    async ValidateVolumeCapabilities(request: ValidateVolumeCapabilitiesRequest__Output, signal: AbortSignal): Promise<ValidateVolumeCapabilitiesResponse> {
+      const volumeId = validateVolumeId(request.volume_id, 'volume_id');
+      if (request.volume_capabilities.length === 0) throw missingField('volume_capabilities');
+      requireNodeMode(deps.mode, 'ValidateVolumeCapabilities');
+      const volume = await requireVolume(locator, volumeId, signal);
+      const problems = request.volume_capabilities.map((c) => capabilityProblem(c, volume.volumeType)).filter((p) => p !== null);
+      if (problems.length > 0) return { message: problems.join('; ') };
+      return {
+        confirmed: {
+          volume_context: request.volume_context,
+          volume_capabilities: request.volume_capabilities,
+          parameters: request.parameters,
+          mutable_parameters: request.mutable_parameters,
+        },
+      };
+    },
+
+    async GetCapacity(request: GetCapacityRequest__Output, signal: AbortSignal): Promise<GetCapacityResponse> {
+      requireNodeMode(deps.mode, 'GetCapacity');
+      const topologyNode = request.accessible_topology?.segments[TOPOLOGY_KEY];
+      if (topologyNode !== undefined && topologyNode !== deps.nodeId) return { available_capacity: '0' };
+      const capacity = await computeCapacity({ ...deps, parameters: request.parameters, signal });
+      return { available_capacity: String(capacity.availableBytes), maximum_volume_size: { value: String(capacity.maximumVolumeBytes) } };
+    },
+
+    async ControllerGetCapabilities(): Promise<ControllerGetCapabilitiesResponse> {
+      return { capabilities: controllerCapabilities(deps.mode).map((type) => ({ rpc: { type: type as 'CREATE_DELETE_VOLUME' } })) };
+    },
+  };
+}
+
+export type ControllerService = ReturnType<typeof createControllerService>;

@@ -1,0 +1,108 @@
+// NodePublishVolume / NodeUnpublishVolume: bind the staged filesystem (or the raw device node) into the pod's
+// target; inline ephemeral volumes get their LV created here and removed at unpublish.
+import type { Logger } from 'pino';
+import { DEFAULT_SIZE_BYTES, EPHEMERAL_TAG, OWNER_TAG } from '../core/driver-info.js';
+import { CsiError, missingField } from '../core/errors.js';
+import { validateLvVolumeName } from '../core/names.js';
+import { PARAM, parseThrottle, parseVgName } from '../core/parameters.js';
+import { parseQuantityBytes } from '../core/quantity.js';
+import type { AccessKind } from '../core/volume-capability.js';
+import type { HostPort, LvmPort, ThrottlePort } from '../ports.js';
+import { mountAt, unmountAll, usableDevice } from './node-stage.js';
+import type { LocatedVolume } from './volume-locator.js';
+
+export interface PublishDeps {
+  host: HostPort;
+  lvm: LvmPort;
+  throttle: ThrottlePort;
+  logger: Logger;
+}
+
+export interface PublishRequest {
+  volumeId: string;
+  volume: LocatedVolume;
+  targetPath: string;
+  stagingPath: string;
+  access: AccessKind;
+  isReadOnly: boolean;
+  volumeContext: Readonly<Record<string, string>>;
+  signal: AbortSignal;
+}
+
+export async function publishVolume(deps: PublishDeps, request: PublishRequest): Promise<void> {
+  const { host } = deps;
+  if (mountAt(await host.mountInfo(), request.targetPath) !== undefined) return;
+  if (request.access.kind === 'block') {
+    const device = await usableDevice(deps, request.volume, request.volumeId);
+    await host.ensureFile(request.targetPath);
+    await host.mount({ source: device, target: request.targetPath, bind: true, readOnly: request.isReadOnly }, { signal: request.signal });
+  } else {
+    if (request.stagingPath === '') throw missingField('staging_target_path');
+    if (mountAt(await host.mountInfo(), request.stagingPath) === undefined) {
+      throw new CsiError('FAILED_PRECONDITION', `volume ${request.volumeId} is not staged at ${request.stagingPath}; call NodeStageVolume first`);
+    }
+    await host.ensureDirectory(request.targetPath);
+    await host.mount(
+      { source: request.stagingPath, target: request.targetPath, bind: true, readOnly: request.isReadOnly, options: request.access.mountFlags },
+      { signal: request.signal },
+    );
+  }
+  await applyThrottle(deps, request);
+}
+
+async function applyThrottle(deps: PublishDeps, request: PublishRequest): Promise<void> {
+  if (request.volume.volumeType !== 'LVM') return;
+  const throttle = parseThrottle(request.volumeContext, 'volume_context');
+  if (throttle.iops === undefined && throttle.bpsBytes === undefined) return;
+  const info = await deps.host.blockDeviceInfo(request.volume.lv.devicePath);
+  if (info === null) return;
+  const outcome = await deps.throttle.apply({ targetPath: request.targetPath, majMin: info.majMin, throttle });
+  deps.logger.info({ volumeId: request.volumeId, throttle, outcome }, 'io throttling');
+}
+
+export interface EphemeralRequest {
+  volumeId: string;
+  targetPath: string;
+  access: AccessKind;
+  isReadOnly: boolean;
+  volumeContext: Readonly<Record<string, string>>;
+  signal: AbortSignal;
+}
+
+/** Inline ephemeral volume: create (or find) the LV, format it, mount it straight at the target. */
+export async function publishEphemeral(deps: PublishDeps, request: EphemeralRequest): Promise<void> {
+  const name = validateLvVolumeName(request.volumeId, 'volume_id');
+  const vgName = parseVgName(request.volumeContext[PARAM.vgName], 'volume_context["vgName"]');
+  if (vgName === undefined) throw missingField('volume_context["vgName"]');
+  if (request.access.kind !== 'mount') throw new CsiError('INVALID_ARGUMENT', 'volume_capability: inline ephemeral volumes must be filesystem volumes');
+  const sizeText = request.volumeContext[PARAM.size];
+  const sizeBytes = sizeText === undefined || sizeText === '' ? DEFAULT_SIZE_BYTES : parseQuantityBytes(sizeText, 'volume_context["size"]');
+  if (mountAt(await deps.host.mountInfo(), request.targetPath) !== undefined) return;
+  const state = await deps.lvm.readState({ signal: request.signal });
+  const existing = state.lvs.find((lv) => lv.vgName === vgName && lv.name === name);
+  if (existing !== undefined && !existing.tags.includes(EPHEMERAL_TAG)) {
+    throw new CsiError('ALREADY_EXISTS', `an LV ${vgName}/${name} exists and is not an inline ephemeral volume`);
+  }
+  const lv = existing ?? (await deps.lvm.createLv({ vgName, name, sizeBytes, tags: [OWNER_TAG, EPHEMERAL_TAG] }, { signal: request.signal }));
+  const volume: LocatedVolume = { volumeType: 'LVM', lv };
+  const device = await usableDevice(deps, volume, name);
+  if ((await deps.host.probeFilesystem(device, { signal: request.signal })) === null) {
+    await deps.host.makeFilesystem(device, request.access.fsType, { signal: request.signal });
+  }
+  await deps.host.ensureDirectory(request.targetPath);
+  await deps.host.mount(
+    { source: device, target: request.targetPath, fsType: request.access.fsType, readOnly: request.isReadOnly, options: request.access.mountFlags },
+    { signal: request.signal },
+  );
+}
+
+/** Unmount, remove the target we created, and drop the LV of an inline ephemeral volume. */
+export async function unpublishVolume(deps: PublishDeps, request: { volumeId: string; targetPath: string; signal: AbortSignal }): Promise<void> {
+  await unmountAll(deps.host, request.targetPath, request.signal);
+  await deps.host.removePath(request.targetPath);
+  const state = await deps.lvm.readState({ signal: request.signal });
+  const ephemeral = state.lvs.find((lv) => lv.name === request.volumeId && lv.tags.includes(EPHEMERAL_TAG));
+  if (ephemeral === undefined) return;
+  await deps.lvm.removeLv({ vgName: ephemeral.vgName, name: ephemeral.name }, { signal: request.signal });
+  deps.logger.info({ volumeId: request.volumeId, vgName: ephemeral.vgName }, 'removed inline ephemeral volume');
+}

@@ -1,0 +1,132 @@
+// CreateVolume's storage side: idempotency check, placement on fresh node state, then the LV or the claim.
+// Placement and creation run one at a time per node (KeyedSerializer), so two concurrent requests never pick
+// the same disk and a VG is never chosen on a stale free-space figure.
+import { KeyedSerializer } from '@openlocal/lvm';
+import type { Logger } from 'pino';
+import { roundUpToUnit, sizeSatisfies, type SizeRequest } from '../core/capacity-range.js';
+import { CsiError, InvalidFieldError } from '../core/errors.js';
+import { DEFAULT_SIZE_BYTES, OWNER_TAG } from '../core/driver-info.js';
+import { blankDisks, diskProblem } from '../core/free-disks.js';
+import { lvNameProblem } from '../core/names.js';
+import { parseVgName, type VolumeSpec } from '../core/parameters.js';
+import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate } from '../core/placement.js';
+import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
+import { findOurLv } from './volume-locator.js';
+
+export interface CreatorDeps {
+  lvm: LvmPort;
+  host: HostPort;
+  claims: ClaimStore;
+  plans?: PlanSource | undefined;
+  nodeId: string;
+  vgRegexp: RegExp;
+  logger: Logger;
+}
+
+export interface CreateRequest {
+  name: string;
+  spec: VolumeSpec;
+  size: SizeRequest | null;
+  /** PVC namespace/name from --extra-create-metadata, needed to ask the extender for its plan. */
+  pvc?: { namespace: string; name: string } | undefined;
+  signal: AbortSignal;
+}
+
+export interface CreatedVolume {
+  sizeBytes: number;
+  vgName?: string;
+  device?: string;
+  mountPoint?: string;
+}
+
+const PLACEMENT_KEY = 'placement';
+
+export class VolumeCreator {
+  private readonly serializer = new KeyedSerializer();
+
+  constructor(private readonly deps: CreatorDeps) {}
+
+  create(request: CreateRequest): Promise<CreatedVolume> {
+    return this.serializer.run(PLACEMENT_KEY, async () => {
+      switch (request.spec.volumeType) {
+        case 'LVM':
+          return this.createLv(request, request.spec);
+        case 'Device':
+        case 'MountPoint':
+          return this.createExclusive(request, request.spec.volumeType, request.spec.mediaType);
+      }
+    });
+  }
+
+  private async plan(request: CreateRequest): Promise<VolumePlan | null> {
+    if (this.deps.plans === undefined || request.pvc === undefined) return null;
+    const volumeType = request.spec.volumeType;
+    return this.deps.plans.planVolume({ ...request.pvc, pvcName: request.pvc.name, volumeType, nodeName: this.deps.nodeId }, { signal: request.signal });
+  }
+
+  private async createLv(request: CreateRequest, spec: Extract<VolumeSpec, { volumeType: 'LVM' }>): Promise<CreatedVolume> {
+    const problem = lvNameProblem(request.name);
+    if (problem !== null) throw new InvalidFieldError('name', request.name, problem);
+    const state = await this.deps.lvm.readState({ signal: request.signal });
+    const size = request.size ?? { requiredBytes: DEFAULT_SIZE_BYTES, limitBytes: 0 };
+    const existing = findOurLv(state, request.name, this.deps.vgRegexp);
+    if (existing !== undefined) {
+      const isSameVg = spec.vgName === undefined || spec.vgName === existing.vgName;
+      if (!isSameVg || !sizeSatisfies(existing.sizeBytes, size)) {
+        throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists in ${existing.vgName} with ${existing.sizeBytes} bytes, incompatible with this request`);
+      }
+      return { sizeBytes: existing.sizeBytes, vgName: existing.vgName };
+    }
+    if (state.lvs.some((lv) => lv.name === request.name)) {
+      throw new CsiError('ALREADY_EXISTS', `an LV named ${request.name} exists on this node but was not created by this driver`);
+    }
+    const planned = spec.vgName === undefined ? parseVgName((await this.plan(request))?.vgName, 'extender plan vgName') : undefined;
+    const vgs = state.vgs.filter((vg) => this.deps.vgRegexp.test(vg.name));
+    const wanted = roundUpToUnit(size, 4 * 2 ** 20);
+    const vg = chooseVg({ vgs, sizeBytes: wanted, vgName: spec.vgName ?? planned, vgNameField: spec.vgName ? 'parameters["vgName"]' : 'extender plan vgName' });
+    const sizeBytes = roundUpToUnit(size, vg.extentSizeBytes);
+    const stripes = spec.isStriping ? stripeCount(state.pvs, vg, sizeBytes) : undefined;
+    const lv = await this.deps.lvm.createLv(
+      { vgName: vg.name, name: request.name, sizeBytes, tags: [OWNER_TAG], ...(stripes === undefined ? {} : { stripes }) },
+      { signal: request.signal },
+    );
+    this.deps.logger.info({ volumeId: request.name, vgName: vg.name, sizeBytes: lv.sizeBytes, stripes }, 'created logical volume');
+    return { sizeBytes: lv.sizeBytes, vgName: vg.name };
+  }
+
+  /** Disks or mount points that hold nothing (claimed ones included; callers subtract claims). */
+  async freeCandidates(volumeType: 'Device' | 'MountPoint', signal: AbortSignal): Promise<ExclusiveCandidate[]> {
+    if (volumeType === 'MountPoint') return this.deps.host.listMountPoints();
+    const [disks, state, mounts] = await Promise.all([this.deps.host.listBlockDevices(), this.deps.lvm.readState({ signal }), this.deps.host.mountInfo()]);
+    const usage = { pvPaths: new Set(state.pvs.map((pv) => pv.name)), mountedMajMins: new Set(mounts.map((m) => m.majMin)) };
+    const usable = disks.filter((disk) => diskProblem(disk, disks, usage) === null);
+    const signatures = new Map<string, string | null>();
+    for (const disk of usable) signatures.set(disk.path, await this.deps.host.probeFilesystem(disk.path, { signal }));
+    return blankDisks(usable, signatures);
+  }
+
+  private async createExclusive(request: CreateRequest, volumeType: 'Device' | 'MountPoint', mediaType: 'ssd' | 'hdd'): Promise<CreatedVolume> {
+    const size = request.size ?? { requiredBytes: 0, limitBytes: 0 };
+    const existing = await this.deps.claims.get(request.name);
+    if (existing !== null) {
+      if (existing.volumeType !== volumeType || existing.mediaType !== mediaType || !sizeSatisfies(existing.sizeBytes, size)) {
+        throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists as ${existing.volumeType} ${existing.path} (${existing.sizeBytes} bytes), incompatible with this request`);
+      }
+      return volumeType === 'Device' ? { sizeBytes: existing.sizeBytes, device: existing.path } : { sizeBytes: existing.sizeBytes, mountPoint: existing.path };
+    }
+    const plan = await this.plan(request);
+    const [candidates, claims] = await Promise.all([this.freeCandidates(volumeType, request.signal), this.deps.claims.list()]);
+    const chosen = chooseExclusive({
+      candidates,
+      takenPaths: new Set(claims.map((c) => c.path)),
+      mediaType,
+      requiredBytes: size.requiredBytes,
+      limitBytes: size.limitBytes,
+      plannedPath: volumeType === 'Device' ? plan?.device : plan?.mountPoint,
+      kind: volumeType === 'Device' ? 'disk' : 'mount point',
+    });
+    await this.deps.claims.put({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes, mediaType });
+    this.deps.logger.info({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes }, 'claimed');
+    return volumeType === 'Device' ? { sizeBytes: chosen.sizeBytes, device: chosen.path } : { sizeBytes: chosen.sizeBytes, mountPoint: chosen.path };
+  }
+}

@@ -1,0 +1,54 @@
+// DeleteVolume's storage side. Idempotent: a volume that is already gone is a success. A whole disk is wiped
+// and a mount point emptied before its claim is dropped, so the next volume never sees old data.
+import { LvmError } from '@openlocal/lvm';
+import type { Logger } from 'pino';
+import { CsiError } from '../core/errors.js';
+import type { ClaimStore, HostPort, LvmPort } from '../ports.js';
+import { findOurLv } from './volume-locator.js';
+
+export interface DeleteDeps {
+  lvm: LvmPort;
+  host: HostPort;
+  claims: ClaimStore;
+  vgRegexp: RegExp;
+  logger: Logger;
+  volumeId: string;
+  signal: AbortSignal;
+}
+
+/** Wiping a disk that is still mounted (staged) would pull it from under a pod: refuse instead. */
+async function requireUnmounted(deps: DeleteDeps, device: string): Promise<void> {
+  const info = await deps.host.blockDeviceInfo(device);
+  if (info === null) return;
+  const inUse = (await deps.host.mountInfo()).find((m) => m.majMin === info.majMin);
+  if (inUse !== undefined) {
+    throw new CsiError('FAILED_PRECONDITION', `volume ${deps.volumeId} is still mounted at ${inUse.mountPoint}; unpublish and unstage it first`);
+  }
+}
+
+export async function deleteVolume(deps: DeleteDeps): Promise<void> {
+  const claim = await deps.claims.get(deps.volumeId);
+  if (claim !== null) {
+    if (claim.volumeType === 'Device') {
+      await requireUnmounted(deps, claim.path);
+      await deps.host.wipeDevice(claim.path, { signal: deps.signal });
+    } else {
+      await deps.host.emptyDirectory(claim.path);
+    }
+    await deps.claims.remove(deps.volumeId);
+    deps.logger.info({ volumeId: deps.volumeId, volumeType: claim.volumeType, path: claim.path }, 'released');
+    return;
+  }
+  const state = await deps.lvm.readState({ signal: deps.signal });
+  const lv = findOurLv(state, deps.volumeId, deps.vgRegexp);
+  if (lv === undefined) {
+    deps.logger.info({ volumeId: deps.volumeId }, 'volume already gone');
+    return;
+  }
+  await deps.lvm.removeLv({ vgName: lv.vgName, name: lv.name }, { signal: deps.signal }).catch((error: unknown) => {
+    // Removed by someone else between the read and lvremove: still gone, still a success.
+    if (error instanceof LvmError && error.code === 'LV_NOT_FOUND') return;
+    throw error;
+  });
+  deps.logger.info({ volumeId: deps.volumeId, vgName: lv.vgName }, 'removed logical volume');
+}

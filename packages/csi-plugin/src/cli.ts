@@ -1,0 +1,77 @@
+// Command-line flags → a validated Config. `--help` lists every flag with its default.
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+
+function regexp(name: string) {
+  return z.string().transform((value, ctx) => {
+    try {
+      return new RegExp(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `--${name} ${JSON.stringify(value)} is not a valid regular expression: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+}
+
+const absolute = (name: string) => z.string().startsWith('/', `--${name} must be an absolute path`);
+
+export const configSchema = z
+  .object({
+    endpoint: z.string().regex(/^unix:(\/\/)?\/.+/, '--endpoint must look like unix:///csi/csi.sock'),
+    mode: z.enum(['node', 'controller']),
+    nodeid: z.string(),
+    driver: z.literal('local.csi.aliyun.com', { message: '--driver must be local.csi.aliyun.com (the name Open-Local users have in their StorageClasses)' }),
+    kubeletDir: absolute('kubelet-dir'),
+    stateDir: z.string(),
+    lvmSystemDir: z.string(),
+    sysfs: absolute('sysfs'),
+    mountDir: absolute('mount-dir'),
+    cgroupRoot: absolute('cgroup-root'),
+    deviceRegexp: regexp('device-regexp'),
+    vgRegexp: regexp('vg-regexp'),
+    extenderUrl: z.string().refine((v) => v === '' || URL.canParse(v), '--extender-url must be a URL such as http://open-local-scheduler-extender:23000'),
+    extenderTimeoutMs: z.coerce.number().int().positive(),
+    maxVolumesPerNode: z.coerce.number().int().min(0).max(1024),
+    kubeconfig: z.string(),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
+    shutdownGraceMs: z.coerce.number().int().nonnegative(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.mode === 'node' && config.nodeid === '') ctx.addIssue({ code: 'custom', message: '--nodeid is required in node mode (usually $(KUBE_NODE_NAME))' });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export function buildCommand(): Command {
+  return new Command('open-local-csi-plugin')
+    .description('CSI plugin local.csi.aliyun.com: LVM, Device and MountPoint volumes over gRPC on a unix socket')
+    .addOption(new Option('--endpoint <url>', 'CSI socket').default('unix:///csi/csi.sock'))
+    .addOption(new Option('--mode <mode>', 'node (Identity+Controller+Node, beside external-provisioner --node-deployment) or controller (expansion only)').choices(['node', 'controller']).default('node'))
+    .addOption(new Option('--nodeid <name>', 'this node name (topology kubernetes.io/hostname)').default(''))
+    .addOption(new Option('--driver <name>', 'CSI driver name').default('local.csi.aliyun.com'))
+    .addOption(new Option('--kubelet-dir <path>', 'kubelet root; publish and staging paths must be inside it').default('/var/lib/kubelet'))
+    .addOption(new Option('--state-dir <path>', 'where claims of whole disks and mount points are kept (default <kubelet-dir>/plugins/local.csi.aliyun.com/claims)').default(''))
+    .addOption(new Option('--lvm-system-dir <path>', 'LVM_SYSTEM_DIR for lvm commands (a per-node lvm.conf); empty = system default').default(''))
+    .addOption(new Option('--sysfs <path>', 'sysfs mount point').default('/sys'))
+    .addOption(new Option('--mount-dir <path>', 'directory whose child mount points are MountPoint volumes').default('/mnt/open-local'))
+    .addOption(new Option('--cgroup-root <path>', 'cgroup v2 mount point for io.max throttling').default('/sys/fs/cgroup'))
+    .addOption(new Option('--device-regexp <re>', 'kernel names of disks that may become Device volumes').default('^(s|v|xv)d[a-z]+$'))
+    .addOption(new Option('--vg-regexp <re>', 'volume groups this plugin may place LVs in').default('.*'))
+    .addOption(new Option('--extender-url <url>', 'scheduler extender for pod-level plans; empty = local best fit').default(''))
+    .addOption(new Option('--extender-timeout-ms <ms>', 'timeout of one extender call').default('10000'))
+    .addOption(new Option('--max-volumes-per-node <n>', 'reported in NodeGetInfo (0 = unlimited)').default('256'))
+    .addOption(new Option('--kubeconfig <path>', 'kubeconfig (unused by the node path today; in-cluster config when empty)').default(''))
+    .addOption(new Option('--log-level <level>', 'pino log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
+    .addOption(new Option('--shutdown-grace-ms <ms>', 'how long running calls may finish on SIGTERM').default('10000'));
+}
+
+/** Parses argv (as process.argv: node, script, flags...) into a Config; throws with every problem listed. */
+export function parseConfig(argv: readonly string[]): Config {
+  const command = buildCommand();
+  command.parse([...argv]);
+  const parsed = configSchema.safeParse(command.opts());
+  if (!parsed.success) throw new Error(`invalid flags:\n${parsed.error.issues.map((i) => `  ${i.message}`).join('\n')}`);
+  const config = parsed.data;
+  if (config.stateDir === '') config.stateDir = `${config.kubeletDir.replace(/\/+$/, '')}/plugins/local.csi.aliyun.com/claims`;
+  return config;
+}

@@ -1,0 +1,59 @@
+// Wiring only: build the adapters from the Config, hand them to the services, serve, and on SIGTERM/SIGINT
+// stop accepting calls, let running ones finish, then exit.
+import { createLocalExecutor, Lvm } from '@openlocal/lvm';
+import { pino, type Logger } from 'pino';
+import { createClaimStore } from './adapters/claim-store.js';
+import { createControllerService } from './adapters/controller-service.js';
+import { buildServiceEntries } from './adapters/csi-services.js';
+import { createExtenderClient } from './adapters/extender-client.js';
+import { startGrpcServer, type RunningServer } from './adapters/grpc-server.js';
+import { createHost } from './adapters/host.js';
+import { createIdentityService } from './adapters/identity-service.js';
+import { createIoThrottle } from './adapters/io-throttle.js';
+import { createNodeService } from './adapters/node-service.js';
+import { loadCsiProto } from './adapters/proto.js';
+import { createToolCheck } from './adapters/tool-check.js';
+import { parseConfig, type Config } from './cli.js';
+import { VolumeLocks } from './core/volume-locks.js';
+import { PLUGIN_VERSION } from './version.js';
+
+/** Builds every part and starts serving; the returned server is what a test stops. */
+export async function startPlugin(config: Config, logger: Logger): Promise<RunningServer> {
+  const env: Record<string, string> = { LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir ? { LVM_SYSTEM_DIR: config.lvmSystemDir } : {}) };
+  const executor = createLocalExecutor({ env });
+  const lvm = new Lvm({ executor, env });
+  const host = createHost({ executor, sysfsRoot: config.sysfs, deviceRegexp: config.deviceRegexp, mountDir: config.mountDir });
+  const claims = createClaimStore(config.stateDir);
+  const plans = config.extenderUrl === '' ? undefined : createExtenderClient({ baseUrl: config.extenderUrl, timeoutMs: config.extenderTimeoutMs });
+  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, logger };
+  const identity = createIdentityService({ mode: config.mode, version: PLUGIN_VERSION, tools: createToolCheck(executor, env) });
+  const controller = createControllerService({ ...common, mode: config.mode, plans });
+  const node =
+    config.mode === 'node'
+      ? createNodeService({
+          ...common,
+          kubeletDir: config.kubeletDir,
+          maxVolumesPerNode: config.maxVolumesPerNode,
+          throttle: createIoThrottle({ cgroupRoot: config.cgroupRoot, kubeletDir: config.kubeletDir }),
+        })
+      : undefined;
+  const services = buildServiceEntries({ proto: loadCsiProto(), identity, controller, node, logger, locks: new VolumeLocks() });
+  return startGrpcServer({ endpoint: config.endpoint, services, logger });
+}
+
+/** The process entry: flags, logger, server, signals. */
+export async function run(argv: readonly string[]): Promise<void> {
+  const config = parseConfig(argv);
+  const logger = pino({ level: config.logLevel, base: { app: 'csi-plugin', mode: config.mode, node: config.nodeid } });
+  logger.info({ config: { ...config, deviceRegexp: String(config.deviceRegexp), vgRegexp: String(config.vgRegexp) }, version: PLUGIN_VERSION }, 'starting');
+  const server = await startPlugin(config, logger);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      void server.close(config.shutdownGraceMs).then(resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  logger.info('stopped');
+}

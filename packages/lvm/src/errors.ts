@@ -57,28 +57,27 @@ export class LvmError extends Error {
 
 /** A name or value was refused before any command ran; `field` and `value` say which. */
 export class InvalidArgumentError extends LvmError {
-  constructor(
-    code: 'INVALID_NAME' | 'INVALID_SIZE',
-    readonly field: string,
-    readonly value: unknown,
-    reason: string,
-  ) {
-    super(code, `invalid ${field} ${JSON.stringify(value)}: ${reason}`);
+  readonly field: string;
+  readonly value: unknown;
+
+  constructor(code: 'INVALID_NAME' | 'INVALID_SIZE', invalid: { field: string; value: unknown; reason: string }) {
+    super(code, `invalid ${invalid.field} ${JSON.stringify(invalid.value)}: ${invalid.reason}`);
     this.name = 'InvalidArgumentError';
+    this.field = invalid.field;
+    this.value = invalid.value;
   }
 }
 
 /** The VG has less free space than asked for. */
 export class InsufficientSpaceError extends LvmError {
-  constructor(
-    readonly vgName: string,
-    readonly requestedBytes: number,
-    readonly freeBytes: number | undefined,
-    details: { argv?: readonly string[]; stderr?: string; exitCode?: number } = {},
-  ) {
-    const free = freeBytes === undefined ? '' : ` (${freeBytes} bytes free)`;
-    super('INSUFFICIENT_SPACE', `volume group ${vgName} has insufficient free space for ${requestedBytes} bytes${free}`, details);
+  readonly vgName: string;
+  readonly requestedBytes: number;
+
+  constructor(shortfall: { vgName: string; requestedBytes: number }, details: { argv?: readonly string[]; stderr?: string; exitCode?: number } = {}) {
+    super('INSUFFICIENT_SPACE', `volume group ${shortfall.vgName} has insufficient free space for ${shortfall.requestedBytes} bytes`, details);
     this.name = 'InsufficientSpaceError';
+    this.vgName = shortfall.vgName;
+    this.requestedBytes = shortfall.requestedBytes;
   }
 }
 

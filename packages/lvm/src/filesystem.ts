@@ -35,12 +35,17 @@ export async function probeFilesystem(executor: Executor, device: string, option
       exitCode: result.exitCode,
     });
   }
-  const fields = new Map(result.stdout.split('\n').map((line) => line.split('=', 2) as [string, string]));
+  return { fsType: signatureOf(result.stdout) };
+}
+
+/** The signature `blkid -o export` reports: TYPE, else a partition table, else any USAGE, else none. */
+function signatureOf(exported: string): string | null {
+  const fields = new Map(exported.split('\n').map((line) => line.split('=', 2) as [string, string]));
   const type = fields.get('TYPE');
-  if (type !== undefined && type !== '') return { fsType: type };
+  if (type) return type;
   const ptable = fields.get('PTTYPE');
-  if (ptable !== undefined && ptable !== '') return { fsType: `ptable:${ptable}` };
-  return { fsType: fields.has('USAGE') ? (fields.get('USAGE') ?? 'unknown') : null };
+  if (ptable) return `ptable:${ptable}`;
+  return fields.get('USAGE') || null;
 }
 
 function checkFsType(fsType: unknown): FilesystemType {

@@ -165,7 +165,7 @@ export class Lvm {
     validateSizeBytes(request.sizeBytes);
     request.tags?.forEach((t, i) => validateTag(t, `tags[${i}]`));
     await this.requireDeviceMapper(`snapshot ${vgName}/${request.originName}`, options);
-    return this.mutateAndRead(vgName, name, args.snapshotArgs(request), options);
+    return this.mutateAndRead({ vgName, name, argv: args.snapshotArgs(request) }, options);
   }
 
   /** A thin pool of `sizeBytes`. Needs device-mapper (dm-thin-pool). */
@@ -175,7 +175,7 @@ export class Lvm {
     validateSizeBytes(request.sizeBytes);
     request.tags?.forEach((t, i) => validateTag(t, `tags[${i}]`));
     await this.requireDeviceMapper(`create thin pool ${vgName}/${name}`, options);
-    return this.mutateAndRead(vgName, name, args.thinPoolArgs(request), options);
+    return this.mutateAndRead({ vgName, name, argv: args.thinPoolArgs(request) }, options);
   }
 
   /** A thin LV of `virtualSizeBytes` in `poolName`. Needs device-mapper. */
@@ -189,7 +189,7 @@ export class Lvm {
     validateSizeBytes(request.virtualSizeBytes, 'virtualSizeBytes');
     request.tags?.forEach((t, i) => validateTag(t, `tags[${i}]`));
     await this.requireDeviceMapper(`create thin volume ${vgName}/${name}`, options);
-    return this.mutateAndRead(vgName, name, args.thinLvArgs(request), options);
+    return this.mutateAndRead({ vgName, name, argv: args.thinLvArgs(request) }, options);
   }
 
   /** A thin snapshot of a thin LV (shares the pool; no size). Needs device-mapper. */
@@ -202,10 +202,11 @@ export class Lvm {
     const name = validateLvName(request.name);
     request.tags?.forEach((t, i) => validateTag(t, `tags[${i}]`));
     await this.requireDeviceMapper(`snapshot ${vgName}/${request.originName}`, options);
-    return this.mutateAndRead(vgName, name, args.thinSnapshotArgs(request), options);
+    return this.mutateAndRead({ vgName, name, argv: args.thinSnapshotArgs(request) }, options);
   }
 
-  private mutateAndRead(vgName: string, name: string, argv: string[], options: CallOptions): Promise<LogicalVolume> {
+  private mutateAndRead(target: { vgName: string; name: string; argv: string[] }, options: CallOptions): Promise<LogicalVolume> {
+    const { vgName, name, argv } = target;
     return this.serializer.run(vgName, async () => {
       await this.exec(argv, options);
       return this.readLvUnlocked(vgName, name, options);
@@ -228,7 +229,7 @@ export class Lvm {
   private refineSpaceError(error: unknown, vgName: string, requestedBytes: number): unknown {
     if (error instanceof LvmError && error.code === 'INSUFFICIENT_SPACE') {
       const details = { ...(error.argv ? { argv: error.argv } : {}), ...(error.stderr ? { stderr: error.stderr } : {}) };
-      return new InsufficientSpaceError(vgName, requestedBytes, undefined, details);
+      return new InsufficientSpaceError({ vgName, requestedBytes }, details);
     }
     return error;
   }

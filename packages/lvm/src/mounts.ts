@@ -61,17 +61,17 @@ export async function readMountInfo(path = '/proc/self/mountinfo'): Promise<Moun
 /** An absolute path with no `.`/`..` components, NUL or newline; never starting with '-'. */
 export function validateMountPath(path: unknown, field = 'path'): string {
   if (typeof path !== 'string' || !path.startsWith('/') || /[\0\n]/.test(path)) {
-    throw new InvalidArgumentError('INVALID_NAME', field, path, 'must be an absolute path');
+    throw new InvalidArgumentError('INVALID_NAME', { field, value: path, reason: 'must be an absolute path' });
   }
   if (path.split('/').some((part) => part === '.' || part === '..')) {
-    throw new InvalidArgumentError('INVALID_NAME', field, path, 'must not contain . or .. components');
+    throw new InvalidArgumentError('INVALID_NAME', { field, value: path, reason: 'must not contain . or .. components' });
   }
   return path;
 }
 
 function validateOptions(options: readonly string[]): void {
   options.forEach((option, i) => {
-    if (!OPTION.test(option)) throw new InvalidArgumentError('INVALID_NAME', `options[${i}]`, option, 'not a mount option');
+    if (!OPTION.test(option)) throw new InvalidArgumentError('INVALID_NAME', { field: `options[${i}]`, value: option, reason: 'not a mount option' });
   });
 }
 
@@ -113,7 +113,7 @@ export async function mount(executor: Executor, request: MountRequest, options: 
   validateMountPath(request.target, 'target');
   validateOptions(request.options ?? []);
   if (request.fsType !== undefined && !/^[a-z0-9]+$/.test(request.fsType)) {
-    throw new InvalidArgumentError('INVALID_NAME', 'fsType', request.fsType, 'not a filesystem type');
+    throw new InvalidArgumentError('INVALID_NAME', { field: 'fsType', value: request.fsType, reason: 'not a filesystem type' });
   }
   const execOptions: ExecOptions = options.signal ? { signal: options.signal } : {};
   await runMount(executor, mountArgs(request), execOptions);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseFsType, parseThrottle, parseVolumeSpec, type VolumeSpec } from './parameters.js';
+
+type Params = Record<string, string>;
+
+describe('parseVolumeSpec', () => {
+  it.each<{ name: string; input: Params; want: VolumeSpec }>([
+    {
+      name: 'LVM with a vgName and striping',
+      input: { volumeType: 'LVM', vgName: 'open-local-pool-0', lvmType: 'striping' },
+      want: { volumeType: 'LVM', vgName: 'open-local-pool-0', isStriping: true, throttle: {} },
+    },
+    {
+      name: 'LVM without a vgName leaves the choice to the plan or best fit',
+      input: { volumeType: 'LVM' },
+      want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: {} },
+    },
+    {
+      name: 'LVM with iops and bps',
+      input: { volumeType: 'LVM', iops: '100', bps: '1Mi' },
+      want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: { iops: 100, bpsBytes: 1048576 } },
+    },
+    { name: 'Device with mediaType', input: { volumeType: 'Device', mediaType: 'ssd' }, want: { volumeType: 'Device', mediaType: 'ssd' } },
+    { name: 'MountPoint with mediaType', input: { volumeType: 'MountPoint', mediaType: 'hdd' }, want: { volumeType: 'MountPoint', mediaType: 'hdd' } },
+  ])('parses $name', ({ input, want }) => {
+    expect(parseVolumeSpec(input, 'parameters')).toEqual(want);
+  });
+
+  it.each<{ name: string; input: Params; want: string }>([
+    { name: 'unknown volumeType', input: { volumeType: 'NFS' }, want: 'invalid parameters["volumeType"] "NFS": unknown volume type; must be one of LVM, Device, MountPoint (case-sensitive)' },
+    { name: 'volumeType in the wrong case', input: { volumeType: 'lvm' }, want: 'invalid parameters["volumeType"] "lvm"' },
+    { name: 'missing volumeType', input: {}, want: 'invalid parameters["volumeType"] undefined: is required' },
+    { name: 'missing mediaType for Device', input: { volumeType: 'Device' }, want: 'invalid parameters["mediaType"] undefined: is required for volumeType Device' },
+    { name: 'unknown mediaType for MountPoint', input: { volumeType: 'MountPoint', mediaType: 'nvme' }, want: 'invalid parameters["mediaType"] "nvme": must be ssd or hdd' },
+    { name: 'a vgName with a slash', input: { volumeType: 'LVM', vgName: 'vg/../x' }, want: 'invalid parameters["vgName"] "vg/../x"' },
+    { name: 'an unknown lvmType', input: { volumeType: 'LVM', lvmType: 'raid5' }, want: 'invalid parameters["lvmType"] "raid5": must be linear or striping' },
+    { name: 'a negative iops', input: { volumeType: 'LVM', iops: '-5' }, want: 'invalid parameters["iops"] "-5": must be a positive whole number' },
+    { name: 'a bps that is not a quantity', input: { volumeType: 'LVM', bps: 'fast' }, want: 'invalid parameters["bps"] "fast": not a quantity' },
+  ])('refuses $name, naming the key', ({ input, want }) => {
+    expect(() => parseVolumeSpec(input, 'parameters')).toThrow(want);
+  });
+});
+
+describe('parseThrottle', () => {
+  it('treats "0" and empty values as no limit', () => {
+    expect(parseThrottle({ iops: '0', bps: '' }, 'volume_context')).toEqual({});
+  });
+});
+
+describe('parseFsType', () => {
+  it.each([
+    { name: 'empty means ext4', input: '', want: 'ext4' },
+    { name: 'xfs', input: 'xfs', want: 'xfs' },
+  ])('$name', ({ input, want }) => {
+    expect(parseFsType(input, 'fs_type')).toBe(want);
+  });
+
+  it('refuses btrfs naming the field', () => {
+    expect(() => parseFsType('btrfs', 'volume_capability.mount.fs_type')).toThrow('invalid volume_capability.mount.fs_type "btrfs"');
+  });
+});

@@ -1,7 +1,7 @@
 // Everything the extender knows, kept from informer events: our StorageClasses, claims, PVs, pods and NLS,
 // plus the plans for claims that are decided but not provisioned yet. Every change re-derives the charges
 // of what it touches, so the ledger always equals a function of API state plus unexpired filter reservations.
-import { hasCandidateVolumes, inlineDemands, podClaimKeys, podDemand, type DemandLookup, type PodDemand } from './demand.js';
+import { hasCandidateVolumes, inlineDemands, podClaimKeys, podDemand, resolvableDemands, type DemandLookup, type PodDemand } from './demand.js';
 import type { NlsShape, PodShape, PvShape, PvcShape, StorageClassShape } from './k8s-shapes.js';
 import { Ledger } from './ledger.js';
 import { nlsToNodeStorage } from './node-storage.js';
@@ -189,13 +189,25 @@ export class ClusterState implements DemandLookup {
    * NLS that arrived after its claims leaves behind. Optionally only for claims selected on `onlyNode`.
    */
   reconcile(nowMs: number, onlyNode?: string): void {
-    for (const claim of this.claims.values()) {
+    const claims = [...this.claims.values()].sort((a, b) => a.key.localeCompare(b.key));
+    for (const claim of claims) {
       const node = claim.selectedNode;
       if (node === undefined || (onlyNode !== undefined && node !== onlyNode)) continue;
       if (this.pvByClaim.has(claim.key) || this.plans.get(claim.key)?.node === node) continue;
       const podUid = [...(this.podsByClaim.get(claim.key) ?? [])][0];
       this.ensurePlans({ podUid, claimKey: claim.key, node, source: 'selected-node', nowMs, isStrict: false });
     }
+  }
+
+  /**
+   * Forgets every plan and re-derives them in claim-key order: after the initial list a restarted extender
+   * makes the same plans whatever order the informers delivered the objects in.
+   */
+  rebuildPlans(nowMs: number): void {
+    const keys = [...this.plans.keys()];
+    this.plans.clear();
+    for (const key of keys) this.refreshCharge(key, nowMs);
+    this.reconcile(nowMs);
   }
 
   /** Drops filter reservations whose time is up. */
@@ -261,9 +273,7 @@ export class ClusterState implements DemandLookup {
       metadata: { namespace: claimKey.split('/')[0] ?? '', uid: '' },
       spec: { volumes: [{ name: 'claim', persistentVolumeClaim: { claimName: claimKey.split('/').slice(1).join('/') } }] },
     };
-    const demand = this.demandOf(pod);
-    if (demand.kind !== 'demands') return [];
-    return demand.demands.filter((d) => !this.pvByClaim.has(d.key));
+    return resolvableDemands(pod, this, this.options.driverNames).filter((d) => !this.pvByClaim.has(d.key));
   }
 
   /** Re-derives the charge of one claim or inline volume from its PV, plan and expiry. */

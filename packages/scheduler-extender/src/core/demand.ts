@@ -110,6 +110,14 @@ export function podClaimKeys(pod: PodShape): string[] {
   return keys;
 }
 
+/** The volumes of `pod` that decode cleanly, skipping problems (for plans the scheduler already decided). */
+export function resolvableDemands(pod: PodShape, lookup: DemandLookup, driverNames: readonly string[]): VolumeDemand[] {
+  return (pod.spec?.volumes ?? []).flatMap((volume) => {
+    const one = volumeDemand(pod, volume, lookup, driverNames);
+    return one === undefined || 'reason' in one ? [] : [one];
+  });
+}
+
 /** Decodes every volume of `pod`; the first problem wins, as the filter reports one reason per node. */
 export function podDemand(pod: PodShape, lookup: DemandLookup, driverNames: readonly string[]): PodDemand {
   const demands: VolumeDemand[] = [];

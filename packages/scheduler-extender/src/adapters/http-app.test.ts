@@ -1,0 +1,144 @@
+// The real express app in-process with supertest; the Kubernetes side is injected data.
+import { pino } from 'pino';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ClusterState } from '../core/cluster-state.js';
+import { DRIVER_NAMES } from '../core/constants.js';
+import { EXTENDER_ERROR_CODES } from '../core/errors.js';
+import { Extender } from '../core/extender.js';
+import { GI, nls, pod, pvc, storageClass } from '../test-support/builders.js';
+import { createHttpApp } from './http-app.js';
+import { HTTP_STATUS_BY_CODE } from './http-errors.js';
+import { createMetrics } from './metrics.js';
+
+function setUp(isReady = true) {
+  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+  state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
+  state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
+  state.upsertNls(nls('n2', { vgs: { pool: 50 } }), 0);
+  state.upsertPvc(pvc('ns/data', 'lvm', '60Gi'), 0);
+  state.upsertPod(pod('ns/app', ['ns/data']), 0);
+  const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
+  extender.setSynced(isReady);
+  const metrics = createMetrics(state, { withDefaultMetrics: false });
+  const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 1000 }, version: 'v0.7.1-test', isReady: () => isReady });
+  return { app, state };
+}
+
+const appPod = pod('ns/app', ['ns/data']);
+
+describe('POST /scheduler/predicates', () => {
+  it('answers ExtenderFilterResult with capitalised keys and the reason per failed node', async () => {
+    const res = await request(setUp().app).post('/scheduler/predicates').send({ Pod: appPod, NodeNames: ['n1', 'n2'] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      Nodes: null,
+      NodeNames: ['n1'],
+      FailedNodes: { n2: 'Insufficient LVM storage on node n2, vg is pool, pvc requested 60Gi, vg used 0, vg capacity 50Gi' },
+      FailedAndUnresolvableNodes: {},
+      Error: '',
+    });
+  });
+
+  it('reserves the chosen node so the next pod sees it full', async () => {
+    const { app, state } = setUp();
+    state.upsertPvc(pvc('ns/more', 'lvm', '60Gi'), 0);
+    await request(app).post('/scheduler/predicates').send({ Pod: appPod, NodeNames: ['n1', 'n2'] });
+    const res = await request(app).post('/scheduler/predicates').send({ Pod: pod('ns/other', ['ns/more']), NodeNames: ['n1', 'n2'] });
+    expect(res.body.NodeNames).toEqual([]);
+    expect(res.body.FailedNodes.n1).toContain('vg used 60Gi');
+  });
+
+  it('accepts a full Nodes list and echoes the passing Node objects', async () => {
+    const items = [{ metadata: { name: 'n1', uid: 'a' }, status: { capacity: { cpu: '2' } } }, { metadata: { name: 'n2' } }];
+    const res = await request(setUp().app).post('/scheduler/predicates').send({ Pod: appPod, Nodes: { apiVersion: 'v1', kind: 'NodeList', items } });
+    expect(res.status).toBe(200);
+    expect(res.body.Nodes).toEqual({ apiVersion: 'v1', kind: 'NodeList', items: [items[0]] });
+  });
+});
+
+describe('bad input never crashes the server', () => {
+  it.each([
+    { name: 'malformed JSON', path: '/scheduler/predicates', body: '{"Pod": ', want: 'malformed request body' },
+    { name: 'a JSON array', path: '/scheduler/priorities', body: '[1,2]', want: 'request body must be a JSON object' },
+    { name: 'no Pod', path: '/scheduler/predicates', body: '{"NodeNames":["n1"]}', want: 'Pod' },
+    { name: 'neither NodeNames nor Nodes', path: '/scheduler/predicates', body: JSON.stringify({ Pod: appPod }), want: 'one of NodeNames (nodeCacheCapable: true) or Nodes is required' },
+    { name: 'a volume name of the wrong type', path: '/scheduler/priorities', body: JSON.stringify({ Pod: { metadata: { name: 'p' }, spec: { volumes: [{ name: 7 }] } }, NodeNames: [] }), want: 'Pod.spec.volumes.0.name' },
+    { name: 'an empty node name', path: '/scheduler/predicates', body: JSON.stringify({ Pod: appPod, NodeNames: [''] }), want: 'NodeNames.0' },
+    { name: 'scheduling without nodeName', path: '/apis/scheduling/ns/persistentvolumeclaims/data', body: '{}', want: 'query parameter nodeName is required' },
+    { name: 'scheduling with a bad namespace', path: '/apis/scheduling/NS_BAD/persistentvolumeclaims/data?nodeName=n1', body: '{}', want: 'namespace: must be a DNS name' },
+  ])('$name → 400 with a message', async ({ path, body, want }) => {
+    const { app } = setUp();
+    const res = await request(app).post(path).set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('INVALID_ARGUMENT');
+    expect(res.body.Error).toContain(want);
+    expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+
+  it('maps every error code to an HTTP status', () => {
+    expect(Object.keys(HTTP_STATUS_BY_CODE).sort()).toEqual([...EXTENDER_ERROR_CODES].sort());
+  });
+
+  it('an unknown route is a 404, not a crash', async () => {
+    const res = await request(setUp().app).get('/scheduler/bind');
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('POST /scheduler/priorities', () => {
+  it('answers a HostPriorityList', async () => {
+    const res = await request(setUp().app).post('/scheduler/priorities').send({ Pod: appPod, NodeNames: ['n1', 'n2'] });
+    expect(res.body).toEqual([
+      { Host: 'n1', Score: 6 },
+      { Host: 'n2', Score: 0 },
+    ]);
+  });
+});
+
+describe('POST /apis/scheduling/:namespace/persistentvolumeclaims/:name', () => {
+  it.each([
+    { name: 'plans the claim on the node', path: '/apis/scheduling/ns/persistentvolumeclaims/data?nodeName=n1', status: 200, want: { node: 'n1', vgName: 'pool', volumeType: 'LVM', persistentVolumeClaim: 'ns/data', requestedBytes: 60 * GI } },
+    { name: 'no room is 507 with the reason', path: '/apis/scheduling/ns/persistentvolumeclaims/data?nodeName=n2', status: 507, want: { code: 'RESOURCE_EXHAUSTED' } },
+    { name: 'an unknown claim is 404', path: '/apis/scheduling/ns/persistentvolumeclaims/nope?nodeName=n1', status: 404, want: { code: 'NOT_FOUND' } },
+  ])('$name', async ({ path, status, want }) => {
+    const res = await request(setUp().app).post(path);
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject(want);
+  });
+
+  it('is 503 until the cache is synced', async () => {
+    const res = await request(setUp(false).app).post('/apis/scheduling/ns/persistentvolumeclaims/data?nodeName=n1');
+    expect(res.status).toBe(503);
+  });
+});
+
+describe('debug and operations routes', () => {
+  it('GET /cache shows nodes and plans; an unknown node is 404', async () => {
+    const { app } = setUp();
+    const res = await request(app).get('/cache?nodeName=n1');
+    expect(res.body.nodes[0].view.volumeGroups).toEqual([{ name: 'pool', capacityBytes: 100 * GI, usedBytes: 0 }]);
+    expect((await request(app).get('/cache?nodeName=zz')).status).toBe(404);
+  });
+
+  it('GET /metrics has latency histograms, cache sizes and VG gauges', async () => {
+    const { app } = setUp();
+    await request(app).post('/scheduler/predicates').send({ Pod: appPod, NodeNames: ['n1'] });
+    const text = (await request(app).get('/metrics')).text;
+    expect(text).toContain('openlocal_extender_request_duration_seconds_count{route="/scheduler/predicates",status="200"} 1');
+    expect(text).toContain('openlocal_extender_cache_objects{kind="nodes"} 2');
+    expect(text).toContain(`local_volume_group_used{nodename="n1",vgname="pool"} ${60 * GI}`);
+  });
+
+  it.each([
+    { name: 'healthz is 200', path: '/healthz', ready: false, status: 200 },
+    { name: 'readyz is 503 before sync', path: '/readyz', ready: false, status: 503 },
+    { name: 'readyz is 200 after sync', path: '/readyz', ready: true, status: 200 },
+  ])('$name', async ({ path, ready, status }) => {
+    expect((await request(setUp(ready).app).get(path)).status).toBe(status);
+  });
+
+  it('GET /version is the version text', async () => {
+    expect((await request(setUp().app).get('/version')).text).toBe('v0.7.1-test');
+  });
+});

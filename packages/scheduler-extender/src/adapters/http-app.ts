@@ -1,0 +1,97 @@
+// The extender's HTTP surface (Open-Local's routes): decode and validate, call the core, encode. Every error
+// goes through toServiceError once, so bad input is a 400 with a message and never takes the process down.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ClusterState } from '../core/cluster-state.js';
+import { ExtenderError } from '../core/errors.js';
+import type { Extender } from '../core/extender.js';
+import { extenderArgsSchema, zodErrorToMessage, type ExtenderArgs } from '../core/wire.js';
+import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
+import type { ExtenderMetrics } from './metrics.js';
+
+export interface HttpAppOptions {
+  extender: Extender;
+  state: ClusterState;
+  metrics: ExtenderMetrics;
+  logger: Logger;
+  clock: { now(): number };
+  version: string;
+  isReady: () => boolean;
+  /** Largest accepted body; a full NodeList of 5000 nodes is tens of MB. */
+  bodyLimit?: string;
+}
+
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const schedulingRequest = z.object({
+  namespace: z.string().regex(DNS_NAME, 'must be a DNS name'),
+  name: z.string().regex(DNS_NAME, 'must be a DNS name'),
+  nodeName: z.string({ error: 'query parameter nodeName is required' }).regex(DNS_NAME, 'must be a DNS name'),
+});
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ExtenderError('INVALID_ARGUMENT', zodErrorToMessage(result.error));
+  return result.data;
+}
+
+function decodeArgs(body: unknown): ExtenderArgs {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ExtenderError('INVALID_ARGUMENT', 'request body must be a JSON object of ExtenderArgs {Pod, NodeNames | Nodes}');
+  }
+  return parse(extenderArgsSchema, body);
+}
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const { extender, state, metrics, clock } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.requestDuration.startTimer();
+    res.on('finish', () => end({ route: typeof req.route?.path === 'string' ? req.route.path : 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(express.json({ limit: options.bodyLimit ?? '200mb', type: () => true }));
+
+  app.post('/scheduler/predicates', (req, res) => {
+    res.json(extender.filter(decodeArgs(req.body), clock.now()));
+  });
+  app.post('/scheduler/priorities', (req, res) => {
+    res.json(extender.prioritize(decodeArgs(req.body), clock.now()));
+  });
+  app.post('/apis/scheduling/:namespace/persistentvolumeclaims/:name', (req, res) => {
+    const request = parse(schedulingRequest, { ...req.params, nodeName: req.query['nodeName'] });
+    res.json(extender.provisioningPlan(request, clock.now()));
+  });
+  const cache = (req: Request, res: Response): void => {
+    const nodeName = typeof req.query['nodeName'] === 'string' ? req.query['nodeName'] : undefined;
+    if (nodeName !== undefined && !state.ledger.hasNode(nodeName)) throw new ExtenderError('NOT_FOUND', `${nodeName} is not found`);
+    res.json(state.snapshot(nodeName));
+  };
+  app.get('/cache', cache);
+  app.post('/cache', cache);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', synced: options.isReady() });
+  });
+  app.get('/readyz', (_req, res) => {
+    res.status(options.isReady() ? 200 : 503).json({ synced: options.isReady() });
+  });
+  app.get('/version', (_req, res) => {
+    res.type('text/plain').send(options.version);
+  });
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new ExtenderError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const serviceError = toServiceError(error);
+    const status = HTTP_STATUS_BY_CODE[serviceError.code];
+    const log = { err: serviceError, method: req.method, path: req.path, status };
+    if (status >= 500) options.logger.error(log, 'request failed');
+    else options.logger.warn(log, 'request refused');
+    res.status(status).json({ Error: serviceError.message, code: serviceError.code });
+  });
+  return app;
+}

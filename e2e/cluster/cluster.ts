@@ -1,0 +1,165 @@
+// Starts and stops a whole harness cluster: PKI, etcd, kube-apiserver, kube-controller-manager, kube-scheduler
+// and simulated nodes, on loopback with random ports and a private temp dir; logs under a run dir that stays.
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startApiServer } from './apiserver.js';
+import { startControllerManager } from './controller-manager.js';
+import { startEtcd } from './etcd.js';
+import { freePorts } from './free-port.js';
+import { writeAdminKubeconfig } from './kubeconfig.js';
+import { createRunDir } from './paths.js';
+import { generatePki, type Pki } from './pki.js';
+import { ProcessGroup, type ManagedProcess, type ProcessSpec } from './process-group.js';
+import { startScheduler, type SchedulerConfigOptions } from './scheduler.js';
+import { SimulatedNodes, type SimulatedNodeSpec } from './simulated-nodes.js';
+
+/** Everything another process needs to use a running cluster (plain data, JSON-safe). */
+export interface ClusterInfo {
+  readonly kubeconfigPath: string;
+  readonly apiServerUrl: string;
+  /** Logs of every process; kept after teardown. */
+  readonly runDir: string;
+  /** Private scratch directory (certificates, etcd data, configs); removed at teardown. */
+  readonly workDir: string;
+  readonly pki: Pki;
+}
+
+export interface ClusterOptions {
+  /** Simulated nodes to create once the API server is ready. */
+  readonly nodes?: readonly SimulatedNodeSpec[];
+  /** The default kube-scheduler's profile and extenders, or false for none. */
+  readonly scheduler?: Omit<SchedulerConfigOptions, 'kubeconfigPath'> | false;
+  /** Log directory; default a fresh one from createRunDir('cluster'). */
+  readonly runDir?: string;
+  /** Deadline for each component to become healthy (default 90 s: a cold 2-core machine is slow). */
+  readonly componentTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly apiServerExtraArgs?: readonly string[];
+}
+
+/** Milliseconds each start-up phase took, and the total to a ready cluster. */
+export interface ClusterTimings {
+  readonly phasesMs: Readonly<Record<string, number>>;
+  readonly readyMs: number;
+}
+
+export interface Cluster extends ClusterInfo {
+  readonly kubeConfig: KubeConfig;
+  readonly nodes: SimulatedNodes;
+  readonly timings: ClusterTimings;
+  /** Plain data for other processes (vitest workers, app processes). */
+  info(): ClusterInfo;
+  /** Starts one more kube-scheduler (another profile name, e.g. with an extender); stopped with the cluster. */
+  startScheduler(options: Omit<SchedulerConfigOptions, 'kubeconfigPath'>): Promise<ManagedProcess>;
+  /** Starts any process (our apps, CSI sidecars) with its log in the run dir; stopped with the cluster. */
+  startProcess(spec: ProcessSpec): Promise<ManagedProcess>;
+  /** Problems seen so far: processes that ended on their own, failed heartbeats. Empty when healthy. */
+  problems(): string[];
+  /** Stops every process (reverse order, by PID) and removes the work dir. Safe to call twice. */
+  stop(): Promise<{ teardownMs: number }>;
+}
+
+/** Loads a kubeconfig file into a client-node KubeConfig. */
+export function loadKubeConfig(path: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(path);
+  return kubeConfig;
+}
+
+class PhaseClock {
+  readonly phasesMs: Record<string, number> = {};
+  private readonly startedAt = performance.now();
+  private last = this.startedAt;
+
+  mark(phase: string): void {
+    const now = performance.now();
+    this.phasesMs[phase] = Math.round(now - this.last);
+    this.last = now;
+  }
+
+  totalMs(): number {
+    return Math.round(performance.now() - this.startedAt);
+  }
+}
+
+/** Starts a cluster; on any failure stops what it started and throws, naming the log directory. */
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const runDir = options.runDir ?? createRunDir('cluster');
+  const workDir = mkdtempSync(join(tmpdir(), 'openlocal-e2e-'));
+  const group = new ProcessGroup(runDir);
+  const onFailure: (() => Promise<void>)[] = [];
+  try {
+    return await bootControlPlane({ options, runDir, workDir, group, onFailure });
+  } catch (error) {
+    for (const undo of onFailure) await undo();
+    await group.stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+    throw new Error(`cluster start failed (logs in ${runDir}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function bootControlPlane(input: {
+  options: ClusterOptions;
+  runDir: string;
+  workDir: string;
+  group: ProcessGroup;
+  /** Undo steps for what is not a process (the heartbeat timer). */
+  onFailure: (() => Promise<void>)[];
+}): Promise<Cluster> {
+  const { options, runDir, workDir, group } = input;
+  const timeoutMs = options.componentTimeoutMs ?? 90_000;
+  const clock = new PhaseClock();
+  const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort] = (await freePorts(5)) as [number, number, number, number, number];
+  const pki = await generatePki(workDir);
+  clock.mark('pki');
+  const etcd = await startEtcd(group, { dataDir: join(workDir, 'etcd'), clientPort: etcdClient, peerPort: etcdPeer, timeoutMs });
+  clock.mark('etcd');
+  const apiServer = await startApiServer(group, {
+    etcdUrl: etcd.url, securePort: apiPort, pki, workDir, timeoutMs, extraArgs: options.apiServerExtraArgs,
+  });
+  clock.mark('kube-apiserver');
+  const kubeconfigPath = writeAdminKubeconfig(join(workDir, 'admin.kubeconfig'), apiServer.url, pki);
+  const kubeConfig = loadKubeConfig(kubeconfigPath);
+  const nodes = new SimulatedNodes(kubeConfig, {
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    log: (line) => appendFileSync(join(runDir, 'simulated-nodes.log'), `${line}\n`),
+  });
+  input.onFailure.push(() => nodes.stop());
+  const schedulerConfig = options.scheduler;
+  await Promise.all([
+    startControllerManager(group, { kubeconfigPath, securePort: kcmPort, pki, timeoutMs }),
+    schedulerConfig === false
+      ? Promise.resolve()
+      : startScheduler(group, { ...schedulerConfig, kubeconfigPath, securePort: schedulerPort, pki, workDir, timeoutMs }),
+    nodes.add(options.nodes ?? []),
+  ]);
+  clock.mark('controller-manager, scheduler, nodes');
+  const info: ClusterInfo = { kubeconfigPath, apiServerUrl: apiServer.url, runDir, workDir, pki };
+  let stopped: Promise<{ teardownMs: number }> | undefined;
+  const cluster: Cluster = {
+    ...info,
+    kubeConfig,
+    nodes,
+    timings: { phasesMs: clock.phasesMs, readyMs: clock.totalMs() },
+    info: () => info,
+    startScheduler: async (schedulerOptions) => {
+      const [port] = (await freePorts(1)) as [number];
+      return startScheduler(group, { ...schedulerOptions, kubeconfigPath, securePort: port, pki, workDir, timeoutMs });
+    },
+    startProcess: (spec) => group.start(spec),
+    problems: () => [...group.unexpectedExits(), ...nodes.heartbeatErrors()],
+    stop: () => {
+      stopped ??= (async () => {
+        const startedAt = performance.now();
+        await nodes.stop();
+        await group.stopAll();
+        rmSync(workDir, { recursive: true, force: true });
+        return { teardownMs: Math.round(performance.now() - startedAt) };
+      })();
+      return stopped;
+    },
+  };
+  return cluster;
+}

@@ -1,0 +1,15 @@
+// The e2e harness's public API: a real control plane with simulated nodes, processes with logs, manifests,
+// waits and per-test namespaces. See e2e/README.md.
+export { startCluster, loadKubeConfig, type Cluster, type ClusterInfo, type ClusterOptions, type ClusterTimings } from './cluster.js';
+export { ProcessGroup, type ManagedProcess, type ProcessSpec, type ExitInfo } from './process-group.js';
+export { appProcessSpec, resolveAppBin, type AppProcessOptions } from './app-process.js';
+export { startScheduler, renderSchedulerConfig, type ExtenderConfig, type SchedulerConfigOptions, type SchedulerOptions } from './scheduler.js';
+export { SimulatedNodes, SIMULATED_NODE_LABEL, type SimulatedNodeSpec } from './simulated-nodes.js';
+export { applyManifests, deleteManifests, parseManifests, withNamespace, FIELD_MANAGER, type Manifests } from './apply.js';
+export { installCrds } from './crds.js';
+export { waitFor, WaitTimeoutError, type PollResult, type WaitOptions } from './wait.js';
+export { createTestNamespace, namespaceNameFor, type TestNamespace } from './namespace.js';
+export { freePorts } from './free-port.js';
+export { createRunDir, repoRoot, toolsBinDir } from './paths.js';
+export { CONTROL_PLANE_TOOLS, missingTools, missingToolsReason, toolPath, type ToolName } from './tools.js';
+export type { Pki } from './pki.js';

@@ -1,0 +1,216 @@
+// runInGuest: boots the Debian kernel under QEMU (TCG) with the host's / read-only, a writable work share and
+// sparse virtio disks, runs one argv inside, and returns its exit code, console log and what it wrote on the share.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultVmCacheDir, ensureGuestImage, QemuUnavailableError, type GuestImage } from './image.js';
+
+export interface GuestDisk {
+  sizeBytes: number;
+}
+
+export interface RunInGuestOptions {
+  /** The command to run in the guest, as argv (no shell). */
+  argv: string[];
+  /** Working directory in the guest; the host's paths are the guest's. Default: the repository root. */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Sparse raw images attached as /dev/vda, /dev/vdb, ... */
+  disks?: GuestDisk[];
+  /** Kill the guest after this long (console log kept). Default 10 minutes. */
+  timeoutMs?: number;
+  memoryMiB?: number;
+  /** Where the console log and the share (the guest's results) are kept. Default: a new dir in the cache. */
+  outputDir?: string;
+  image?: GuestImage;
+  log?: (message: string) => void;
+  /** Receives the guest console as it arrives (e.g. to echo it). */
+  onConsole?: (chunk: Buffer) => void;
+  signal?: AbortSignal;
+}
+
+export interface GuestRunResult {
+  /** The command's exit code, or null when none was recorded (guest crashed, timed out or failed to boot). */
+  exitCode: number | null;
+  isTimedOut: boolean;
+  consoleLogPath: string;
+  /** The writable share: job.json, exit-code and whatever the command wrote there ($OPENLOCAL_GUEST_SHARE). */
+  shareDir: string;
+  /** From qemu's start to the guest's root being mounted, and to the job starting (node up). */
+  rootReadyMs: number | null;
+  readyMs: number | null;
+  totalMs: number;
+}
+
+/** The guest's path of the share, given to the command as OPENLOCAL_GUEST_SHARE. */
+export const GUEST_SHARE_PATH = '/run/openlocal/share';
+const here = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = join(here, '..', '..');
+const CMDLINE_SAFE = /^[A-Za-z0-9._/+-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** /dev/vda, /dev/vdb, ... for the n-th disk. */
+export function guestDiskPath(index: number): string {
+  if (!Number.isSafeInteger(index) || index < 0 || index > 25) throw new RangeError(`disk index ${index} out of range 0..25`);
+  return `/dev/vd${String.fromCharCode(97 + index)}`;
+}
+
+/** Checks the request and names the bad field and value. */
+export function validateGuestRequest(options: Pick<RunInGuestOptions, 'argv' | 'env' | 'disks' | 'timeoutMs' | 'memoryMiB'>): void {
+  if (!Array.isArray(options.argv) || options.argv.length === 0 || options.argv.some((a) => typeof a !== 'string')) {
+    throw new TypeError(`argv must be a non-empty array of strings, got ${JSON.stringify(options.argv)}`);
+  }
+  for (const name of Object.keys(options.env ?? {})) {
+    if (!ENV_NAME.test(name)) throw new TypeError(`env name ${JSON.stringify(name)} is not a valid variable name`);
+  }
+  (options.disks ?? []).forEach((disk, i) => {
+    if (!Number.isSafeInteger(disk.sizeBytes) || disk.sizeBytes < 1024 * 1024 || disk.sizeBytes % 512 !== 0) {
+      throw new RangeError(`disks[${i}].sizeBytes must be a whole number of 512-byte sectors, at least 1 MiB; got ${disk.sizeBytes}`);
+    }
+  });
+  if ((options.disks ?? []).length > 26) throw new RangeError(`at most 26 disks, got ${options.disks?.length}`);
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
+  if (options.memoryMiB !== undefined && !(Number.isSafeInteger(options.memoryMiB) && options.memoryMiB >= 256)) {
+    throw new RangeError(`memoryMiB must be a whole number >= 256, got ${options.memoryMiB}`);
+  }
+}
+
+/** The qemu argv: TCG, one vCPU (beats two on this 2-core host), host / read-only and the share over 9p. */
+export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; nodePath: string; runnerPath: string }): string[] {
+  for (const [field, value] of Object.entries({ nodePath: request.nodePath, runnerPath: request.runnerPath })) {
+    // These ride on the kernel command line, which has no quoting.
+    if (!CMDLINE_SAFE.test(value)) throw new TypeError(`${field} ${JSON.stringify(value)} must match ${CMDLINE_SAFE} to pass on the kernel command line`);
+  }
+  const append = ['console=ttyS0', 'quiet', 'panic=-1', `OPENLOCAL_NODE=${request.nodePath}`, `OPENLOCAL_RUNNER=${request.runnerPath}`];
+  const argv = [
+    '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(request.memoryMiB),
+    '-nographic', '-nodefaults', '-no-reboot',
+    '-kernel', request.image.kernelPath, '-initrd', request.image.initrdPath, '-append', append.join(' '),
+    '-serial', 'stdio',
+    '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
+    '-virtfs', `local,path=${request.shareDir},mount_tag=share,security_model=none`,
+  ];
+  for (const file of request.diskFiles) {
+    if (file.includes(',')) throw new TypeError(`disk file ${JSON.stringify(file)} must not contain a comma (qemu option syntax)`);
+    argv.push('-drive', `file=${file},if=virtio,format=raw,cache=unsafe`);
+  }
+  if (request.shareDir.includes(',')) throw new TypeError(`shareDir ${JSON.stringify(request.shareDir)} must not contain a comma`);
+  return argv;
+}
+
+async function createSparseDisks(dir: string, disks: readonly GuestDisk[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const [i, disk] of disks.entries()) {
+    const file = join(dir, `disk${i}.raw`);
+    const handle = await open(file, 'w');
+    await handle.truncate(disk.sizeBytes);
+    await handle.close();
+    files.push(file);
+  }
+  return files;
+}
+
+/** Boots a guest, runs argv, powers off. Never throws for what happens inside the guest: see exitCode. */
+export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunResult> {
+  validateGuestRequest(options);
+  const log = options.log ?? (() => undefined);
+  const cacheDir = defaultVmCacheDir();
+  const image = options.image ?? (await ensureGuestImage({ cacheDir, log, ...(options.signal ? { signal: options.signal } : {}) }));
+  const outputDir = options.outputDir ?? (await mkdir(join(cacheDir, 'runs'), { recursive: true }), await mkdtemp(join(cacheDir, 'runs', 'run-')));
+  const shareDir = join(outputDir, 'share');
+  await mkdir(shareDir, { recursive: true });
+  const consoleLogPath = join(outputDir, 'console.log');
+  const diskDir = await mkdtemp(join(tmpdir(), 'openlocal-vm-disks-'));
+  try {
+    const diskFiles = await createSparseDisks(diskDir, options.disks ?? []);
+    const env = {
+      OPENLOCAL_GUEST_SHARE: GUEST_SHARE_PATH,
+      OPENLOCAL_GUEST_DISKS: diskFiles.map((_, i) => guestDiskPath(i)).join(','),
+      ...options.env,
+    };
+    await writeFile(join(shareDir, 'job.json'), JSON.stringify({ argv: options.argv, cwd: options.cwd ?? REPO_ROOT, env }, null, 2));
+    const args = qemuArgs({
+      image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536,
+      nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'),
+    });
+    const boot = await bootAndWait({ args, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
+    const exitText = await readFile(join(shareDir, 'exit-code'), 'utf8').catch(() => null);
+    const exitCode = exitText !== null && /^\d+\s*$/.test(exitText) ? Number(exitText) : null;
+    if (exitCode === null) log(`the guest recorded no exit code; console log: ${consoleLogPath}`);
+    return { exitCode, consoleLogPath, shareDir, ...boot };
+  } finally {
+    await rm(diskDir, { recursive: true, force: true });
+  }
+}
+
+interface BootOutcome {
+  isTimedOut: boolean;
+  rootReadyMs: number | null;
+  readyMs: number | null;
+  totalMs: number;
+}
+
+/** Runs qemu to its end (or kills it at the deadline), logging the console and the guest's milestones. */
+function bootAndWait(request: {
+  args: string[];
+  consoleLogPath: string;
+  timeoutMs: number;
+  log: (message: string) => void;
+  onConsole: ((chunk: Buffer) => void) | undefined;
+  signal: AbortSignal | undefined;
+}): Promise<BootOutcome> {
+  const { log } = request;
+  const started = performance.now();
+  const outcome: BootOutcome = { isTimedOut: false, rootReadyMs: null, readyMs: null, totalMs: 0 };
+  const consoleLog = createWriteStream(request.consoleLogPath);
+  log(`booting guest: qemu-system-x86_64 (TCG, 1 vCPU); console log ${request.consoleLogPath}`);
+  const qemu = spawn('qemu-system-x86_64', request.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  const kill = (why: string): void => {
+    log(`${why}: killing qemu (pid ${qemu.pid}); console log kept at ${request.consoleLogPath}`);
+    qemu.kill('SIGKILL');
+  };
+  const timer = setTimeout(() => {
+    outcome.isTimedOut = true;
+    kill(`guest still running after ${request.timeoutMs / 1000} s`);
+  }, request.timeoutMs);
+  const onAbort = (): void => kill('aborted');
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  let pending = '';
+  const onOutput = (chunk: Buffer): void => {
+    consoleLog.write(chunk);
+    request.onConsole?.(chunk);
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
+    for (const line of lines) {
+      if (outcome.rootReadyMs === null && line.includes('openlocal-guest: root ready')) {
+        outcome.rootReadyMs = performance.now() - started;
+        log(`guest root ready after ${seconds()} s`);
+      }
+      if (outcome.readyMs === null && line.includes('openlocal-guest: ready')) {
+        outcome.readyMs = performance.now() - started;
+        log(`guest ready after ${seconds()} s (node running the job)`);
+      }
+    }
+  };
+  qemu.stdout.on('data', onOutput);
+  qemu.stderr.on('data', onOutput);
+  return new Promise((resolve, reject) => {
+    qemu.on('error', (error) => {
+      clearTimeout(timer);
+      consoleLog.end();
+      reject(new QemuUnavailableError(`cannot start qemu-system-x86_64: ${error.message}`, { cause: error }));
+    });
+    qemu.on('close', (code, signal) => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      outcome.totalMs = performance.now() - started;
+      log(`guest powered off after ${(outcome.totalMs / 1000).toFixed(1)} s (qemu ${signal ?? `exit ${code}`})`);
+      consoleLog.end(() => resolve(outcome));
+    });
+  });
+}

@@ -1,7 +1,7 @@
 // HostPort on a real node: @openlocal/lvm's block-device, filesystem and mount functions bound to one
 // executor, plus the few file operations the node service needs. Everything runs as argv, never a shell.
 import { mkdir, open, readdir, readFile, rm, rmdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   growFilesystem,
   listBlockDevices,
@@ -97,6 +97,7 @@ export function createHost(options: HostOptions): HostPort {
       await mkdir(path, { recursive: true, mode: 0o750 });
     },
     async ensureFile(path) {
+      await mkdir(dirname(path), { recursive: true, mode: 0o750 });
       const handle = await open(path, 'a', 0o640);
       await handle.close();
     },

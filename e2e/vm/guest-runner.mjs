@@ -1,6 +1,6 @@
 // Runs inside the guest (plain JavaScript: the host's node runs it straight from the read-only checkout). Reads
 // the job the host wrote on the share ({ argv, env, cwd }), runs argv without a shell with the console as its
-// output, and exits with its exit code (128 + signal number when it was killed), which /init records.
+// output (piped), and exits with its exit code (128 + signal number when it was killed), which /init records.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -20,12 +20,15 @@ try {
   const job = readJob(jobPath);
   process.stdout.write(`openlocal-guest: ready after ${uptime()} s of guest uptime, running ${JSON.stringify(job.argv)}\n`);
   const [program, ...args] = job.argv;
-  const child = spawn(program, args, { cwd: job.cwd, env: { ...process.env, ...job.env }, stdio: 'inherit', shell: false });
+  // Piped, not inherited: on the serial console tty, vitest would draw its interactive (redrawing) output.
+  const child = spawn(program, args, { cwd: job.cwd, env: { ...process.env, ...job.env }, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  child.stdout.pipe(process.stdout);
+  child.stderr.pipe(process.stdout);
   child.on('error', (error) => {
     process.stdout.write(`openlocal-guest: cannot start ${program}: ${error.message}\n`);
     process.exit(127);
   });
-  child.on('exit', (code, signal) => {
+  child.on('close', (code, signal) => {
     process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
   });
 } catch (error) {

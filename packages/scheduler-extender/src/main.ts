@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-export {};
+// Entry point of the open-local-scheduler-extender binary: everything else lives in run.ts.
+import { exitOnError, run } from './run.js';
+
+run(process.argv).catch(exitOnError);

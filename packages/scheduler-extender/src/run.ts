@@ -1,0 +1,91 @@
+// Wiring only: flags → logger, kube client, state, extender, informers, HTTP server; SIGTERM/SIGINT stop the
+// server, then the informers. The extender answers "not synced" until every informer has listed once.
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { createHttpApp } from './adapters/http-app.js';
+import { createInformers } from './adapters/kube-informers.js';
+import { createMetrics } from './adapters/metrics.js';
+import type { Clock } from './adapters/restarting-informer.js';
+import { parseConfig, type Config } from './cli.js';
+import { ClusterState } from './core/cluster-state.js';
+import { DRIVER_NAMES } from './core/constants.js';
+import { Extender } from './core/extender.js';
+import { VERSION } from './version.js';
+
+const EXPIRY_SWEEP_MS = 5_000;
+
+const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+};
+
+function loadKubeConfig(config: Config): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  if (config.master !== undefined) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster !== null) kubeConfig.clusters = kubeConfig.clusters.map((c) => (c.name === cluster.name ? { ...c, server: config.master ?? c.server } : c));
+  }
+  return kubeConfig;
+}
+
+function listen(app: ReturnType<typeof createHttpApp>, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+/** --help and --version exit 0 through commander; anything else is printed once and exits 1. */
+export function exitOnError(error: unknown): never {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const isCommander = code.startsWith('commander.');
+  const exitCode = isCommander && 'exitCode' in (error as object) ? Number((error as { exitCode: unknown }).exitCode) : 1;
+  if (!isCommander) process.stderr.write(`open-local-scheduler-extender: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(exitCode);
+}
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const config = parseConfig(argv);
+  const logger = pino({ level: config.logLevel, base: { component: 'scheduler-extender' } });
+  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: config.strategy });
+  const { strategy, antiAffinity, isChoosingNode, reservationTtlMs } = config;
+  const extender = new Extender({ state, strategy, antiAffinity, isChoosingNode, reservationTtlMs });
+  const metrics = createMetrics(state, { withDefaultMetrics: true });
+  const stop = new AbortController();
+  const informers = createInformers({
+    kubeConfig: loadKubeConfig(config),
+    state,
+    logger,
+    clock: systemClock,
+    onRestart: (kind) => metrics.informerRestarts.inc({ kind }),
+  });
+  let syncedCount = 0;
+  const running = informers.map((informer) =>
+    informer.run(stop.signal, () => {
+      syncedCount += 1;
+      if (syncedCount < informers.length) return;
+      // Plans are re-derived in one canonical order so a restarted extender decides as the old one would.
+      state.rebuildPlans(systemClock.now());
+      extender.setSynced(true);
+      logger.info({ counts: state.counts() }, 'cache synced');
+    }),
+  );
+  const app = createHttpApp({ extender, state, metrics, logger, clock: systemClock, version: VERSION, isReady: () => syncedCount === informers.length });
+  const server = await listen(app, config);
+  logger.info({ port: config.port, host: config.host, strategy: config.strategy, chooseNode: config.isChoosingNode }, 'listening');
+  const sweep = setInterval(() => state.expire(systemClock.now()), EXPIRY_SWEEP_MS);
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    clearInterval(sweep);
+    server.close();
+    server.closeAllConnections();
+    stop.abort();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  await Promise.all(running);
+  logger.info('stopped');
+}

@@ -30,7 +30,7 @@ for i in 0 1 2 3 4 5 6 7; do
   loops+=("$(losetup --find --show "$work/disk$i.img")")
 done
 names="$(printf '%s\n' "${loops[@]}" | sed 's|/dev/||' | paste -sd'|')"
-mkdir -p "$work/lvm" "$work/kubelet"
+mkdir -p "$work/lvm" "$work/kubelet/sanity"
 { echo 'devices {'; printf '  global_filter = [ '; for l in "${loops[@]}"; do printf '"a|^%s$|", ' "$l"; done; echo '"r|.*|" ]'
   echo '  use_devicesfile = 0'; echo '  obtain_device_list_from_udev = 0'; echo '}'; } > "$work/lvm/lvm.conf"
 printf 'volumeType: Device\nmediaType: hdd\n' > "$work/params.yaml"

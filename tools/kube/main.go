@@ -50,7 +50,11 @@ func main() {
 		}
 	}
 	if !ok {
-		fmt.Fprintf(os.Stderr, "kube: started as %q; start it as one of %v, or pass one as the first argument\n", name, names())
+		asked := name
+		if len(os.Args) > 1 {
+			asked = os.Args[1]
+		}
+		fmt.Fprintf(os.Stderr, "kube: unknown component %q: start this binary as one of %v, or pass one as the first argument\n", asked, names())
 		os.Exit(2)
 	}
 	os.Exit(cli.Run(newCommand()))

@@ -55,6 +55,8 @@ export interface Cluster extends ClusterInfo {
   startScheduler(options: Omit<SchedulerConfigOptions, 'kubeconfigPath'>): Promise<ManagedProcess>;
   /** Starts any process (our apps, CSI sidecars) with its log in the run dir; stopped with the cluster. */
   startProcess(spec: ProcessSpec): Promise<ManagedProcess>;
+  /** Every process the cluster started so far, in start order. */
+  processes(): readonly ManagedProcess[];
   /** Problems seen so far: processes that ended on their own, failed heartbeats. Empty when healthy. */
   problems(): string[];
   /** Stops every process (reverse order, by PID) and removes the work dir. Safe to call twice. */
@@ -149,6 +151,7 @@ async function bootControlPlane(input: {
       return startScheduler(group, { ...schedulerOptions, kubeconfigPath, securePort: port, pki, workDir, timeoutMs });
     },
     startProcess: (spec) => group.start(spec),
+    processes: () => group.list(),
     problems: () => [...group.unexpectedExits(), ...nodes.heartbeatErrors()],
     stop: () => {
       stopped ??= (async () => {

@@ -146,6 +146,8 @@ export class ProcessGroup {
         cwd: spec.cwd,
         env: { ...process.env, ...spec.env },
         stdio: ['ignore', fd, fd],
+        // Own process group: a terminal's Ctrl-C reaches only us, and we stop children in order by PID.
+        detached: true,
       });
       await new Promise<void>((resolveSpawn, reject) => {
         child.once('spawn', resolveSpawn);

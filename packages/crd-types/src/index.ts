@@ -34,3 +34,61 @@ export type {
   LabelSelectorRequirement,
   LabelSelectorOperator,
 } from './generated/nodelocalstorageinitconfig.js';
+
+export {
+  GROUP,
+  VERSION,
+  API_VERSION,
+  NLS,
+  NLSC,
+  DEFAULT_INIT_CONFIG_NAME,
+  DRIVER_NAME,
+  YODA_DRIVER_NAME,
+  PROVISIONER_NAMES,
+  TOPOLOGY_KEY,
+  ANNOTATIONS,
+  LABELS,
+  CONDITIONS,
+  MEDIA_TYPES,
+  VOLUME_TYPES,
+  type VolumeType,
+  STORAGE_CLASS_PARAMS,
+  LVM_TYPES,
+  DEFAULT_FS_TYPE,
+  AGENT_DEFAULTS,
+  DEFAULT_EXTENDER_PORT,
+} from './constants.js';
+export {
+  CrdTypesError,
+  type CrdTypesErrorCode,
+  CrdValidationError,
+  type ValidationIssue,
+  InvalidPatternError,
+  InvalidSelectorError,
+  InvalidQuantityError,
+  InvalidReservationError,
+} from './errors.js';
+export {
+  validateNodeLocalStorage,
+  validateNodeLocalStorageInitConfig,
+  parseNodeLocalStorage,
+  parseNodeLocalStorageInitConfig,
+  type ValidationResult,
+} from './validate.js';
+export { loadCrdManifests, crdManifestPaths, type CrdManifest } from './crd-manifests.js';
+export { nodeLocalStorageSchema, nodeLocalStorageInitConfigSchema } from './generated/schemas.js';
+export { compileGoRegexp, isWholeMatch } from './go-regexp.js';
+export { filterNames, filterStorageInfo, type FilterOutcome, type FilteredNames } from './list-filter.js';
+export { matchesLabelSelector, type Labels } from './label-selector.js';
+export { initConfigToNodeSpec, type NodeIdentity } from './init-config-merge.js';
+export { parseQuantityBytes, parseLegacySizeBytes, formatBytes } from './quantity.js';
+export {
+  parseStorageReserved,
+  parseReservation,
+  reservedBytes,
+  applyReserved,
+  allocatableWithReserve,
+  type Reservation,
+  type StorageReserve,
+  type VgCapacity,
+} from './storage-reserved.js';

@@ -1,0 +1,91 @@
+// Names Open-Local v0.7.1 users already depend on (pkg/types.go, the CRDs, StorageClass parameters); keep them exact.
+
+/** API group of both CRDs. */
+export const GROUP = 'csi.aliyun.com';
+/** The only served (and storage) version. */
+export const VERSION = 'v1alpha1';
+/** `apiVersion` of NodeLocalStorage and NodeLocalStorageInitConfig objects. */
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** Kind, plural, singular and short name of NodeLocalStorage (cluster-scoped; object name = node name). */
+export const NLS = { kind: 'NodeLocalStorage', listKind: 'NodeLocalStorageList', plural: 'nodelocalstorages', singular: 'nodelocalstorage', shortName: 'nls' } as const;
+/** Kind, plural, singular and short name of NodeLocalStorageInitConfig (cluster-scoped). */
+export const NLSC = { kind: 'NodeLocalStorageInitConfig', listKind: 'NodeLocalStorageInitConfigList', plural: 'nodelocalstorageinitconfigs', singular: 'nodelocalstorageinitconfig', shortName: 'nlsc' } as const;
+/** Name of the NodeLocalStorageInitConfig the controller honours by default (`--initconfig`). */
+export const DEFAULT_INIT_CONFIG_NAME = 'open-local';
+
+/** CSI driver (and provisioner) name. */
+export const DRIVER_NAME = 'local.csi.aliyun.com';
+/** Alibaba-internal legacy provisioner name that Open-Local also accepts on PVs and StorageClasses. */
+export const YODA_DRIVER_NAME = 'yodaplugin.csi.alibabacloud.com';
+/** Every provisioner name treated as Open-Local's (`ValidProvisionerNames`). */
+export const PROVISIONER_NAMES: readonly string[] = [DRIVER_NAME, YODA_DRIVER_NAME];
+/** Topology key of every Open-Local volume; the value is the node name. */
+export const TOPOLOGY_KEY = 'kubernetes.io/hostname';
+
+/** Annotation and label keys (Appendix A of the reference). */
+export const ANNOTATIONS = {
+  /** On an NLS: JSON `{"<vg>": "100Gi" | "10%"}`, capacity kept out of the scheduler's reach. */
+  storageReserved: 'csi.aliyun.com/storage-reserved',
+  /** On a PVC: the node kube-scheduler picked (WaitForFirstConsumer). */
+  selectedNode: 'volume.kubernetes.io/selected-node',
+  /** On a PV: JSON `{"vgName","deviceName","volumeType"}` recording where it was placed. */
+  pvAllocated: 'csi.aliyun.com/pv-allocated',
+  /** On a Pod: PVC allocations the controller copies onto PVs. */
+  podPvcMigrate: 'csi.aliyun.com/pod-pvc-migrate',
+  /** On a VolumeSnapshotContent: set to "yes" for an orphan the snapshotter should delete. */
+  volumeSnapshotBeingDeleted: 'snapshot.storage.kubernetes.io/volumesnapshot-being-deleted',
+  /** Secret reference of a snapshot's deletion credentials (name). */
+  deletionSecretName: 'snapshot.storage.kubernetes.io/deletion-secret-name',
+  /** Secret reference of a snapshot's deletion credentials (namespace). */
+  deletionSecretNamespace: 'snapshot.storage.kubernetes.io/deletion-secret-namespace',
+} as const;
+
+/** Labels Open-Local sets. The misspelling is upstream's and part of the contract. */
+export const LABELS = {
+  /** On a Pod: when the extender last asked for it to be rescheduled. */
+  rescheduleTimestamp: 'csi.aliyun.com/reschdule-timestamp',
+} as const;
+
+/** NLS condition values (`StorageConditionType`). */
+export const CONDITIONS = { diskReady: 'DiskReady', diskFull: 'DiskFull', diskFault: 'DiskFault' } as const;
+/** Media types: rotational disks are `hdd`, all others `ssd`. */
+export const MEDIA_TYPES = { hdd: 'hdd', ssd: 'ssd' } as const;
+/** Volume types usable in the StorageClass `volumeType` parameter (case-sensitive). */
+export const VOLUME_TYPES = { lvm: 'LVM', device: 'Device', mountPoint: 'MountPoint' } as const;
+/** A StorageClass `volumeType` value. */
+export type VolumeType = (typeof VOLUME_TYPES)[keyof typeof VOLUME_TYPES];
+
+/** StorageClass parameter keys. */
+export const STORAGE_CLASS_PARAMS = {
+  volumeType: 'volumeType',
+  vgName: 'vgName',
+  mediaType: 'mediaType',
+  fsType: 'csi.storage.k8s.io/fstype',
+  lvmType: 'lvmType',
+  iops: 'iops',
+  bps: 'bps',
+} as const;
+/** `lvmType` values; `linear` is the default. */
+export const LVM_TYPES = { linear: 'linear', striping: 'striping' } as const;
+/** Filesystem used when the StorageClass names none. */
+export const DEFAULT_FS_TYPE = 'ext4';
+
+/** Agent defaults, identical to Open-Local's flags. */
+export const AGENT_DEFAULTS = {
+  /** `--lvname`: LVs whose name starts with this (or `csi-`) are Open-Local's. */
+  lvNamePrefix: 'local',
+  /** Ephemeral inline volumes are named `csi-<hash>` by kubelet; they are Open-Local's too. */
+  ephemeralLvNamePrefix: 'csi-',
+  /** `--regexp`: which `/sys/block` entries are reported as devices. */
+  deviceRegexp: '^(s|v|xv)d[a-z]+$',
+  /** `--interval`, in seconds. */
+  intervalSeconds: 60,
+  /** `--path.mount`: parent directory of MountPoint volumes. */
+  mountPath: '/mnt/open-local',
+  /** `--path.sysfs`. */
+  sysfsPath: '/sys',
+} as const;
+
+/** Scheduler extender port of the stock kube-scheduler configuration. */
+export const DEFAULT_EXTENDER_PORT = 23000;

@@ -1,0 +1,153 @@
+// Compiles Open-Local's Go (RE2) listConfig patterns into JS RegExps: common RE2-only syntax is translated,
+// JS-only syntax RE2 rejects (lookaround, backreferences) is refused, so a config means the same in both.
+import { InvalidPatternError } from './errors.js';
+
+// POSIX classes RE2 accepts inside brackets, e.g. `[[:digit:]]`. JS would read `[[:digit:]]` as a different class
+// without complaint, so they must be translated, not passed through.
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+interface Scan {
+  readonly src: string;
+  i: number;
+  out: string;
+  inClass: boolean;
+  unicode: boolean;
+}
+
+class Unsupported extends Error {}
+
+function leadingFlags(scan: Scan): string {
+  const match = /^\(\?([imsU]+)\)/.exec(scan.src);
+  if (match === null) return '';
+  const letters = match[1] ?? '';
+  if (letters.includes('U')) throw new Unsupported('the ungreedy flag (?U) has no JavaScript equivalent');
+  scan.i = match[0].length;
+  return [...new Set(letters)].join('');
+}
+
+function scanEscape(scan: Scan): void {
+  const next = scan.src[scan.i + 1];
+  if (next === undefined) throw new Unsupported('trailing backslash');
+  if (/[1-9]/.test(next) || (next === 'k' && scan.src[scan.i + 2] === '<')) throw new Unsupported('backreferences are not RE2 syntax');
+  if (!scan.inClass && (next === 'A' || next === 'z')) {
+    // \A and \z anchor at the text's start/end whatever the m flag says; JS spells that with lookaround.
+    scan.out += next === 'A' ? '(?<![\\s\\S])' : '(?![\\s\\S])';
+    scan.i += 2;
+    return;
+  }
+  if (next === 'p' || next === 'P') {
+    scan.unicode = true;
+    const braced = scan.src[scan.i + 2] === '{';
+    const end = braced ? scan.src.indexOf('}', scan.i) : scan.i + 2;
+    if (end < 0 || scan.src[end] === undefined) throw new Unsupported('unterminated Unicode class');
+    const name = braced ? scan.src.slice(scan.i + 3, end) : scan.src.slice(scan.i + 2, end + 1);
+    scan.out += `\\${next}{${name}}`;
+    scan.i = end + 1;
+    return;
+  }
+  scan.out += `\\${next}`;
+  scan.i += 2;
+}
+
+function scanGroupOpen(scan: Scan): void {
+  const rest = scan.src.slice(scan.i + 2);
+  if (rest.startsWith('P<')) {
+    scan.out += '(?<';
+    scan.i += 4;
+  } else if (rest.startsWith(':') || (rest.startsWith('<') && !rest.startsWith('<=') && !rest.startsWith('<!'))) {
+    scan.out += rest.startsWith(':') ? '(?:' : '(?<';
+    scan.i += 3;
+  } else if (/^(=|!|<=|<!)/.test(rest)) {
+    throw new Unsupported('lookaround assertions are not RE2 syntax');
+  } else {
+    throw new Unsupported('flags are supported only as a prefix of the whole pattern, e.g. (?i)vg.*');
+  }
+}
+
+function scanClassOpen(scan: Scan): void {
+  scan.inClass = true;
+  scan.out += '[';
+  scan.i += 1;
+  if (scan.src[scan.i] === '^') {
+    scan.out += '^';
+    scan.i += 1;
+  }
+  // RE2 reads a `]` right after `[` or `[^` as a literal; JS would close an empty class there.
+  if (scan.src[scan.i] === ']') {
+    scan.out += '\\]';
+    scan.i += 1;
+  }
+}
+
+function scanPosixClass(scan: Scan): void {
+  const end = scan.src.indexOf(':]', scan.i + 2);
+  const name = end < 0 ? '' : scan.src.slice(scan.i + 2, end);
+  const body = POSIX_CLASSES[name];
+  if (body === undefined) throw new Unsupported(`unknown or negated POSIX class [:${name}:]`);
+  scan.out += body;
+  scan.i = end + 2;
+}
+
+function scanOne(scan: Scan): void {
+  const c = scan.src[scan.i] ?? '';
+  const next = scan.src[scan.i + 1];
+  if (c === '\\') return scanEscape(scan);
+  if (scan.inClass && c === '[' && next === ':') return scanPosixClass(scan);
+  if (!scan.inClass && c === '(' && next === '?') return scanGroupOpen(scan);
+  if (!scan.inClass && c === '[') return scanClassOpen(scan);
+  if (scan.inClass && c === ']') scan.inClass = false;
+  scan.out += c;
+  scan.i += 1;
+}
+
+/** Translates RE2 syntax into an equivalent JS source and flags; throws Unsupported for what has no equivalent. */
+function translate(pattern: string): { source: string; flags: string } {
+  const scan: Scan = { src: pattern, i: 0, out: '', inClass: false, unicode: false };
+  const flags = leadingFlags(scan);
+  while (scan.i < pattern.length) scanOne(scan);
+  return { source: scan.out, flags: scan.unicode ? `${flags}u` : flags };
+}
+
+/**
+ * Compiles one listConfig pattern written in Go RE2 syntax. Translated: a leading `(?i)`/`(?s)`/`(?m)` flag
+ * group, `(?P<name>...)`, `\A`, `\z`, `[[:digit:]]`-style POSIX classes, `\pL`. Refused (RE2 rejects them too):
+ * lookaround and backreferences. Anything else JS cannot compile is refused as well.
+ * @param field where the pattern came from, used in the error (e.g. `listConfig.vgs.include[0]`)
+ * @throws {InvalidPatternError} naming the field and the pattern
+ */
+export function compileGoRegexp(pattern: string, field: string): RegExp {
+  try {
+    const { source, flags } = translate(pattern);
+    return new RegExp(source, flags);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidPatternError(field, pattern, reason, { cause: error });
+  }
+}
+
+/**
+ * Open-Local's match test, `re.FindString(c) == c`: the leftmost match (leftmost-first, as in both RE2 and JS)
+ * must be the whole candidate. Unlike `^(?:re)$`, `a|ab` does not keep "ab", because the leftmost-first match
+ * of `a|ab` in "ab" is "a"; we reproduce that so existing configs select exactly what they selected before.
+ */
+export function isWholeMatch(re: RegExp, candidate: string): boolean {
+  // A fresh copy keeps a caller's /g or /y lastIndex from changing the answer.
+  const plain = re.global || re.sticky ? new RegExp(re.source, re.flags.replace(/[gy]/g, '')) : re;
+  const match = plain.exec(candidate);
+  return match !== null && match.index === 0 && match[0] === candidate;
+}

@@ -93,7 +93,7 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
     expect((await lvs()).length).toBe(before);
   });
 
-  it.each([
+  it.each<{ name: string; volumeName: string; parameters: Record<string, string>; size: number; want: string }>([
     { name: 'an unknown vgName', volumeName: 'pv-bad-vg', parameters: { volumeType: 'LVM', vgName: 'no-such-vg' }, size: 8 * MiB, want: 'invalid parameters["vgName"] "no-such-vg": no such volume group on this node' },
     { name: 'an unknown volumeType', volumeName: 'pv-bad-type', parameters: { volumeType: 'Ceph' }, size: 8 * MiB, want: 'invalid parameters["volumeType"] "Ceph"' },
     { name: 'a volume id with path characters', volumeName: '../../etc', parameters: { volumeType: 'LVM' }, size: 8 * MiB, want: 'invalid name "../../etc"' },

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { parseConfig, startPlugin } from '../../src/index.js';
 import { pino } from 'pino';
 import { createCsiClient, type CsiClient } from './csi-client.js';
-import type { HostSandbox } from './host-sandbox.js';
+
+/** Where the plugin lives for a test: its directory, kubelet dir, LVM view and which disks it may hand out. */
+export interface PluginPlace {
+  root: string;
+  kubeletDir: string;
+  /** Omitted: the system's LVM configuration (the QEMU guest, which sees only its own disks). */
+  lvmSystemDir?: string;
+  deviceRegexp: string;
+}
 
 export interface StartedPlugin {
   socketPath: string;
@@ -12,7 +20,7 @@ export interface StartedPlugin {
   stop(): Promise<void>;
 }
 
-export async function startTestPlugin(sandbox: HostSandbox, extraFlags: string[] = []): Promise<StartedPlugin> {
+export async function startTestPlugin(sandbox: PluginPlace, extraFlags: string[] = []): Promise<StartedPlugin> {
   const socketPath = join(sandbox.root, 'csi.sock');
   const config = parseConfig([
     'node',
@@ -23,8 +31,7 @@ export async function startTestPlugin(sandbox: HostSandbox, extraFlags: string[]
     'node-a',
     '--kubelet-dir',
     sandbox.kubeletDir,
-    '--lvm-system-dir',
-    sandbox.lvmSystemDir,
+    ...(sandbox.lvmSystemDir === undefined ? [] : ['--lvm-system-dir', sandbox.lvmSystemDir]),
     '--device-regexp',
     sandbox.deviceRegexp,
     '--mount-dir',

@@ -1,7 +1,7 @@
 // Child processes with a log file each, stopped by PID (SIGTERM, then SIGKILL after a grace period). A group
 // stops its processes in reverse start order and, as a last resort, SIGKILLs them when this Node process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** How a child ended. */
@@ -66,6 +66,8 @@ class ChildHandle implements ManagedProcess {
     private readonly child: ChildProcess & { pid: number },
     private readonly stopGraceMs: number,
   ) {
+    // After a successful spawn, 'error' only reports a failed kill; note it in the log rather than crash.
+    child.on('error', (error) => appendFileSync(logPath, `# harness: ${error.message}\n`));
     this.exited = new Promise((resolveExit) => {
       child.once('exit', (code, signal) => {
         this.exit = { code, signal };

@@ -1,0 +1,69 @@
+// Wiring only: flags → adapters → controller and leader election; HTTP endpoints; ordered graceful shutdown
+// (stop leading and let in-flight reconciles finish, release the lease, stop informers, close HTTP).
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { createEventRecorder } from './adapters/event-recorder.js';
+import { startHttpServer } from './adapters/http-server.js';
+import { createLeaseStore } from './adapters/lease-api.js';
+import { createNlsWriter } from './adapters/nls-api.js';
+import { parseConfig } from './cli.js';
+import { systemClock } from './clock.js';
+import { NlsController } from './controller.js';
+import { LeaderElector } from './leader-elector.js';
+import { createControllerMetrics } from './metrics.js';
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const config = parseConfig(argv);
+  const logger = pino({ level: config.logLevel, base: { component: 'open-local-controller', identity: config.leaderElectIdentity } });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig === '') kubeConfig.loadFromCluster();
+  else kubeConfig.loadFromFile(config.kubeconfig);
+  const clock = systemClock;
+  const metrics = createControllerMetrics();
+  const controller = new NlsController({
+    kubeConfig, clock, logger, metrics,
+    writer: createNlsWriter(kubeConfig),
+    events: createEventRecorder(kubeConfig, { component: 'open-local-controller', instance: config.leaderElectIdentity, clock, logger }),
+    initConfigName: config.initconfig, workers: config.workers, resyncPeriodMs: config.resyncPeriod,
+    isUpdateEnabled: config.updateNls, retry: { baseMs: 200, maxMs: 60_000 },
+  });
+  const http = await startHttpServer({ host: config.httpHost, port: config.httpPort, registry: metrics.registry, notReadyReasons: () => controller.notReadyReasons() });
+  logger.info({ port: http.port }, 'serving /healthz, /readyz and /metrics');
+  controller.start();
+
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      stop.abort();
+    });
+  }
+  let leading: Promise<void> = Promise.resolve();
+  const endLeading = async (): Promise<void> => {
+    metrics.isLeader.set(0);
+    const timedOut = clock.sleep(config.shutdownTimeout).then(() => logger.warn('in-flight reconciles did not finish in time'));
+    await Promise.race([leading, timedOut]);
+  };
+  if (config.leaderElect) {
+    const elector = new LeaderElector({
+      store: createLeaseStore(kubeConfig, { name: config.leaderElectLeaseName, namespace: config.leaderElectLeaseNamespace }),
+      clock, logger, identity: config.leaderElectIdentity,
+      leaseDurationMs: config.leaderElectLeaseDuration, renewPeriodMs: config.leaderElectRenewPeriod, retryPeriodMs: config.leaderElectRetryPeriod,
+      onStartedLeading: (signal) => {
+        metrics.isLeader.set(1);
+        leading = controller.lead(signal);
+      },
+      onStoppedLeading: endLeading,
+    });
+    await elector.run(stop.signal);
+  } else {
+    metrics.isLeader.set(1);
+    leading = controller.lead(stop.signal);
+    await new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
+    await endLeading();
+  }
+  controller.shutDown();
+  await http.close();
+  logger.info('stopped');
+}

@@ -40,6 +40,16 @@ function leadingFlags(scan: Scan): string {
   return [...new Set(letters)].join('');
 }
 
+// RE2 names general categories (`L`, `Nd`) and scripts (`Greek`) alike and negates with `^`; JS wants
+// `Script=` before a script name and negates with \P.
+function unicodeClass(letter: string, raw: string): string {
+  const isNegated = raw.startsWith('^');
+  const name = isNegated ? raw.slice(1) : raw;
+  const property = /^[A-Z][a-z]?$/.test(name) ? name : `Script=${name}`;
+  const flip = isNegated !== (letter === 'P');
+  return `\\${flip ? 'P' : 'p'}{${property}}`;
+}
+
 function scanEscape(scan: Scan): void {
   const next = scan.src[scan.i + 1];
   if (next === undefined) throw new Unsupported('trailing backslash');
@@ -55,8 +65,8 @@ function scanEscape(scan: Scan): void {
     const braced = scan.src[scan.i + 2] === '{';
     const end = braced ? scan.src.indexOf('}', scan.i) : scan.i + 2;
     if (end < 0 || scan.src[end] === undefined) throw new Unsupported('unterminated Unicode class');
-    const name = braced ? scan.src.slice(scan.i + 3, end) : scan.src.slice(scan.i + 2, end + 1);
-    scan.out += `\\${next}{${name}}`;
+    const raw = braced ? scan.src.slice(scan.i + 3, end) : scan.src.slice(scan.i + 2, end + 1);
+    scan.out += unicodeClass(next, raw);
     scan.i = end + 1;
     return;
   }

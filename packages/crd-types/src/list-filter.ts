@@ -9,7 +9,8 @@ export interface FilterOutcome {
   errors: InvalidPatternError[];
 }
 
-function compileAll(patterns: readonly string[] | undefined, field: string, errors: InvalidPatternError[]): RegExp[] | null {
+// Compiles what it can; `isComplete` is false when some pattern had to be left out.
+function compileAll(patterns: readonly string[] | undefined, field: string, errors: InvalidPatternError[]): { compiled: RegExp[]; isComplete: boolean } {
   const compiled: RegExp[] = [];
   let isComplete = true;
   (patterns ?? []).forEach((pattern, index) => {
@@ -21,7 +22,7 @@ function compileAll(patterns: readonly string[] | undefined, field: string, erro
       isComplete = false;
     }
   });
-  return isComplete ? compiled : null;
+  return { compiled, isComplete };
 }
 
 /**
@@ -33,9 +34,9 @@ function compileAll(patterns: readonly string[] | undefined, field: string, erro
  */
 export function filterNames(candidates: readonly string[], filter: FilterList | undefined, field: string): FilterOutcome {
   const errors: InvalidPatternError[] = [];
-  const includes = compileAll(filter?.include, `${field}.include`, errors) ?? [];
-  const excludes = compileAll(filter?.exclude, `${field}.exclude`, errors);
-  if (excludes === null) return { kept: [], errors };
+  const includes = compileAll(filter?.include, `${field}.include`, errors).compiled;
+  const { compiled: excludes, isComplete: hasAllExcludes } = compileAll(filter?.exclude, `${field}.exclude`, errors);
+  if (!hasAllExcludes) return { kept: [], errors };
   const kept = new Set<string>();
   for (const candidate of candidates) {
     if (candidate === '' || kept.has(candidate)) continue;

@@ -64,7 +64,7 @@ describe('bad input never crashes the server', () => {
     { name: 'no Pod', path: '/scheduler/predicates', body: '{"NodeNames":["n1"]}', want: 'Pod' },
     { name: 'neither NodeNames nor Nodes', path: '/scheduler/predicates', body: JSON.stringify({ Pod: appPod }), want: 'one of NodeNames (nodeCacheCapable: true) or Nodes is required' },
     { name: 'a volume name of the wrong type', path: '/scheduler/priorities', body: JSON.stringify({ Pod: { metadata: { name: 'p' }, spec: { volumes: [{ name: 7 }] } }, NodeNames: [] }), want: 'Pod.spec.volumes.0.name' },
-    { name: 'an empty node name', path: '/scheduler/predicates', body: JSON.stringify({ Pod: appPod, NodeNames: [''] }), want: 'NodeNames.0' },
+    { name: 'an empty node name', path: '/scheduler/predicates', body: JSON.stringify({ Pod: appPod, NodeNames: [''] }), want: 'NodeNames: must be an array of non-empty node names' },
     { name: 'scheduling without nodeName', path: '/apis/scheduling/ns/persistentvolumeclaims/data', body: '{}', want: 'query parameter nodeName is required' },
     { name: 'scheduling with a bad namespace', path: '/apis/scheduling/NS_BAD/persistentvolumeclaims/data?nodeName=n1', body: '{}', want: 'namespace: must be a DNS name' },
   ])('$name → 400 with a message', async ({ path, body, want }) => {

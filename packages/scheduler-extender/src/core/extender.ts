@@ -5,6 +5,7 @@ import { hasCandidateVolumes } from './demand.js';
 import { ExtenderError } from './errors.js';
 import type { PodShape } from './k8s-shapes.js';
 import { claimKey } from './objects.js';
+import { fastLvmScore, prepareFastDemands } from './fast-fit.js';
 import { placeVolumes } from './placement.js';
 import { allocationsToScore, antiAffinityScore, clampScore } from './score.js';
 import type { Allocation, AntiAffinityWeights, Strategy, VolumeDemand } from './types.js';
@@ -21,7 +22,8 @@ export interface ExtenderOptions {
 
 interface Fit {
   node: string;
-  allocations: Allocation[];
+  /** Built only on the slow path; the fast path leaves them to allocationsOf for the chosen node. */
+  allocations: Allocation[] | undefined;
   score: number;
 }
 
@@ -49,12 +51,12 @@ export class Extender {
     this.options.state.expire(nowMs);
     const fits = this.fits(names, demand.demands, failed);
     if (!this.options.isChoosingNode || fits.length === 0) return answer(fits.map((f) => f.node));
+    // Nodes that fit but were not chosen get no entry: a reason per node would make the answer for 5000 nodes
+    // ~400 KB, and kube-scheduler only needs the feasible list (docs/adr/0001).
     const best = fits.reduce((a, b) => (b.score > a.score || (b.score === a.score && b.node < a.node) ? b : a));
-    for (const fit of fits) {
-      if (fit !== best) failed[fit.node] = `volumes fit, but node ${best.node} was chosen for this pod's volumes (${this.options.strategy})`;
-    }
     const podUid = pod.metadata?.uid || claimKey(pod.metadata?.namespace, pod.metadata?.name);
-    this.options.state.reserve({ podUid, node: best.node, allocations: best.allocations, nowMs, ttlMs: this.options.reservationTtlMs });
+    const allocations = this.allocationsOf(best, demand.demands);
+    this.options.state.reserve({ podUid, node: best.node, allocations, nowMs, ttlMs: this.options.reservationTtlMs });
     return answer([best.node]);
   }
 
@@ -70,29 +72,47 @@ export class Extender {
     }
     if (demand.kind !== 'demands') return names.map((Host) => ({ Host, Score: 0 }));
     state.expire(nowMs);
-    const scores = new Map(this.fits(names, demand.demands, {}).map((f) => [f.node, f.score]));
+    const scores = new Map(this.fits(names, demand.demands, undefined).map((f) => [f.node, f.score]));
     return names.map((Host) => ({ Host, Score: scores.get(Host) ?? 0 }));
   }
 
-  private fits(names: string[], demands: VolumeDemand[], failed: Record<string, string>): Fit[] {
+  /** The nodes that hold all `demands`, with scores; reasons for the others go to `failed` when given. */
+  private fits(names: string[], demands: VolumeDemand[], failed: Record<string, string> | undefined): Fit[] {
     const { state, strategy, antiAffinity } = this.options;
     const exclude = new Set(demands.map((d) => d.key));
+    const touched = state.ledger.nodesCharged(exclude);
+    const fast = prepareFastDemands(demands);
+    const hasWeights = Object.values(antiAffinity).some((w) => w > 0);
     const fits: Fit[] = [];
     for (const node of names) {
-      const view = state.ledger.view(node, exclude);
+      const view = state.ledger.view(node, touched.has(node) ? exclude : undefined);
       if (view === undefined) {
-        failed[node] = `no local storage information (NodeLocalStorage) for node ${node}`;
+        if (failed) failed[node] = `no local storage information (NodeLocalStorage) for node ${node}`;
         continue;
       }
+      const bonus = hasWeights ? antiAffinityScore(view, demands, antiAffinity) : 0;
+      const fastScore = fast === undefined ? -2 : fastLvmScore(view, fast, strategy);
+      if (fastScore >= 0) {
+        fits.push({ node, allocations: undefined, score: clampScore(fastScore + bonus) });
+        continue;
+      }
+      if (fastScore === -1 && failed === undefined) continue;
       const placed = placeVolumes(view, demands, strategy);
       if (!placed.ok) {
-        failed[node] = placed.reason;
+        if (failed) failed[node] = placed.reason;
         continue;
       }
-      const score = clampScore(allocationsToScore(view, placed.allocations, strategy) + antiAffinityScore(view, demands, antiAffinity));
-      fits.push({ node, allocations: placed.allocations, score });
+      fits.push({ node, allocations: placed.allocations, score: clampScore(allocationsToScore(view, placed.allocations, strategy) + bonus) });
     }
     return fits;
+  }
+
+  private allocationsOf(fit: Fit, demands: VolumeDemand[]): Allocation[] {
+    if (fit.allocations !== undefined) return fit.allocations;
+    const { state, strategy } = this.options;
+    const view = state.ledger.view(fit.node, new Set(demands.map((d) => d.key)));
+    const placed = view === undefined ? undefined : placeVolumes(view, demands, strategy);
+    return placed?.ok ? placed.allocations : [];
   }
 
   /**

@@ -21,39 +21,73 @@ function insufficientLvm(node: string, vg: FreeVg, demand: LvmDemand): string {
   );
 }
 
+/** binpack: the fullest VG that still fits (best fit); spread: the emptiest. Ties go to the first name. */
 function chooseVg(vgs: FreeVg[], sizeBytes: number, strategy: Strategy): FreeVg | undefined {
-  const fitting = vgs.filter((vg) => vg.capacityBytes - vg.usedBytes >= sizeBytes);
-  const free = (vg: FreeVg): number => vg.capacityBytes - vg.usedBytes;
-  // binpack: the fullest VG that still fits (best fit); spread: the emptiest. Ties go to the VG name order.
-  fitting.sort((a, b) => (strategy === 'binpack' ? free(a) - free(b) : free(b) - free(a)) || a.name.localeCompare(b.name));
-  return fitting[0];
+  let best: FreeVg | undefined;
+  let bestFree = 0;
+  for (const vg of vgs) {
+    const free = vg.capacityBytes - vg.usedBytes;
+    if (free < sizeBytes) continue;
+    const isBetter = best === undefined || (strategy === 'binpack' ? free < bestFree : free > bestFree) || (free === bestFree && vg.name < best.name);
+    if (isBetter) {
+      best = vg;
+      bestFree = free;
+    }
+  }
+  return best;
 }
 
-function placeLvm(view: NodeView, demands: LvmDemand[], strategy: Strategy): PlacementResult {
-  const vgs: FreeVg[] = view.volumeGroups.map((vg) => ({ ...vg }));
+interface PreparedDemands {
+  named: LvmDemand[];
+  /** Largest first: a greedy fit of decreasing sizes packs several volumes better than pod order. */
+  unnamed: LvmDemand[];
+  exclusive: Record<ExclusiveKind, ExclusiveDemand[]>;
+}
+
+// One filter places the same demands array on thousands of nodes: split and sort it once.
+const prepared = new WeakMap<readonly VolumeDemand[], PreparedDemands>();
+
+function prepare(demands: readonly VolumeDemand[]): PreparedDemands {
+  let result = prepared.get(demands);
+  if (result !== undefined) return result;
+  const lvm = demands.filter((d): d is LvmDemand => d.kind === 'LVM');
+  result = {
+    named: lvm.filter((d) => d.vgName !== undefined),
+    unnamed: lvm.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes),
+    exclusive: {
+      Device: demands.filter((d): d is ExclusiveDemand => d.kind === 'Device'),
+      MountPoint: demands.filter((d): d is ExclusiveDemand => d.kind === 'MountPoint'),
+    },
+  };
+  prepared.set(demands, result);
+  return result;
+}
+
+function noLvmReason(node: string): string {
+  return (
+    `no LVM storage configured on node ${node}. you can run commands "kubectl get nls --template={{.spec}} ` +
+    `-o template ${node}" and "vgscan" and "lsblk" on this node to get more details`
+  );
+}
+
+function placeLvm(view: NodeView, demands: PreparedDemands, strategy: Strategy): PlacementResult {
   const allocations: Allocation[] = [];
-  const named = demands.filter((d) => d.vgName !== undefined);
-  // Largest first: a greedy fit of decreasing sizes packs several volumes better than pod order.
-  const unnamed = demands.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes);
-  if (unnamed.length > 0 && vgs.length === 0) {
-    return {
-      ok: false,
-      reason:
-        `no LVM storage configured on node ${view.nodeName}. you can run commands "kubectl get nls --template={{.spec}} ` +
-        `-o template ${view.nodeName}" and "vgscan" and "lsblk" on this node to get more details`,
-    };
-  }
-  for (const demand of [...named, ...unnamed]) {
-    const vg = demand.vgName === undefined ? chooseVg(vgs, demand.sizeBytes, strategy) : vgs.find((v) => v.name === demand.vgName);
-    if (vg === undefined && demand.vgName !== undefined) {
-      return { ok: false, reason: `no vg(LVM) named ${demand.vgName} in node ${view.nodeName}` };
+  if (demands.named.length === 0 && demands.unnamed.length === 0) return { ok: true, allocations };
+  if (demands.unnamed.length > 0 && view.volumeGroups.length === 0) return { ok: false, reason: noLvmReason(view.nodeName) };
+  const vgs: FreeVg[] = view.volumeGroups.map((vg) => ({ name: vg.name, capacityBytes: vg.capacityBytes, usedBytes: vg.usedBytes }));
+  for (const list of [demands.named, demands.unnamed]) {
+    for (const demand of list) {
+      const vg = demand.vgName === undefined ? chooseVg(vgs, demand.sizeBytes, strategy) : vgs.find((v) => v.name === demand.vgName);
+      if (vg === undefined && demand.vgName !== undefined) {
+        return { ok: false, reason: `no vg(LVM) named ${demand.vgName} in node ${view.nodeName}` };
+      }
+      if (vg === undefined || vg.capacityBytes - vg.usedBytes < demand.sizeBytes) {
+        const roomiest = vg ?? chooseVg(vgs, 0, 'spread');
+        return { ok: false, reason: insufficientLvm(view.nodeName, roomiest ?? { name: '', capacityBytes: 0, usedBytes: 0 }, demand) };
+      }
+      vg.usedBytes += demand.sizeBytes;
+      allocations.push({ kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName: vg.name });
     }
-    if (vg === undefined || vg.capacityBytes - vg.usedBytes < demand.sizeBytes) {
-      const largest = vg ?? [...vgs].sort((a, b) => b.capacityBytes - b.usedBytes - (a.capacityBytes - a.usedBytes))[0];
-      return { ok: false, reason: insufficientLvm(view.nodeName, largest ?? { name: '', capacityBytes: 0, usedBytes: 0 }, demand) };
-    }
-    vg.usedBytes += demand.sizeBytes;
-    allocations.push({ kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName: vg.name });
   }
   return { ok: true, allocations };
 }
@@ -95,12 +129,13 @@ function placeExclusive(view: NodeView, kind: ExclusiveKind, demands: ExclusiveD
   return { ok: true, allocations };
 }
 
-function placeWith(view: NodeView, demands: readonly VolumeDemand[], strategy: Strategy): PlacementResult {
-  const lvm = placeLvm(view, demands.filter((d): d is LvmDemand => d.kind === 'LVM'), strategy);
-  if (!lvm.ok) return lvm;
-  const allocations = [...lvm.allocations];
+function placeWith(view: NodeView, demands: PreparedDemands, strategy: Strategy): PlacementResult {
+  const lvm = placeLvm(view, demands, strategy);
+  if (!lvm.ok || (demands.exclusive.Device.length === 0 && demands.exclusive.MountPoint.length === 0)) return lvm;
+  const allocations = lvm.allocations;
   for (const kind of ['Device', 'MountPoint'] as const) {
-    const placed = placeExclusive(view, kind, demands.filter((d): d is ExclusiveDemand => d.kind === kind));
+    if (demands.exclusive[kind].length === 0) continue;
+    const placed = placeExclusive(view, kind, demands.exclusive[kind]);
     if (!placed.ok) return placed;
     allocations.push(...placed.allocations);
   }
@@ -112,8 +147,9 @@ function placeWith(view: NodeView, demands: readonly VolumeDemand[], strategy: S
  * choice leaves a later volume without room, best fit is tried too, so a node is refused only if neither fits.
  */
 export function placeVolumes(view: NodeView, demands: readonly VolumeDemand[], strategy: Strategy): PlacementResult {
-  const first = placeWith(view, demands, strategy);
+  const ready = prepare(demands);
+  const first = placeWith(view, ready, strategy);
   if (first.ok || strategy === 'binpack') return first;
-  const fallback = placeWith(view, demands, 'binpack');
+  const fallback = placeWith(view, ready, 'binpack');
   return fallback.ok ? fallback : first;
 }

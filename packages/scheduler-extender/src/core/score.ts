@@ -9,13 +9,25 @@ function average(values: number[]): number {
 }
 
 function lvmScore(view: NodeView, allocations: Allocation[], strategy: Strategy): number | undefined {
-  const added = new Map<string, number>();
-  for (const a of allocations) if (a.kind === 'LVM') added.set(a.vgName, (added.get(a.vgName) ?? 0) + a.sizeBytes);
-  if (added.size === 0) return undefined;
-  const ratios = [...added].map(([vgName, bytes]) => {
-    const vg = view.volumeGroups.find((v) => v.name === vgName);
-    const fullness = vg === undefined || vg.capacityBytes === 0 ? 1 : Math.min(1, (vg.usedBytes + bytes) / vg.capacityBytes);
-    return strategy === 'binpack' ? fullness : 1 - fullness;
+  const vgs = view.volumeGroups;
+  const addedBytes = new Array<number>(vgs.length).fill(0);
+  let isAny = false;
+  let unknownVgs = 0;
+  for (const a of allocations) {
+    if (a.kind !== 'LVM') continue;
+    isAny = true;
+    const index = vgs.findIndex((vg) => vg.name === a.vgName);
+    if (index < 0) unknownVgs += 1;
+    else addedBytes[index] = (addedBytes[index] ?? 0) + a.sizeBytes;
+  }
+  if (!isAny) return undefined;
+  // A VG the node does not list counts as full: binpack 1, spread 0.
+  const ratios: number[] = Array.from({ length: unknownVgs }, () => (strategy === 'binpack' ? 1 : 0));
+  vgs.forEach((vg, i) => {
+    const bytes = addedBytes[i] ?? 0;
+    if (bytes === 0) return;
+    const fullness = vg.capacityBytes === 0 ? 1 : Math.min(1, (vg.usedBytes + bytes) / vg.capacityBytes);
+    ratios.push(strategy === 'binpack' ? fullness : 1 - fullness);
   });
   return Math.floor(average(ratios) * MAX_SCORE);
 }

@@ -27,13 +27,25 @@ const podSchema = z.looseObject({
   spec: z.looseObject({ volumes: z.array(volumeSchema).nullish(), nodeName: z.string().nullish() }).nullish(),
 });
 
-const nodeSchema = z.looseObject({ metadata: z.looseObject({ name: z.string().min(1) }) });
+interface NodeItem {
+  metadata: { name: string };
+  [key: string]: unknown;
+}
+
+// Node lists are checked with plain loops: a per-element schema costs ~1 ms per 5000 nodes on the hot path.
+const nodeNamesSchema = z.custom<string[]>((value) => Array.isArray(value) && value.every((n) => typeof n === 'string' && n !== ''), {
+  message: 'must be an array of non-empty node names',
+});
+const nodeItemsSchema = z.custom<NodeItem[]>(
+  (value) => Array.isArray(value) && value.every((n: { metadata?: { name?: unknown } } | null) => typeof n?.metadata?.name === 'string' && n.metadata.name !== ''),
+  { message: 'must be an array of Nodes, each with metadata.name' },
+);
 
 export const extenderArgsSchema = z
   .looseObject({
     Pod: podSchema,
-    Nodes: z.looseObject({ items: z.array(nodeSchema).nullish() }).nullish(),
-    NodeNames: z.array(z.string().min(1)).nullish(),
+    Nodes: z.looseObject({ items: nodeItemsSchema.nullish() }).nullish(),
+    NodeNames: nodeNamesSchema.nullish(),
   })
   .refine((args) => args.NodeNames != null || args.Nodes != null, {
     message: 'one of NodeNames (nodeCacheCapable: true) or Nodes is required',

@@ -1,0 +1,78 @@
+// The hot path of filter and prioritize over thousands of nodes: whether a pod's LVM volumes fit on a node and
+// its score, computed in place with no allocation. It follows placeVolumes/allocationsToScore exactly
+// (fast-fit.test.ts checks they agree); those build the allocations and reasons for the few nodes that need them.
+import { MAX_SCORE } from './constants.js';
+import type { NodeView, Strategy, VolumeDemand } from './types.js';
+
+type LvmDemand = Extract<VolumeDemand, { kind: 'LVM' }>;
+
+/** Demands prepared once per request; `undefined` when the pod has exclusive volumes (slow path only). */
+export interface FastDemands {
+  named: LvmDemand[];
+  unnamed: LvmDemand[];
+}
+
+export function prepareFastDemands(demands: readonly VolumeDemand[]): FastDemands | undefined {
+  if (demands.some((d) => d.kind !== 'LVM')) return undefined;
+  const lvm = demands as LvmDemand[];
+  return {
+    named: lvm.filter((d) => d.vgName !== undefined),
+    unnamed: lvm.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes),
+  };
+}
+
+const MAX_VGS = 64;
+const used = new Float64Array(MAX_VGS);
+const added = new Float64Array(MAX_VGS);
+
+function tryStrategy(view: NodeView, demands: FastDemands, strategy: Strategy): boolean {
+  const vgs = view.volumeGroups;
+  for (let i = 0; i < vgs.length; i += 1) {
+    used[i] = vgs[i]?.usedBytes ?? 0;
+    added[i] = 0;
+  }
+  for (const demand of demands.named) {
+    const index = vgs.findIndex((vg) => vg.name === demand.vgName);
+    if (index < 0 || (vgs[index]?.capacityBytes ?? 0) - (used[index] ?? 0) < demand.sizeBytes) return false;
+    used[index] = (used[index] ?? 0) + demand.sizeBytes;
+    added[index] = (added[index] ?? 0) + demand.sizeBytes;
+  }
+  for (const demand of demands.unnamed) {
+    let best = -1;
+    let bestFree = 0;
+    for (let i = 0; i < vgs.length; i += 1) {
+      const vg = vgs[i];
+      if (vg === undefined) continue;
+      const free = vg.capacityBytes - (used[i] ?? 0);
+      if (free < demand.sizeBytes) continue;
+      const bestVg = vgs[best];
+      const isBetter = bestVg === undefined || (strategy === 'binpack' ? free < bestFree : free > bestFree) || (free === bestFree && vg.name < bestVg.name);
+      if (isBetter) {
+        best = i;
+        bestFree = free;
+      }
+    }
+    if (best < 0) return false;
+    used[best] = (used[best] ?? 0) + demand.sizeBytes;
+    added[best] = (added[best] ?? 0) + demand.sizeBytes;
+  }
+  return true;
+}
+
+/** The node's score 0–10 for the pod's LVM volumes, or -1 if they do not fit. */
+export function fastLvmScore(view: NodeView, demands: FastDemands, strategy: Strategy): number {
+  const vgs = view.volumeGroups;
+  if (vgs.length > MAX_VGS) return -2;
+  if (demands.unnamed.length > 0 && vgs.length === 0) return -1;
+  if (!tryStrategy(view, demands, strategy) && (strategy === 'binpack' || !tryStrategy(view, demands, 'binpack'))) return -1;
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < vgs.length; i += 1) {
+    const vg = vgs[i];
+    if (vg === undefined || (added[i] ?? 0) === 0) continue;
+    const fullness = vg.capacityBytes === 0 ? 1 : Math.min(1, (used[i] ?? 0) / vg.capacityBytes);
+    sum += strategy === 'binpack' ? fullness : 1 - fullness;
+    count += 1;
+  }
+  return count === 0 ? 0 : Math.floor((sum / count) * MAX_SCORE);
+}

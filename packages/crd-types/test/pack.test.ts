@@ -1,0 +1,67 @@
+// The published package works: `npm pack`, install the tarball into an empty project, import it by name, load
+// the CRD manifests from the installed crds/ (the path must hold from dist/), and type-check a consumer.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(packageDir, '..', '..');
+let workDir: string | undefined;
+
+afterAll(async () => {
+  if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+});
+
+const CONSUMER_SCRIPT = `
+const m = await import('@openlocal/crd-types');
+const crds = await m.loadCrdManifests();
+const bad = m.validateNodeLocalStorage({ spec: { resourceToBeInited: { mountpoints: [{ path: 'rel', device: '/dev/vdb' }] } } });
+console.log(JSON.stringify({
+  names: [crds.nodeLocalStorages.metadata.name, crds.nodeLocalStorageInitConfigs.metadata.name],
+  path: m.crdManifestPaths().nodeLocalStorages.includes('node_modules/@openlocal/crd-types/crds/'),
+  issue: bad.ok ? null : bad.issues[0].path,
+  bytes: m.parseQuantityBytes('10Gi'),
+  driver: m.DRIVER_NAME,
+}));
+`;
+
+const CONSUMER_TS = `
+import { type NodeLocalStorage, initConfigToNodeSpec, validateNodeLocalStorage } from '@openlocal/crd-types';
+const result = validateNodeLocalStorage({});
+export const nls: NodeLocalStorage | undefined = result.ok ? result.value : undefined;
+export const nodeName: string | undefined = initConfigToNodeSpec(undefined, { name: 'n1' }).nodeName;
+export const allocatable: number | undefined = nls?.status?.nodeStorageInfo?.volumeGroups?.[0]?.allocatable;
+`;
+
+describe('npm pack of @openlocal/crd-types', () => {
+  it('installs, imports by name, finds its CRDs and type-checks a consumer', async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'openlocal-crd-types-pack-'));
+    await run('npm', ['run', 'build'], { cwd: packageDir });
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: packageDir });
+    const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: Array<{ path: string }> }];
+    expect(files.map((f) => f.path).sort()).toEqual(expect.arrayContaining(['README.md', 'crds/nodelocalstorageinitconfigs.yaml', 'crds/nodelocalstorages.yaml', 'dist/index.d.ts', 'dist/index.js']));
+
+    const consumer = join(workDir, 'consumer');
+    await mkdir(consumer);
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--offline', join(workDir, filename)], { cwd: consumer });
+
+    const imported = await run(process.execPath, ['--input-type=module', '-e', CONSUMER_SCRIPT], { cwd: consumer });
+    expect(JSON.parse(imported.stdout)).toEqual({
+      names: ['nodelocalstorages.csi.aliyun.com', 'nodelocalstorageinitconfigs.csi.aliyun.com'],
+      path: true,
+      issue: 'spec.resourceToBeInited.mountpoints[0].path',
+      bytes: 10 * 1024 ** 3,
+      driver: 'local.csi.aliyun.com',
+    });
+
+    await writeFile(join(consumer, 'use.ts'), CONSUMER_TS);
+    const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
+    await run(tsc, ['--noEmit', '--strict', '--noUncheckedIndexedAccess', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(repoRoot, 'node_modules', '@types'), 'use.ts'], { cwd: consumer });
+  }, 180_000);
+});

@@ -107,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
       return commandRun(rest);
     case 'vitest':
       return commandVitest(rest);
+    case undefined:
     default:
       process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--env K=V]... [--timeout S] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
       return 2;

@@ -10,21 +10,21 @@ export interface HostExecOptions {
 
 /** Thrown when a host program exits non-zero or cannot start. */
 export class HostExecError extends Error {
-  constructor(
-    message: string,
-    readonly argv: readonly string[],
-    readonly stderr: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  readonly argv: readonly string[];
+  readonly stderr: string;
+
+  constructor(message: string, failure: { argv: readonly string[]; stderr: string; cause?: unknown }) {
+    super(message, { cause: failure.cause });
     this.name = 'HostExecError';
+    this.argv = failure.argv;
+    this.stderr = failure.stderr;
   }
 }
 
 /** Runs argv and resolves with its stdout; rejects with HostExecError naming the command and its stderr. */
 export function runHost(argv: readonly string[], options: HostExecOptions = {}): Promise<Buffer> {
   const [program, ...args] = argv;
-  if (program === undefined) return Promise.reject(new HostExecError('empty argv', argv, ''));
+  if (program === undefined) return Promise.reject(new HostExecError('empty argv', { argv, stderr: '' }));
   return new Promise((resolve, reject) => {
     execFile(
       program,
@@ -39,7 +39,7 @@ export function runHost(argv: readonly string[], options: HostExecOptions = {}):
       (error, stdout, stderr) => {
         if (error) {
           const text = stderr.toString('utf8').trim();
-          reject(new HostExecError(`${argv.join(' ')} failed: ${text || error.message}`, argv, text, { cause: error }));
+          reject(new HostExecError(`${argv.join(' ')} failed: ${text || error.message}`, { argv, stderr: text, cause: error }));
           return;
         }
         resolve(stdout);

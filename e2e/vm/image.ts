@@ -98,44 +98,51 @@ async function readModuleElf(path: string): Promise<Buffer> {
   throw new Error(`unsupported module file ${path}`);
 }
 
+/** Downloads and unpacks the kernel package into work/root; returns the kernel version (lib/modules/<version>). */
+async function unpackKernelDeb(kernelPackage: string, work: string, options: ImageOptions): Promise<string> {
+  options.log(`apt-get download ${kernelPackage}`);
+  await runHost(['apt-get', 'download', '-q', kernelPackage], { cwd: work, signal: options.signal });
+  const deb = (await readdir(work)).find((f) => f.endsWith('.deb'));
+  if (deb === undefined) throw new Error(`apt-get download ${kernelPackage} left no .deb`);
+  options.log(`dpkg-deb -x ${deb}`);
+  await runHost(['dpkg-deb', '-x', join(work, deb), join(work, 'root')], { signal: options.signal });
+  const [version] = await readdir(join(work, 'root', 'lib', 'modules'));
+  if (version === undefined) throw new Error(`${deb} has no lib/modules`);
+  return version;
+}
+
+/**
+ * The modules to load, in order, with their (decompressed) ELF images. Only the ELFs reachable from the wanted
+ * set are read (~30 of ~4000 modules), so the dependency lookup can stay synchronous.
+ */
+async function collectModules(moduleRoot: string): Promise<{ order: KernelModule[]; elves: Map<string, Buffer> }> {
+  const byName = new Map((await listFiles(join(moduleRoot, 'kernel'))).map((p) => [moduleNameOfPath(p), p]));
+  const builtinText = await readFile(join(moduleRoot, 'modules.builtin'), 'utf8');
+  const builtin = new Set(builtinText.split('\n').filter(Boolean).map(moduleNameOfPath));
+  const elves = new Map<string, Buffer>();
+  const pending = [...FIRST_MODULES, ...WANTED_MODULES];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    const path = byName.get(name);
+    if (path === undefined || elves.has(name)) continue; // unknown names are reported by resolveLoadOrder
+    const elf = await readModuleElf(path);
+    elves.set(name, elf);
+    pending.push(...dependsOf(readModinfo(elf)));
+  }
+  const lookup = (name: string): KernelModule | undefined => {
+    const elf = elves.get(name);
+    const path = byName.get(name);
+    return elf && path ? { name, path: relative(moduleRoot, path), depends: dependsOf(readModinfo(elf)) } : undefined;
+  };
+  return { order: resolveLoadOrder({ wanted: WANTED_MODULES, first: FIRST_MODULES, lookup, builtin }), elves };
+}
+
 /** Extracts vmlinuz and the wanted modules (with dependencies, decompressed) from the kernel .deb. */
 async function extractKernel(kernelPackage: string, kernelDir: string, options: ImageOptions): Promise<void> {
   const work = await mkdtemp(join(options.cacheDir, 'extract-'));
   try {
-    options.log(`apt-get download ${kernelPackage}`);
-    await runHost(['apt-get', 'download', '-q', kernelPackage], { cwd: work, signal: options.signal });
-    const deb = (await readdir(work)).find((f) => f.endsWith('.deb'));
-    if (deb === undefined) throw new Error(`apt-get download ${kernelPackage} left no .deb`);
-    options.log(`dpkg-deb -x ${deb}`);
-    await runHost(['dpkg-deb', '-x', join(work, deb), join(work, 'root')], { signal: options.signal });
-    const [version] = await readdir(join(work, 'root', 'lib', 'modules'));
-    if (version === undefined) throw new Error(`${deb} has no lib/modules`);
-    const moduleRoot = join(work, 'root', 'lib', 'modules', version);
-    const byName = new Map((await listFiles(join(moduleRoot, 'kernel'))).map((p) => [moduleNameOfPath(p), p]));
-    const builtinText = await readFile(join(moduleRoot, 'modules.builtin'), 'utf8');
-    const builtin = new Set(builtinText.split('\n').filter(Boolean).map(moduleNameOfPath));
-    const elves = new Map<string, Buffer>();
-    for (const [name, path] of byName) {
-      if (!WANTED_MODULES.includes(name) && !FIRST_MODULES.includes(name)) continue;
-      elves.set(name, await readModuleElf(path));
-    }
-    // Read only the ELFs reachable from the wanted set (~30 of ~4000 modules), so the lookup can be synchronous.
-    const pending = [...elves.keys()];
-    while (pending.length > 0) {
-      const name = pending.pop()!;
-      for (const dep of dependsOf(readModinfo(elves.get(name)!))) {
-        const path = byName.get(dep);
-        if (path === undefined || elves.has(dep)) continue;
-        elves.set(dep, await readModuleElf(path));
-        pending.push(dep);
-      }
-    }
-    const lookup = (name: string): KernelModule | undefined => {
-      const elf = elves.get(name);
-      const path = byName.get(name);
-      return elf && path ? { name, path: relative(moduleRoot, path), depends: dependsOf(readModinfo(elf)) } : undefined;
-    };
-    const order = resolveLoadOrder({ wanted: WANTED_MODULES, first: FIRST_MODULES, lookup, builtin });
+    const version = await unpackKernelDeb(kernelPackage, work, options);
+    const { order, elves } = await collectModules(join(work, 'root', 'lib', 'modules', version));
     const staging = `${kernelDir}.tmp`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(join(staging, 'modules'), { recursive: true });

@@ -56,7 +56,10 @@ export async function readOpTimes(dir: string): Promise<{ times: OpTime[]; probl
       problems.push(`${file}: not a JSON array`);
       continue;
     }
-    for (const entry of parsed) (isOpTime(entry) ? times.push(entry) : problems.push(`${file}: bad entry ${JSON.stringify(entry)}`));
+    for (const entry of parsed) {
+      if (isOpTime(entry)) times.push(entry);
+      else problems.push(`${file}: bad entry ${JSON.stringify(entry)}`);
+    }
   }
   return { times, problems };
 }

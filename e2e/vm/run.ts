@@ -58,20 +58,23 @@ export function guestDiskPath(index: number): string {
   return `/dev/vd${String.fromCharCode(97 + index)}`;
 }
 
+function validateDisks(disks: readonly GuestDisk[]): void {
+  disks.forEach((disk, i) => {
+    if (!Number.isSafeInteger(disk.sizeBytes) || disk.sizeBytes < 1024 * 1024 || disk.sizeBytes % 512 !== 0) {
+      throw new RangeError(`disks[${i}].sizeBytes must be a whole number of 512-byte sectors, at least 1 MiB; got ${disk.sizeBytes}`);
+    }
+  });
+  if (disks.length > 26) throw new RangeError(`at most 26 disks, got ${disks.length}`);
+}
+
 /** Checks the request and names the bad field and value. */
 export function validateGuestRequest(options: Pick<RunInGuestOptions, 'argv' | 'env' | 'disks' | 'timeoutMs' | 'memoryMiB'>): void {
   if (!Array.isArray(options.argv) || options.argv.length === 0 || options.argv.some((a) => typeof a !== 'string')) {
     throw new TypeError(`argv must be a non-empty array of strings, got ${JSON.stringify(options.argv)}`);
   }
-  for (const name of Object.keys(options.env ?? {})) {
-    if (!ENV_NAME.test(name)) throw new TypeError(`env name ${JSON.stringify(name)} is not a valid variable name`);
-  }
-  (options.disks ?? []).forEach((disk, i) => {
-    if (!Number.isSafeInteger(disk.sizeBytes) || disk.sizeBytes < 1024 * 1024 || disk.sizeBytes % 512 !== 0) {
-      throw new RangeError(`disks[${i}].sizeBytes must be a whole number of 512-byte sectors, at least 1 MiB; got ${disk.sizeBytes}`);
-    }
-  });
-  if ((options.disks ?? []).length > 26) throw new RangeError(`at most 26 disks, got ${options.disks?.length}`);
+  const badName = Object.keys(options.env ?? {}).find((name) => !ENV_NAME.test(name));
+  if (badName !== undefined) throw new TypeError(`env name ${JSON.stringify(badName)} is not a valid variable name`);
+  validateDisks(options.disks ?? []);
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
   if (options.memoryMiB !== undefined && !(Number.isSafeInteger(options.memoryMiB) && options.memoryMiB >= 256)) {
     throw new RangeError(`memoryMiB must be a whole number >= 256, got ${options.memoryMiB}`);
@@ -113,13 +116,18 @@ async function createSparseDisks(dir: string, disks: readonly GuestDisk[]): Prom
   return files;
 }
 
+async function newOutputDir(): Promise<string> {
+  const runs = join(defaultVmCacheDir(), 'runs');
+  await mkdir(runs, { recursive: true });
+  return mkdtemp(join(runs, 'run-'));
+}
+
 /** Boots a guest, runs argv, powers off. Never throws for what happens inside the guest: see exitCode. */
 export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunResult> {
   validateGuestRequest(options);
   const log = options.log ?? (() => undefined);
-  const cacheDir = defaultVmCacheDir();
-  const image = options.image ?? (await ensureGuestImage({ cacheDir, log, ...(options.signal ? { signal: options.signal } : {}) }));
-  const outputDir = options.outputDir ?? (await mkdir(join(cacheDir, 'runs'), { recursive: true }), await mkdtemp(join(cacheDir, 'runs', 'run-')));
+  const image = options.image ?? (await ensureGuestImage({ cacheDir: defaultVmCacheDir(), log, ...(options.signal ? { signal: options.signal } : {}) }));
+  const outputDir = options.outputDir ?? (await newOutputDir());
   const shareDir = join(outputDir, 'share');
   await mkdir(shareDir, { recursive: true });
   const consoleLogPath = join(outputDir, 'console.log');

@@ -46,17 +46,17 @@ describe.skipIf(skipReason !== null)('@openlocal/lvm with device-mapper', () => 
   });
 
   /** Mounts a device at a fresh directory named `name`; unmounted in afterAll if the test does not. */
-  async function mountAt(name: string, device: string, fsType: FilesystemType, options: string[] = []): Promise<string> {
+  async function mountAt(name: string, request: { device: string; fsType: FilesystemType; options?: string[] }): Promise<string> {
     const target = join(mountRoot, name);
     await mkdir(target, { recursive: true });
-    await mount(executor, { source: device, target, fsType, options });
+    await mount(executor, { source: request.device, target, fsType: request.fsType, options: request.options ?? [] });
     mounted.push(target);
     return target;
   }
 
   async function formatAndMount(lv: LogicalVolume, fsType: FilesystemType): Promise<string> {
     await makeFilesystem(executor, { device: lv.devicePath, fsType });
-    return mountAt(lv.name, lv.devicePath, fsType);
+    return mountAt(lv.name, { device: lv.devicePath, fsType });
   }
 
   it('creates an active LV whose device node the kernel sizes as lvm reports', async () => {
@@ -94,7 +94,7 @@ describe.skipIf(skipReason !== null)('@openlocal/lvm with device-mapper', () => 
     await writeFile(join(originDir, 'state.txt'), 'after snapshot');
     await writeFile(join(originDir, 'new.bin'), Buffer.alloc(4 * MiB, 7));
 
-    const snapDir = await mountAt('snap-copy', snapshot.devicePath, 'ext4', ['ro']);
+    const snapDir = await mountAt('snap-copy', { device: snapshot.devicePath, fsType: 'ext4', options: ['ro'] });
     expect(await readFile(join(snapDir, 'state.txt'), 'utf8')).toBe('before snapshot');
     expect(existsSync(join(snapDir, 'new.bin'))).toBe(false);
     expect(await readFile(join(originDir, 'state.txt'), 'utf8')).toBe('after snapshot');
@@ -116,7 +116,7 @@ describe.skipIf(skipReason !== null)('@openlocal/lvm with device-mapper', () => 
     expect(snap).toMatchObject({ isThin: true, origin: 'thin', poolLv: 'pool', isActive: true });
     await writeFile(join(thinDir, 'state.txt'), 'thin after');
 
-    const snapDir = await mountAt('thin-snap', snap.devicePath, 'ext4', ['ro']);
+    const snapDir = await mountAt('thin-snap', { device: snap.devicePath, fsType: 'ext4', options: ['ro'] });
     expect(await readFile(join(snapDir, 'state.txt'), 'utf8')).toBe('thin before');
     expect(await readFile(join(thinDir, 'state.txt'), 'utf8')).toBe('thin after');
     expect((await lvm.readLv({ vgName, name: 'pool' })).dataPercent).toBeGreaterThan(0);

@@ -48,12 +48,10 @@ export async function claimDisk(): Promise<string> {
 export function operationName(argv: readonly string[]): string {
   const [program = '', sub = ''] = argv;
   if (program !== 'lvm') return program.slice(program.lastIndexOf('/') + 1);
-  if (sub === 'lvcreate') {
-    const type = argv[argv.indexOf('--type') + 1];
-    if (argv.includes('--type') && type !== undefined) return `lvm lvcreate --type ${type}`;
-    if (argv.includes('--snapshot')) return 'lvm lvcreate --snapshot';
-  }
-  if (sub === 'vgchange' || sub === 'lvchange') return `lvm ${sub} --activate ${argv[argv.indexOf('--activate') + 1] ?? '?'}`;
+  const valueOf = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  if (sub === 'lvcreate' && valueOf('--type') !== undefined) return `lvm lvcreate --type ${valueOf('--type')}`;
+  if (sub === 'lvcreate' && argv.includes('--snapshot')) return 'lvm lvcreate --snapshot';
+  if (sub === 'vgchange' || sub === 'lvchange') return `lvm ${sub} --activate ${valueOf('--activate') ?? '?'}`;
   return `lvm ${sub}`;
 }
 

@@ -26,6 +26,11 @@ function structuralProblems(schema: Schema, path: string): string[] {
   return problems;
 }
 
+function propertiesAt(schema: Schema, path: string[]): Record<string, Schema> {
+  const node = path.reduce<Schema | undefined>((at, key) => at?.properties?.[key], schema);
+  return node?.properties ?? {};
+}
+
 function byteFields(schema: Schema, path: string): string[] {
   const own = schema.type === 'integer' ? [`${path}:${String(schema.format)}:${String(schema.minimum)}`] : [];
   const nested = Object.entries(schema.properties ?? {}).flatMap(([name, child]) => byteFields(child, `${path}.${name}`));
@@ -75,9 +80,9 @@ describe('loadCrdManifests', () => {
 
   it('uses exactly the NLS spec blocks in the init config, globally and per node', async () => {
     const { nodeLocalStorages, nodeLocalStorageInitConfigs } = await loadCrdManifests();
-    const { nodeName, ...blocks } = schemaOf(nodeLocalStorages).properties?.spec?.properties ?? {};
+    const { nodeName, ...blocks } = propertiesAt(schemaOf(nodeLocalStorages), ['spec']);
     expect(nodeName).toBeDefined();
-    const nlscSpec = schemaOf(nodeLocalStorageInitConfigs).properties?.spec?.properties ?? {};
+    const nlscSpec = propertiesAt(schemaOf(nodeLocalStorageInitConfigs), ['spec']);
     const { selector, ...nodeBlocks } = nlscSpec.nodesConfig?.items?.properties ?? {};
     expect(selector).toBeDefined();
     expect(isDeepStrictEqual(nlscSpec.globalConfig?.properties, blocks)).toBe(true);

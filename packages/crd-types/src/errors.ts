@@ -52,8 +52,9 @@ export class InvalidPatternError extends CrdTypesError {
   /** Where it came from, e.g. `listConfig.vgs.include[1]`. */
   readonly field: string;
 
-  constructor(field: string, pattern: string, reason: string, options?: ErrorOptions) {
-    super('INVALID_PATTERN', `${field}: invalid regular expression ${JSON.stringify(pattern)}: ${reason}`, options);
+  constructor(details: { field: string; pattern: string; reason: string; cause?: unknown }) {
+    const { field, pattern, reason, cause } = details;
+    super('INVALID_PATTERN', `${field}: invalid regular expression ${JSON.stringify(pattern)}: ${reason}`, { cause });
     this.pattern = pattern;
     this.field = field;
   }
@@ -91,9 +92,10 @@ export class InvalidReservationError extends CrdTypesError {
   /** The offending value. */
   readonly value: unknown;
 
-  constructor(vgName: string | undefined, value: unknown, reason: string, options?: ErrorOptions) {
+  constructor(details: { vgName: string | undefined; value: unknown; reason: string; cause?: unknown }) {
+    const { vgName, value, reason, cause } = details;
     const where = vgName === undefined ? 'annotation' : `VG ${JSON.stringify(vgName)}`;
-    super('INVALID_RESERVATION', `csi.aliyun.com/storage-reserved: ${where}: ${reason} (got ${describeValue(value)})`, options);
+    super('INVALID_RESERVATION', `csi.aliyun.com/storage-reserved: ${where}: ${reason} (got ${describeValue(value)})`, { cause });
     this.vgName = vgName;
     this.value = value;
   }

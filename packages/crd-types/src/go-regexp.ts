@@ -50,27 +50,25 @@ function unicodeClass(letter: string, raw: string): string {
   return `\\${flip ? 'P' : 'p'}{${property}}`;
 }
 
+function scanUnicodeEscape(scan: Scan, letter: string): void {
+  scan.unicode = true;
+  const isBraced = scan.src[scan.i + 2] === '{';
+  const end = isBraced ? scan.src.indexOf('}', scan.i) : scan.i + 2;
+  if (end < 0 || scan.src[end] === undefined) throw new Unsupported('unterminated Unicode class');
+  scan.out += unicodeClass(letter, isBraced ? scan.src.slice(scan.i + 3, end) : scan.src.slice(scan.i + 2, end + 1));
+  scan.i = end + 1;
+}
+
+// \A and \z anchor at the text's start/end whatever the m flag says; JS spells that with lookaround.
+const TEXT_ANCHORS: Readonly<Record<string, string>> = { A: '(?<![\\s\\S])', z: '(?![\\s\\S])' };
+
 function scanEscape(scan: Scan): void {
   const next = scan.src[scan.i + 1];
   if (next === undefined) throw new Unsupported('trailing backslash');
   if (/[1-9]/.test(next) || (next === 'k' && scan.src[scan.i + 2] === '<')) throw new Unsupported('backreferences are not RE2 syntax');
-  if (!scan.inClass && (next === 'A' || next === 'z')) {
-    // \A and \z anchor at the text's start/end whatever the m flag says; JS spells that with lookaround.
-    scan.out += next === 'A' ? '(?<![\\s\\S])' : '(?![\\s\\S])';
-    scan.i += 2;
-    return;
-  }
-  if (next === 'p' || next === 'P') {
-    scan.unicode = true;
-    const braced = scan.src[scan.i + 2] === '{';
-    const end = braced ? scan.src.indexOf('}', scan.i) : scan.i + 2;
-    if (end < 0 || scan.src[end] === undefined) throw new Unsupported('unterminated Unicode class');
-    const raw = braced ? scan.src.slice(scan.i + 3, end) : scan.src.slice(scan.i + 2, end + 1);
-    scan.out += unicodeClass(next, raw);
-    scan.i = end + 1;
-    return;
-  }
-  scan.out += `\\${next}`;
+  if (next === 'p' || next === 'P') return scanUnicodeEscape(scan, next);
+  const anchor = scan.inClass ? undefined : TEXT_ANCHORS[next];
+  scan.out += anchor ?? `\\${next}`;
   scan.i += 2;
 }
 
@@ -113,14 +111,19 @@ function scanPosixClass(scan: Scan): void {
   scan.i = end + 2;
 }
 
+function scanInClass(scan: Scan, c: string): void {
+  if (c === '[' && scan.src[scan.i + 1] === ':') return scanPosixClass(scan);
+  if (c === ']') scan.inClass = false;
+  scan.out += c;
+  scan.i += 1;
+}
+
 function scanOne(scan: Scan): void {
   const c = scan.src[scan.i] ?? '';
-  const next = scan.src[scan.i + 1];
   if (c === '\\') return scanEscape(scan);
-  if (scan.inClass && c === '[' && next === ':') return scanPosixClass(scan);
-  if (!scan.inClass && c === '(' && next === '?') return scanGroupOpen(scan);
-  if (!scan.inClass && c === '[') return scanClassOpen(scan);
-  if (scan.inClass && c === ']') scan.inClass = false;
+  if (scan.inClass) return scanInClass(scan, c);
+  if (c === '(' && scan.src[scan.i + 1] === '?') return scanGroupOpen(scan);
+  if (c === '[') return scanClassOpen(scan);
   scan.out += c;
   scan.i += 1;
 }
@@ -146,7 +149,7 @@ export function compileGoRegexp(pattern: string, field: string): RegExp {
     return new RegExp(source, flags);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidPatternError(field, pattern, reason, { cause: error });
+    throw new InvalidPatternError({ field, pattern, reason, cause: error });
   }
 }
 

@@ -24,12 +24,12 @@ function checkRequirement(req: LabelSelectorRequirement, field: string): void {
 
 function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
   const has = Object.hasOwn(labels, req.key);
-  const value = labels[req.key];
+  const isListed = has && (req.values ?? []).includes(labels[req.key] ?? '');
   switch (req.operator) {
     case 'In':
-      return has && (req.values ?? []).includes(value ?? '');
+      return isListed;
     case 'NotIn':
-      return !has || !(req.values ?? []).includes(value ?? '');
+      return !isListed;
     case 'Exists':
       return has;
     case 'DoesNotExist':

@@ -5,7 +5,7 @@ const BINARY_SUFFIXES: Readonly<Record<string, bigint>> = { Ki: 1n << 10n, Mi: 1
 const DECIMAL_EXPONENTS: Readonly<Record<string, number>> = { '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
 // <sign><digits>[.<digits>] then a binary suffix, a decimal suffix or an integer exponent (Kubernetes' grammar).
-const QUANTITY = /^([+-]?)(\d*)(?:\.(\d*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([eE][+-]?\d+)|(m|k|M|G|T|P|E)?)$/;
+const QUANTITY = /^(?<sign>[+-]?)(?<int>\d*)(?:\.(?<frac>\d*))?(?:(?<binary>Ki|Mi|Gi|Ti|Pi|Ei)|(?<exp>[eE][+-]?\d+)|(?<decimal>m|k|M|G|T|P|E)?)$/;
 // docker/go-units RAMInBytes spellings that Kubernetes rejects; Open-Local v0.7.1 read them as binary.
 const GO_UNITS = /^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?([iI])?([bB])?$/;
 const GO_UNITS_SHIFT: Readonly<Record<string, bigint>> = { k: 10n, m: 20n, g: 30n, t: 40n, p: 50n };
@@ -37,28 +37,39 @@ function scale(value: Rational, multiplier: bigint, exponent: number): Rational 
   return { numerator, denominator };
 }
 
-function parseKubernetes(text: string): number | undefined {
-  const m = QUANTITY.exec(text);
-  if (m === null) return undefined;
-  const [, sign = '', intDigits = '', fracDigits = '', binary, exponentText, decimal = ''] = m;
-  if (intDigits === '' && fracDigits === '') return undefined;
-  if (sign === '-' && /[1-9]/.test(intDigits + fracDigits)) throw new InvalidQuantityError(text, 'a byte count cannot be negative');
-  if (decimal === 'm') throw new InvalidQuantityError(text, '"m" means milli (1/1000) in Kubernetes quantities; bytes are whole, did you mean "Mi"?');
-  const exponent = exponentText === undefined ? DECIMAL_EXPONENTS[decimal] ?? 0 : Number(exponentText.slice(1));
+// The multiplier and power of ten a quantity's suffix stands for.
+function suffixScale(text: string, groups: Partial<Record<string, string>>): { multiplier: bigint; exponent: number } {
+  if (groups.binary !== undefined) return { multiplier: BINARY_SUFFIXES[groups.binary] ?? 1n, exponent: 0 };
+  if (groups.decimal === 'm') throw new InvalidQuantityError(text, '"m" means milli (1/1000) in Kubernetes quantities; bytes are whole, did you mean "Mi"?');
+  const exponent = groups.exp === undefined ? DECIMAL_EXPONENTS[groups.decimal ?? ''] ?? 0 : Number(groups.exp.slice(1));
   if (Math.abs(exponent) > MAX_EXPONENT) throw new InvalidQuantityError(text, `exponent ${exponent} is out of range`);
-  const multiplier = binary === undefined ? 1n : BINARY_SUFFIXES[binary] ?? 1n;
-  return toSafeBytes(scale(decimalToRational(intDigits, fracDigits), multiplier, exponent), text);
+  return { multiplier: 1n, exponent };
+}
+
+function parseKubernetes(text: string): number | undefined {
+  const groups = QUANTITY.exec(text)?.groups;
+  if (groups === undefined) return undefined;
+  const { sign = '', int = '', frac = '' } = groups;
+  if (int === '' && frac === '') return undefined;
+  if (sign === '-' && /[1-9]/.test(int + frac)) throw new InvalidQuantityError(text, 'a byte count cannot be negative');
+  const { multiplier, exponent } = suffixScale(text, groups);
+  return toSafeBytes(scale(decimalToRational(int, frac), multiplier, exponent), text);
+}
+
+// Binary shift of a go-units unit letter with its optional `i` and `B`; undefined when not a go-units size.
+function goUnitsShift(letter: string | undefined, iMark: string | undefined, bMark: string | undefined): bigint | undefined {
+  if (letter === undefined) return iMark === undefined ? 0n : undefined;
+  // A bare lowercase "m" is milli to Kubernetes and MiB to go-units: too ambiguous to guess for a size.
+  if (letter === 'm' && iMark === undefined && bMark === undefined) return undefined;
+  return GO_UNITS_SHIFT[letter.toLowerCase()];
 }
 
 function parseGoUnits(text: string): number | undefined {
   const m = GO_UNITS.exec(text);
   if (m === null) return undefined;
-  const [, number = '0', letter, iMark, bMark] = m;
-  if (letter === undefined && iMark !== undefined) return undefined;
-  // A bare lowercase "m" is milli to Kubernetes and MiB to go-units: too ambiguous to guess for a size.
-  if (letter === 'm' && iMark === undefined && bMark === undefined) return undefined;
-  const [intDigits = '', fracDigits = ''] = number.split('.');
-  const shift = letter === undefined ? 0n : GO_UNITS_SHIFT[letter.toLowerCase()] ?? 0n;
+  const shift = goUnitsShift(m[2], m[3], m[4]);
+  if (shift === undefined) return undefined;
+  const [intDigits = '', fracDigits = ''] = (m[1] ?? '').split('.');
   return toSafeBytes(scale(decimalToRational(intDigits, fracDigits), 1n << shift, 0), text);
 }
 

@@ -24,20 +24,20 @@ const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
 
 /** Parses one entry value: `"10%"`, `"12.5%"`, or a size (`"100Gi"`, `"100G"`, legacy `"100GB"`). */
 export function parseReservation(vgName: string, value: unknown): Reservation {
-  if (typeof value !== 'string') throw new InvalidReservationError(vgName, value, 'expected a string such as "100Gi" or "10%"');
+  if (typeof value !== 'string') throw new InvalidReservationError({ vgName, value, reason: 'expected a string such as "100Gi" or "10%"' });
   const text = value.trim();
   const percent = PERCENT.exec(text);
   if (percent !== null) {
     const digits = percent[1] ?? '';
     const share = Number(digits);
-    if (share > 100) throw new InvalidReservationError(vgName, value, 'a percentage must be between 0% and 100%');
+    if (share > 100) throw new InvalidReservationError({ vgName, value, reason: 'a percentage must be between 0% and 100%' });
     return { kind: 'percent', percent: share, text: digits };
   }
   try {
     return { kind: 'bytes', bytes: parseLegacySizeBytes(text) };
   } catch (error) {
     if (!(error instanceof InvalidQuantityError)) throw error;
-    throw new InvalidReservationError(vgName, value, `expected a size such as "100Gi" or a percentage such as "10%": ${error.message}`, { cause: error });
+    throw new InvalidReservationError({ vgName, value, reason: `expected a size such as "100Gi" or a percentage such as "10%": ${error.message}`, cause: error });
   }
 }
 
@@ -53,11 +53,11 @@ export function parseStorageReserved(annotation: string | undefined): StorageRes
   try {
     parsed = JSON.parse(annotation);
   } catch (error) {
-    reserve.errors.push(new InvalidReservationError(undefined, annotation, 'not valid JSON', { cause: error }));
+    reserve.errors.push(new InvalidReservationError({ vgName: undefined, value: annotation, reason: 'not valid JSON', cause: error }));
     return { ...reserve, isMalformed: true };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    reserve.errors.push(new InvalidReservationError(undefined, parsed, 'expected a JSON object such as {"open-local-pool-0":"100Gi"}'));
+    reserve.errors.push(new InvalidReservationError({ vgName: undefined, value: parsed, reason: 'expected a JSON object such as {"open-local-pool-0":"100Gi"}' }));
     return { ...reserve, isMalformed: true };
   }
   for (const [vgName, value] of Object.entries(parsed)) {

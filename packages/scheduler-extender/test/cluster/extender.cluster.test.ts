@@ -1,0 +1,155 @@
+// The extender with a real kube-scheduler (configured with Open-Local's extender stanza), kube-apiserver, etcd
+// and three simulated nodes of different capacity: placement by binpack and spread, two claims placed together,
+// a pod too large for every node left Pending with our reason, and a burst of 60 pods against room for 9 —
+// exactly 9 placed, no VG over-committed — after which a restarted extender reports the same usage.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONTROL_PLANE_TOOLS,
+  appProcessSpec,
+  applyManifests,
+  createTestNamespace,
+  freePorts,
+  installCrds,
+  missingToolsReason,
+  openLocalCrds,
+  resolveAppBin,
+  startCluster,
+  waitFor,
+  type Cluster,
+  type ManagedProcess,
+} from '../../../../e2e/cluster/index.js';
+import { GI, createPodWithClaims, extenderUsage, selectedNodes, storageClassManifest, unschedulableMessage, writeNls } from './fixtures.js';
+
+const NODES = { 'ext-x': 100, 'ext-y': 60, 'ext-z': 30 };
+const BINPACK = 'openlocal-binpack';
+const SPREAD = 'openlocal-spread';
+
+function skipReason(): string | null {
+  const tools = missingToolsReason(CONTROL_PLANE_TOOLS);
+  if (tools !== null) return tools;
+  try {
+    resolveAppBin('@openlocal/scheduler-extender');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+const reason = skipReason();
+if (reason !== null) console.log(`[scheduler-extender:cluster] skipping: ${reason}`);
+
+describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler', () => {
+  let cluster: Cluster;
+  let kubeConfig: KubeConfig;
+  const ports: Record<string, number> = {};
+  const extenders: Record<string, ManagedProcess> = {};
+
+  async function startExtender(strategy: 'binpack' | 'spread', port: number): Promise<ManagedProcess> {
+    const args = ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(port), '--strategy', strategy];
+    const process = await cluster.startProcess(appProcessSpec({ name: `extender-${strategy}-${Date.now()}`, packageName: '@openlocal/scheduler-extender', args }));
+    await waitFor({ what: `extender ${strategy} ready on ${port}`, timeoutMs: 60_000 }, async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      return response?.status === 200 ? { done: true, value: true } : { done: false, observed: response?.status ?? process.tailLog(5) };
+    });
+    return process;
+  }
+
+  async function inNamespace<T>(name: string, body: (namespace: string) => Promise<T>): Promise<T> {
+    const namespace = await createTestNamespace(kubeConfig, name);
+    try {
+      return await body(namespace.name);
+    } finally {
+      await namespace.delete();
+    }
+  }
+
+  async function placementOf(namespace: string, pod: string): Promise<string[]> {
+    return waitFor({ what: `claims of ${namespace}/${pod} to get selected-node`, timeoutMs: 90_000 }, async () => {
+      const nodes = await selectedNodes(kubeConfig, namespace, pod);
+      return nodes.length > 0 && nodes.every((n) => n !== undefined) ? { done: true, value: nodes as string[] } : { done: false, observed: nodes };
+    });
+  }
+
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false });
+    kubeConfig = cluster.kubeConfig;
+    console.log(`[scheduler-extender:cluster] logs in ${cluster.runDir}`);
+    await installCrds(kubeConfig, openLocalCrds());
+    await applyManifests(kubeConfig, [storageClassManifest()]);
+    for (const [node, gi] of Object.entries(NODES)) await writeNls(kubeConfig, node, { pool: gi });
+    const [binpackPort, spreadPort] = (await freePorts(2)) as [number, number];
+    Object.assign(ports, { binpack: binpackPort, spread: spreadPort });
+    extenders['binpack'] = await startExtender('binpack', binpackPort);
+    extenders['spread'] = await startExtender('spread', spreadPort);
+    for (const [schedulerName, port] of [[BINPACK, binpackPort], [SPREAD, spreadPort]] as const) {
+      await cluster.startScheduler({
+        schedulerName,
+        extenders: [{ urlPrefix: `http://127.0.0.1:${port}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: true }],
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it.each([
+    { name: 'binpack puts a 10Gi claim on the smallest node that fits', schedulerName: BINPACK, want: 'ext-z' },
+    { name: 'spread puts a 10Gi claim on the emptiest node', schedulerName: SPREAD, want: 'ext-x' },
+  ])('$name', async ({ schedulerName, want }) => {
+    await inNamespace(`strategy-${schedulerName}`, async (namespace) => {
+      await createPodWithClaims(kubeConfig, { namespace, name: 'one', sizes: ['10Gi'], schedulerName });
+      expect(await placementOf(namespace, 'one')).toEqual([want]);
+    });
+  });
+
+  it('a pod with two claims lands only where both fit together', async () => {
+    await inNamespace('two-claims', async (namespace) => {
+      // 40Gi fits alone on ext-y (60) and not on ext-z; 2×40Gi fits only on ext-x (100).
+      await createPodWithClaims(kubeConfig, { namespace, name: 'pair', sizes: ['40Gi', '40Gi'], schedulerName: BINPACK });
+      expect(await placementOf(namespace, 'pair')).toEqual(['ext-x', 'ext-x']);
+    });
+  });
+
+  it('a pod too large for every node stays Pending with the extender reason', async () => {
+    await inNamespace('too-large', async (namespace) => {
+      await createPodWithClaims(kubeConfig, { namespace, name: 'huge', sizes: ['200Gi'], schedulerName: BINPACK });
+      const message = await waitFor({ what: `${namespace}/huge to be Unschedulable`, timeoutMs: 90_000 }, async () => {
+        const found = await unschedulableMessage(kubeConfig, namespace, 'huge');
+        return found === undefined ? { done: false, observed: 'not yet' } : { done: true, value: found };
+      });
+      expect(message).toContain('Insufficient LVM storage on node ext-x, vg is pool, pvc requested 200Gi');
+      expect(await selectedNodes(kubeConfig, namespace, 'huge')).toEqual([undefined]);
+      const pod = await kubeConfig.makeApiClient(CoreV1Api).readNamespacedPod({ namespace, name: 'huge' });
+      expect(pod.spec?.nodeName).toBeUndefined();
+    });
+  });
+
+  it('burst: 60 pods against room for 9 — exactly 9 placed, no VG over-committed; a restarted extender sees the same', async () => {
+    await inNamespace('burst', async (namespace) => {
+      const names = Array.from({ length: 60 }, (_, i) => `burst-${i}`);
+      await Promise.all(names.map((name) => createPodWithClaims(kubeConfig, { namespace, name, sizes: ['20Gi'], schedulerName: BINPACK })));
+      const settled = await waitFor({ what: '9 pods placed and 51 Unschedulable', timeoutMs: 180_000, intervalMs: 2000 }, async () => {
+        const placed: Record<string, number> = {};
+        let unschedulable = 0;
+        for (const name of names) {
+          const [node] = await selectedNodes(kubeConfig, namespace, name);
+          if (node !== undefined) placed[node] = (placed[node] ?? 0) + 1;
+          else if ((await unschedulableMessage(kubeConfig, namespace, name)) !== undefined) unschedulable += 1;
+        }
+        const count = Object.values(placed).reduce((a, b) => a + b, 0);
+        return count + unschedulable === 60 && count >= 9 ? { done: true, value: { placed, count } } : { done: false, observed: { placed, unschedulable } };
+      });
+      expect(settled.count).toBe(9);
+      expect(settled.placed).toEqual({ 'ext-x': 5, 'ext-y': 3, 'ext-z': 1 });
+      const usage = await extenderUsage(ports['binpack'] ?? 0);
+      for (const [node, gi] of Object.entries(NODES)) expect(usage[node]?.['pool'] ?? Infinity).toBeLessThanOrEqual(gi * GI);
+      expect(usage).toEqual({ 'ext-x': { pool: 100 * GI }, 'ext-y': { pool: 60 * GI }, 'ext-z': { pool: 20 * GI } });
+
+      await extenders['binpack']?.stop();
+      extenders['binpack'] = await startExtender('binpack', ports['binpack'] ?? 0);
+      expect(await extenderUsage(ports['binpack'] ?? 0)).toEqual(usage);
+    });
+  });
+});

@@ -166,6 +166,21 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
     expect(otherNode).toMatchObject({ ok: true, value: { available_capacity: '0' } });
   });
 
+  it('accepts a 128-character name (CSI maximum) by giving the LV a shortened, stable id', async () => {
+    const name = `pv-maxlen-${'a'.repeat(118)}`;
+    const first = await create(name, { volumeType: 'LVM', vgName: vgSmall }, 4 * MiB);
+    const second = await create(name, { volumeType: 'LVM', vgName: vgSmall }, 4 * MiB);
+    expect(first.ok ? first : JSON.stringify(first)).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: true });
+    if (!first.ok || !second.ok) return;
+    const volumeId = first.value.volume.volume_id;
+    expect(volumeId).toMatch(/^pvmaxlena{20}_[0-9a-f]{16}$/);
+    expect(second.value.volume.volume_id).toBe(volumeId);
+    expect((await lvs()).some((row) => row.lv_name === volumeId)).toBe(true);
+    expect(await plugin.client.call('Controller', 'DeleteVolume', { volume_id: volumeId })).toMatchObject({ ok: true });
+    expect((await lvs()).some((row) => row.lv_name === volumeId)).toBe(false);
+  });
+
   it('deletes idempotently: the LV goes, and deleting again still succeeds', async () => {
     expect(await plugin.client.call('Controller', 'DeleteVolume', { volume_id: 'pv-striped' })).toMatchObject({ ok: true });
     expect((await lvs()).some((row) => row.lv_name === 'pv-striped')).toBe(false);

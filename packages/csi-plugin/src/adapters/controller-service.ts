@@ -68,10 +68,10 @@ export function createControllerService(deps: ControllerDeps) {
       const pvcNamespace = request.parameters[PARAM.pvcNamespace];
       const pvc = pvcName && pvcNamespace ? { name: pvcName, namespace: pvcNamespace } : undefined;
       const created = await creator.create({ name, spec, size, pvc, signal });
-      const { sizeBytes, ...placement } = created;
+      const { sizeBytes, volumeId, ...placement } = created;
       return {
         volume: {
-          volume_id: name,
+          volume_id: volumeId,
           capacity_bytes: String(sizeBytes),
           volume_context: buildVolumeContext(request.parameters, { ...placement, nodeId: deps.nodeId }),
           accessible_topology: [{ segments: { [TOPOLOGY_KEY]: deps.nodeId } }],

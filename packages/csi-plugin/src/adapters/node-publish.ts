@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { DEFAULT_SIZE_BYTES, EPHEMERAL_TAG, OWNER_TAG } from '../core/driver-info.js';
 import { CsiError, missingField } from '../core/errors.js';
-import { validateLvVolumeName } from '../core/names.js';
+import { lvNameForVolume, validateLvVolumeName } from '../core/names.js';
 import { PARAM, parseThrottle, parseVgName } from '../core/parameters.js';
 import { parseQuantityBytes } from '../core/quantity.js';
 import type { AccessKind } from '../core/volume-capability.js';
@@ -71,7 +71,7 @@ export interface EphemeralRequest {
 
 /** Inline ephemeral volume: create (or find) the LV, format it, mount it straight at the target. */
 export async function publishEphemeral(deps: PublishDeps, request: EphemeralRequest): Promise<void> {
-  const name = validateLvVolumeName(request.volumeId, 'volume_id');
+  const name = lvNameForVolume(validateLvVolumeName(request.volumeId, 'volume_id'));
   const vgName = parseVgName(request.volumeContext[PARAM.vgName], 'volume_context["vgName"]');
   if (vgName === undefined) throw missingField('volume_context["vgName"]');
   if (request.access.kind !== 'mount') throw new CsiError('INVALID_ARGUMENT', 'volume_capability: inline ephemeral volumes must be filesystem volumes');
@@ -101,7 +101,8 @@ export async function unpublishVolume(deps: PublishDeps, request: { volumeId: st
   await unmountAll(deps.host, request.targetPath, request.signal);
   await deps.host.removePath(request.targetPath);
   const state = await deps.lvm.readState({ signal: request.signal });
-  const ephemeral = state.lvs.find((lv) => lv.name === request.volumeId && lv.tags.includes(EPHEMERAL_TAG));
+  const lvName = lvNameForVolume(request.volumeId);
+  const ephemeral = state.lvs.find((lv) => lv.name === lvName && lv.tags.includes(EPHEMERAL_TAG));
   if (ephemeral === undefined) return;
   await deps.lvm.removeLv({ vgName: ephemeral.vgName, name: ephemeral.name }, { signal: request.signal });
   deps.logger.info({ volumeId: request.volumeId, vgName: ephemeral.vgName }, 'removed inline ephemeral volume');

@@ -7,7 +7,7 @@ import { roundUpToUnit, sizeSatisfies, type SizeRequest } from '../core/capacity
 import { CsiError, InvalidFieldError } from '../core/errors.js';
 import { DEFAULT_SIZE_BYTES, OWNER_TAG } from '../core/driver-info.js';
 import { blankDisks, diskProblem } from '../core/free-disks.js';
-import { lvNameProblem } from '../core/names.js';
+import { dmNameProblem, lvNameForVolume, lvNameProblem } from '../core/names.js';
 import { parseVgName, type VolumeSpec } from '../core/parameters.js';
 import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate } from '../core/placement.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
@@ -33,6 +33,8 @@ export interface CreateRequest {
 }
 
 export interface CreatedVolume {
+  /** The volume id: the name, or for LVM names over 127 characters a shortened, hashed form. */
+  volumeId: string;
   sizeBytes: number;
   vgName?: string;
   device?: string;
@@ -65,33 +67,36 @@ export class VolumeCreator {
   }
 
   private async createLv(request: CreateRequest, spec: Extract<VolumeSpec, { volumeType: 'LVM' }>): Promise<CreatedVolume> {
-    const problem = lvNameProblem(request.name);
+    const lvName = lvNameForVolume(request.name);
+    const problem = lvNameProblem(lvName);
     if (problem !== null) throw new InvalidFieldError('name', request.name, problem);
     const state = await this.deps.lvm.readState({ signal: request.signal });
     const size = request.size ?? { requiredBytes: DEFAULT_SIZE_BYTES, limitBytes: 0 };
-    const existing = findOurLv(state, request.name, this.deps.vgRegexp);
+    const existing = findOurLv(state, lvName, this.deps.vgRegexp);
     if (existing !== undefined) {
       const isSameVg = spec.vgName === undefined || spec.vgName === existing.vgName;
       if (!isSameVg || !sizeSatisfies(existing.sizeBytes, size)) {
         throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists in ${existing.vgName} with ${existing.sizeBytes} bytes, incompatible with this request`);
       }
-      return { sizeBytes: existing.sizeBytes, vgName: existing.vgName };
+      return { volumeId: lvName, sizeBytes: existing.sizeBytes, vgName: existing.vgName };
     }
-    if (state.lvs.some((lv) => lv.name === request.name)) {
-      throw new CsiError('ALREADY_EXISTS', `an LV named ${request.name} exists on this node but was not created by this driver`);
+    if (state.lvs.some((lv) => lv.name === lvName)) {
+      throw new CsiError('ALREADY_EXISTS', `an LV named ${lvName} exists on this node but was not created by this driver`);
     }
     const planned = spec.vgName === undefined ? parseVgName((await this.plan(request))?.vgName, 'extender plan vgName') : undefined;
     const vgs = state.vgs.filter((vg) => this.deps.vgRegexp.test(vg.name));
     const wanted = roundUpToUnit(size, 4 * 2 ** 20);
     const vg = chooseVg({ vgs, sizeBytes: wanted, vgName: spec.vgName ?? planned, vgNameField: spec.vgName ? 'parameters["vgName"]' : 'extender plan vgName' });
+    const dmProblem = dmNameProblem(vg.name, lvName);
+    if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
     const sizeBytes = roundUpToUnit(size, vg.extentSizeBytes);
     const stripes = spec.isStriping ? stripeCount(state.pvs, vg, sizeBytes) : undefined;
     const lv = await this.deps.lvm.createLv(
-      { vgName: vg.name, name: request.name, sizeBytes, tags: [OWNER_TAG], ...(stripes === undefined ? {} : { stripes }) },
+      { vgName: vg.name, name: lvName, sizeBytes, tags: [OWNER_TAG], ...(stripes === undefined ? {} : { stripes }) },
       { signal: request.signal },
     );
-    this.deps.logger.info({ volumeId: request.name, vgName: vg.name, sizeBytes: lv.sizeBytes, stripes }, 'created logical volume');
-    return { sizeBytes: lv.sizeBytes, vgName: vg.name };
+    this.deps.logger.info({ volumeId: lvName, vgName: vg.name, sizeBytes: lv.sizeBytes, stripes }, 'created logical volume');
+    return { volumeId: lvName, sizeBytes: lv.sizeBytes, vgName: vg.name };
   }
 
   /** Disks or mount points that hold nothing (claimed ones included; callers subtract claims). */
@@ -112,7 +117,8 @@ export class VolumeCreator {
       if (existing.volumeType !== volumeType || existing.mediaType !== mediaType || !sizeSatisfies(existing.sizeBytes, size)) {
         throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists as ${existing.volumeType} ${existing.path} (${existing.sizeBytes} bytes), incompatible with this request`);
       }
-      return volumeType === 'Device' ? { sizeBytes: existing.sizeBytes, device: existing.path } : { sizeBytes: existing.sizeBytes, mountPoint: existing.path };
+      const found = { volumeId: request.name, sizeBytes: existing.sizeBytes };
+      return volumeType === 'Device' ? { ...found, device: existing.path } : { ...found, mountPoint: existing.path };
     }
     const plan = await this.plan(request);
     const [candidates, claims] = await Promise.all([this.freeCandidates(volumeType, request.signal), this.deps.claims.list()]);
@@ -127,6 +133,7 @@ export class VolumeCreator {
     });
     await this.deps.claims.put({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes, mediaType });
     this.deps.logger.info({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes }, 'claimed');
-    return volumeType === 'Device' ? { sizeBytes: chosen.sizeBytes, device: chosen.path } : { sizeBytes: chosen.sizeBytes, mountPoint: chosen.path };
+    const made = { volumeId: request.name, sizeBytes: chosen.sizeBytes };
+    return volumeType === 'Device' ? { ...made, device: chosen.path } : { ...made, mountPoint: chosen.path };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CsiError } from './errors.js';
-import { lvNameProblem, validateLvVolumeName, validateVolumeId } from './names.js';
+import { dmNameProblem, lvNameForVolume, lvNameProblem, validateLvVolumeName, validateVolumeId } from './names.js';
 
 describe('validateVolumeId', () => {
   it.each([
@@ -37,5 +37,30 @@ describe('LV names', () => {
 
   it('accepts a normal PV name', () => {
     expect(lvNameProblem('local-0f1e2d3c')).toBeNull();
+  });
+});
+
+describe('lvNameForVolume', () => {
+  it.each([
+    { name: 'a PV name', input: 'local-5b0f3a4e-1f2c-4d5e-8a9b-0c1d2e3f4a5b' },
+    { name: 'a typical csi-sanity name', input: 'sanity-controller-create-single-no-capacity-6F1D2A3B-1234ABCD' },
+  ])('keeps $name as it is', ({ input }) => {
+    expect(lvNameForVolume(input)).toBe(input);
+  });
+
+  it('shortens a 128-character name deterministically, without dashes, and different names stay different', () => {
+    const long = `sanity-${'x'.repeat(121)}`;
+    const other = `sanity-${'x'.repeat(120)}y`;
+    expect(lvNameForVolume(long)).toMatch(/^sanityx{23}_[0-9a-f]{16}$/);
+    expect(lvNameForVolume(long)).toBe(lvNameForVolume(long));
+    expect(lvNameForVolume(long)).not.toBe(lvNameForVolume(other));
+    expect(lvNameForVolume(lvNameForVolume(long))).toBe(lvNameForVolume(long));
+    expect(lvNameProblem(lvNameForVolume(long))).toBeNull();
+  });
+
+  it('reports a VG/LV pair whose device-mapper name would be too long', () => {
+    expect(dmNameProblem('open-local-pool-0', 'local-5b0f3a4e-1f2c-4d5e-8a9b-0c1d2e3f4a5b')).toBeNull();
+    expect(dmNameProblem('v'.repeat(66), 'l-'.repeat(20))).toBeNull();
+    expect(dmNameProblem('v'.repeat(67), 'l-'.repeat(20))).toMatch(/would be 128 characters \(at most 127\)/);
   });
 });

@@ -1,5 +1,6 @@
 // Volume ids and names: they become LV names, claim file names and log fields, so only a conservative
 // character set is accepted and anything that could act as a path is refused before it goes further.
+import { createHash } from 'node:crypto';
 import { InvalidFieldError, missingField } from './errors.js';
 
 /** CSI allows names up to 128 bytes; csi-sanity tries exactly that length. */
@@ -40,4 +41,29 @@ export function validateLvVolumeName(value: string, field: string): string {
   const problem = lvNameProblem(value);
   if (problem !== null) throw new InvalidFieldError(field, value, problem);
   return value;
+}
+
+/** Device-mapper names are `<vg>-<lv>` with every '-' doubled, at most 127 characters (DM_NAME_LEN). */
+export const MAX_DM_NAME_LENGTH = 127;
+/** Longest (dash-doubled) LV name kept as is; leaves 46 characters for the VG name. */
+const MAX_KEPT_LV_LENGTH = 80;
+
+function dmEscapedLength(name: string): number {
+  return name.length + (name.match(/-/g)?.length ?? 0);
+}
+
+/**
+ * The LV name (and so the volume id) for a CreateVolume name. PV names (`local-<uid>`) are kept as they are;
+ * a name too long for device-mapper (csi-sanity tries 128 characters) keeps its first 30 characters without
+ * dashes plus 16 hex digits of its SHA-256: deterministic, so a retried CreateVolume finds the same LV.
+ */
+export function lvNameForVolume(name: string): string {
+  if (dmEscapedLength(name) <= MAX_KEPT_LV_LENGTH) return name;
+  return `${name.slice(0, 30).replace(/-/g, '')}_${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+}
+
+/** Why `<vg>/<lv>` cannot exist (its device-mapper name would be too long), or null. */
+export function dmNameProblem(vgName: string, lvName: string): string | null {
+  const length = dmEscapedLength(vgName) + 1 + dmEscapedLength(lvName);
+  return length > MAX_DM_NAME_LENGTH ? `device-mapper name of ${vgName}/${lvName} would be ${length} characters (at most ${MAX_DM_NAME_LENGTH})` : null;
 }

@@ -50,7 +50,7 @@ export function exitOnError(error: unknown): never {
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
   const logger = pino({ level: config.logLevel, base: { component: 'scheduler-extender' } });
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: config.strategy });
+  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: config.strategy, reservationTtlMs: config.reservationTtlMs });
   const { strategy, antiAffinity, isChoosingNode, reservationTtlMs } = config;
   const extender = new Extender({ state, strategy, antiAffinity, isChoosingNode, reservationTtlMs });
   const metrics = createMetrics(state, { withDefaultMetrics: true });

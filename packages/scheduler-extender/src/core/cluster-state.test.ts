@@ -66,6 +66,21 @@ describe('ClusterState: the ledger follows API state', () => {
     expect([used(state, 'n1'), used(state, 'n2')]).toEqual([10, 0]);
   });
 
+  it("plans a pod's other claims with the selected one, but lets them expire unless they are selected too", () => {
+    const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack', reservationTtlMs: 1000 });
+    state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
+    state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
+    state.upsertPod(pod('ns/p', ['ns/a', 'ns/b']), 0);
+    state.upsertPvc(pvc('ns/b', 'lvm', '20Gi'), 0);
+    state.upsertPvc(pvc('ns/a', 'lvm', '10Gi', { selectedNode: 'n1' }), 0);
+    expect(used(state, 'n1')).toBe(30);
+    state.expire(1000);
+    expect(used(state, 'n1')).toBe(10);
+    state.upsertPvc(pvc('ns/b', 'lvm', '20Gi', { selectedNode: 'n1' }), 2000);
+    state.expire(60_000);
+    expect(used(state, 'n1')).toBe(30);
+  });
+
   it('charges inline volumes of a bound pod until it finishes', () => {
     const state = newState();
     const bound = pod('ns/p', [], [inlineVolume('scratch', { vgName: 'pool', size: '4Gi' })], 'n2');

@@ -30,7 +30,11 @@ interface PodRecord {
 export interface ClusterStateOptions {
   driverNames: readonly string[];
   strategy: Strategy;
+  /** How long a plan lives that nothing confirmed yet (filter reservations, a pod's other claims); default 30 s. */
+  reservationTtlMs?: number;
 }
+
+const DEFAULT_RESERVATION_TTL_MS = 30_000;
 
 export class ClusterState implements DemandLookup {
   readonly ledger = new Ledger();
@@ -161,6 +165,8 @@ export class ClusterState implements DemandLookup {
 
   deletePod(pod: PodShape, nowMs: number): void {
     const uid = pod.metadata?.uid ?? '';
+    // Most pods of a cluster have no volumes of ours and were never recorded: nothing to undo.
+    if (!this.pods.has(uid) && !hasCandidateVolumes(pod)) return;
     for (const demand of inlineDemands(pod, this.options.driverNames)) {
       this.plans.delete(demand.key);
       this.boundInline.delete(demand.key);
@@ -244,11 +250,17 @@ export class ClusterState implements DemandLookup {
   }): PlacementResult {
     const { node, nowMs } = request;
     const demands = this.demandsForPlan(request.podUid, request.claimKey);
+    // Only the asked claim and claims that themselves carry `selected-node` = node are confirmed; the pod's
+    // other volumes are planned there too but expire unless their own confirmation follows (no ledger leak).
+    const expiryOf = (key: string): number | undefined =>
+      key === request.claimKey || this.claims.get(key)?.selectedNode === node ? undefined : nowMs + (this.options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
     const missing: VolumeDemand[] = [];
     for (const demand of demands) {
       const plan = this.plans.get(demand.key);
       if (plan?.node === node && (plan.expiresAtMs === undefined || plan.expiresAtMs > nowMs)) {
-        if (plan.source === 'filter') this.plans.set(demand.key, { ...plan, source: request.source, expiresAtMs: undefined });
+        if (plan.expiresAtMs !== undefined && expiryOf(demand.key) === undefined) {
+          this.plans.set(demand.key, { ...plan, source: request.source, expiresAtMs: undefined });
+        }
       } else {
         missing.push(demand);
       }
@@ -260,7 +272,9 @@ export class ClusterState implements DemandLookup {
     if (!result.ok && request.isStrict) return result;
     const allocations = result.ok ? result.allocations : forcedAllocations(view?.volumeGroups ?? [], missing);
     for (const allocation of allocations) {
-      this.plans.set(allocation.key, { node, allocation, source: request.source, podUid: request.podUid, expiresAtMs: undefined });
+      const expiresAtMs = expiryOf(allocation.key);
+      const source = expiresAtMs === undefined ? request.source : 'filter';
+      this.plans.set(allocation.key, { node, allocation, source, podUid: request.podUid, expiresAtMs });
     }
     for (const demand of demands) this.refreshCharge(demand.key, nowMs);
     const planned = demands.map((d) => this.plans.get(d.key)).filter((p) => p?.node === node);

@@ -1,0 +1,127 @@
+// The plugin as a process, started the way the DaemonSet starts it (main.ts through run.ts): it replaces a
+// stale socket but never another file, serves gRPC health, keeps the socket 0600, and on SIGTERM stops cleanly
+// and removes its socket.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCsiClient } from './support/csi-client.js';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Plugin {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startBinary(flags: string[]): Plugin {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...flags], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForSocket(path: string, plugin: Plugin): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    const info = await stat(path).catch(() => null);
+    if (info?.isSocket() && plugin.output().includes('serving CSI')) return;
+    if (plugin.child.exitCode !== null) throw new Error(`plugin exited early: ${plugin.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`socket ${path} never appeared: ${plugin.output()}`);
+}
+
+function healthCheck(socketPath: string, service: string): Promise<string> {
+  const definition = loadSync(healthProtoPath, { keepCase: true, enums: String });
+  const grpc = loadPackageDefinition(definition) as unknown as {
+    grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => { check(req: object, cb: (e: ServiceError | null, r?: { status: string }) => void): void; close(): void } } } };
+  };
+  const client = new grpc.grpc.health.v1.Health(`unix://${socketPath}`, credentials.createInsecure());
+  return new Promise((resolve, reject) =>
+    client.check({ service }, (error, response) => {
+      client.close();
+      if (error) reject(error);
+      else resolve(response?.status ?? '');
+    }),
+  );
+}
+
+describe('the plugin binary', () => {
+  let dir: string;
+  let running: Plugin | undefined;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'openlocal-csi-bin-'));
+  });
+
+  afterEach(async () => {
+    if (running && running.child.exitCode === null && running.child.pid !== undefined) {
+      process.kill(running.child.pid, 'SIGKILL');
+      await running.exited;
+    }
+    running = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replaces a stale socket, serves health and CSI on a 0600 socket, and stops cleanly on SIGTERM', async () => {
+    const socketPath = join(dir, 'csi.sock');
+    // A socket left behind by a killed process.
+    spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socketPath)}, () => process.exit(0))`]);
+    expect((await stat(socketPath)).isSocket()).toBe(true);
+
+    running = startBinary(['--endpoint', `unix://${socketPath}`, '--nodeid', 'node-bin', '--kubelet-dir', join(dir, 'kubelet'), '--vg-regexp', '^none$']);
+    await waitForSocket(socketPath, running);
+    expect((await stat(socketPath)).mode & 0o777).toBe(0o600);
+    expect(await healthCheck(socketPath, 'csi.v1.Node')).toBe('SERVING');
+    expect(await healthCheck(socketPath, '')).toBe('SERVING');
+
+    const client = createCsiClient(socketPath);
+    const info = await client.must<{ name: string }>('Identity', 'GetPluginInfo', {});
+    client.close();
+    expect(info.name).toBe('local.csi.aliyun.com');
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain('"msg":"stopped"');
+    await expect(stat(socketPath)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses to replace a file at the endpoint that is not a socket, and exits non-zero', async () => {
+    const path = join(dir, 'precious.txt');
+    await writeFile(path, 'do not delete');
+    running = startBinary(['--endpoint', `unix://${path}`, '--nodeid', 'node-bin', '--kubelet-dir', join(dir, 'kubelet')]);
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain('refusing to replace');
+    expect((await stat(path)).isFile()).toBe(true);
+  });
+
+  it('exits non-zero naming the flag when a flag is invalid', async () => {
+    running = startBinary(['--endpoint', 'tcp://0.0.0.0:1736', '--nodeid', 'n']);
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain('--endpoint must look like unix:///csi/csi.sock');
+  });
+
+  it('in controller mode serves expansion only and no Node service', async () => {
+    const socketPath = join(dir, 'ctl.sock');
+    running = startBinary(['--endpoint', `unix://${socketPath}`, '--mode', 'controller']);
+    await waitForSocket(socketPath, running);
+    const client = createCsiClient(socketPath);
+    const caps = await client.must<{ capabilities: { rpc: { type: string } }[] }>('Controller', 'ControllerGetCapabilities', {});
+    expect(caps.capabilities.map((c) => c.rpc.type)).toEqual(['EXPAND_VOLUME']);
+    const expand = await client.must('Controller', 'ControllerExpandVolume', { volume_id: 'pv-1', capacity_range: { required_bytes: '1073741824', limit_bytes: '0' } });
+    expect(expand).toEqual({ capacity_bytes: '1073741824', node_expansion_required: true });
+    const node = await client.call('Node', 'NodeGetInfo', {});
+    expect(node).toMatchObject({ ok: false, code: 12 });
+    const create = await client.call('Controller', 'CreateVolume', { name: 'x', volume_capabilities: [{ mount: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } }], parameters: { volumeType: 'LVM' } });
+    expect(create).toMatchObject({ ok: false, code: 12 });
+    client.close();
+  });
+});

@@ -1,7 +1,7 @@
 // The published package works: `npm pack`, install the tarball into an empty project, import it by name, load
 // the CRD manifests from the installed crds/ (the path must hold from dist/), and type-check a consumer.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +38,20 @@ export const nodeName: string | undefined = initConfigToNodeSpec(undefined, { na
 export const allocatable: number | undefined = nls?.status?.nodeStorageInfo?.volumeGroups?.[0]?.allocatable;
 `;
 
+// The test packs the dist/ that scripts/setup built rather than rebuilding it: tsup empties dist/ first, and other
+// packages' tests running at the same time import @openlocal/crd-types through it.
+async function expectFreshBuild(): Promise<void> {
+  const built = await stat(join(packageDir, 'dist', 'index.js')).catch(() => undefined);
+  expect(built, 'dist/index.js is missing: run `npm run build -w @openlocal/crd-types`').toBeDefined();
+  const sources = (await readdir(join(packageDir, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const newest = Math.max(...(await Promise.all(sources.map(async (f) => (await stat(join(packageDir, 'src', f))).mtimeMs))));
+  expect(built?.mtimeMs ?? 0, 'dist/ is older than src/: run `npm run build -w @openlocal/crd-types`').toBeGreaterThanOrEqual(newest);
+}
+
 describe('npm pack of @openlocal/crd-types', () => {
   it('installs, imports by name, finds its CRDs and type-checks a consumer', async () => {
     workDir = await mkdtemp(join(tmpdir(), 'openlocal-crd-types-pack-'));
-    await run('npm', ['run', 'build'], { cwd: packageDir });
+    await expectFreshBuild();
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: packageDir });
     const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: Array<{ path: string }> }];
     expect(files.map((f) => f.path).sort()).toEqual(expect.arrayContaining(['README.md', 'crds/nodelocalstorageinitconfigs.yaml', 'crds/nodelocalstorages.yaml', 'dist/index.d.ts', 'dist/index.js']));

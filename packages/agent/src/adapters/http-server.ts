@@ -1,0 +1,45 @@
+// The operations endpoints: /healthz (the process serves), /readyz (caches synced) and /metrics (Prometheus).
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Registry } from 'prom-client';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly registry: Registry;
+  /** Reasons the process is not ready; empty when ready. */
+  readonly notReadyReasons: () => string[];
+}
+
+export interface RunningHttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.type('text/plain').send('ok');
+  });
+  app.get('/readyz', (_req, res) => {
+    const reasons = options.notReadyReasons();
+    res.status(reasons.length === 0 ? 200 : 503).type('text/plain').send(reasons.length === 0 ? 'ok' : reasons.join('\n'));
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.registry.contentType).send(await options.registry.metrics());
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,85 @@
+// A cache of one resource kind fed by LIST+WATCH (client-node's ListWatch), made to survive API server outages:
+// client-node stops an informer for good after any error and resolves start() even when the first LIST
+// fails, so this wrapper restarts it with capped exponential backoff and reports when the first LIST landed.
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { backoffDelayMs, type BackoffPolicy } from '../core/backoff.js';
+
+export interface InformerOptions<T extends KubernetesObject> {
+  /** For logs and metrics, e.g. `nodes`. */
+  readonly name: string;
+  readonly kubeConfig: KubeConfig;
+  /** The watch path, e.g. `/api/v1/nodes`. */
+  readonly path: string;
+  readonly list: () => Promise<KubernetesListObject<T>>;
+  readonly fieldSelector?: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly backoff: BackoffPolicy;
+  readonly onRestart?: () => void;
+}
+
+type Handler<T> = (object: T) => void;
+
+export class Informer<T extends KubernetesObject> {
+  private readonly listWatch: ListWatch<T>;
+  private readonly stop = new AbortController();
+  private synced = false;
+  private failures = 0;
+
+  constructor(private readonly options: InformerOptions<T>) {
+    const list = async (): Promise<KubernetesListObject<T>> => {
+      const result = await options.list();
+      this.failures = 0;
+      // ListWatch fills its cache right after this resolves; mark synced after that has happened.
+      setImmediate(() => {
+        this.synced = true;
+      });
+      return result;
+    };
+    this.listWatch = new ListWatch<T>(options.path, new Watch(options.kubeConfig), list, false, undefined, options.fieldSelector);
+    this.listWatch.on('error', (error: unknown) => this.restartLater(error));
+  }
+
+  on(event: 'add' | 'update' | 'delete', handler: Handler<T>): void {
+    this.listWatch.on(event, handler);
+  }
+
+  /** True once the first LIST has filled the cache (stays true across restarts: the cache is kept). */
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.listWatch.get(name, namespace);
+  }
+
+  list(): T[] {
+    return [...this.listWatch.list()];
+  }
+
+  start(): void {
+    void this.listWatch.start();
+  }
+
+  shutDown(): void {
+    this.stop.abort();
+    void this.listWatch.stop();
+  }
+
+  private restartLater(error: unknown): void {
+    if (this.stop.signal.aborted) return;
+    this.failures += 1;
+    const delayMs = backoffDelayMs(this.failures, this.options.backoff);
+    this.options.logger.warn({ informer: this.options.name, err: error, retryInMs: delayMs }, 'list/watch failed; restarting');
+    this.options.onRestart?.();
+    void this.options.clock.sleep(delayMs, this.stop.signal).then((elapsed) => {
+      if (elapsed) void this.listWatch.start();
+    });
+  }
+}

@@ -1,0 +1,151 @@
+// The agent's loop: wait for its NLS, activate the managed VGs once (reboot recovery), then every interval
+// (or at once when the NLS spec or reserve annotation changes): initialise resources, discover, compose the
+// status and write it only when it changed or a heartbeat is due. A failing pass is logged and retried
+// sooner; it never ends the process.
+import { ANNOTATIONS, API_VERSION, filterNames, NLS, parseStorageReserved, type NodeLocalStorage, type NodeLocalStorageStatus } from '@openlocal/crd-types';
+import { LvmError, type Lvm } from '@openlocal/lvm';
+import type { Logger } from 'pino';
+import type { HostStorage } from './adapters/host-storage.js';
+import type { NlsStatusWriter } from './adapters/nls-api.js';
+import type { NlsSource } from './adapters/own-nls.js';
+import type { Clock } from './clock.js';
+import { composeStatus, decideStatusWrite } from './core/agent-status.js';
+import { backoffDelayMs } from './core/backoff.js';
+import { buildNodeStorageInfo } from './core/node-storage.js';
+import type { EventSink } from './event-sink.js';
+import type { AgentMetrics } from './metrics.js';
+import type { ResourceInitializer } from './resource-initializer.js';
+import { Trigger } from './trigger.js';
+
+export interface AgentOptions {
+  readonly nodeName: string;
+  readonly lvm: Lvm;
+  readonly host: HostStorage;
+  readonly initializer: ResourceInitializer;
+  readonly source: NlsSource;
+  readonly writer: NlsStatusWriter;
+  readonly events: EventSink;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: AgentMetrics;
+  readonly lvNamePrefix: string;
+  readonly intervalMs: number;
+  readonly heartbeatMs: number;
+}
+
+export class Agent {
+  private readonly trigger = new Trigger();
+  private lastWritten: NodeLocalStorageStatus | undefined;
+  private lastWriteMs: number | undefined;
+  private isActivated = false;
+  private isWaitingLogged = false;
+  private failures = 0;
+
+  constructor(private readonly options: AgentOptions) {
+    options.source.onChange(() => this.trigger.fire());
+  }
+
+  /** True once a pass has written or confirmed the status (for /readyz). */
+  get isReady(): boolean {
+    return this.lastWriteMs !== undefined;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { clock } = this.options;
+    while (!this.options.source.hasSynced) if (!(await clock.sleep(100, signal))) return;
+    while (!signal.aborted) {
+      const isOk = await this.safePass(signal);
+      this.failures = isOk ? 0 : this.failures + 1;
+      const waitMs = isOk ? this.options.intervalMs : Math.min(this.options.intervalMs, backoffDelayMs(this.failures, { baseMs: 1000, maxMs: 30_000 }));
+      const sleeping = new AbortController();
+      const stopSleep = (): void => sleeping.abort();
+      signal.addEventListener('abort', stopSleep, { once: true });
+      await Promise.race([clock.sleep(waitMs, sleeping.signal), this.trigger.wait()]);
+      sleeping.abort();
+      signal.removeEventListener('abort', stopSleep);
+    }
+  }
+
+  private async safePass(signal: AbortSignal): Promise<boolean> {
+    const { metrics, logger, clock } = this.options;
+    const startedMs = clock.now();
+    try {
+      await this.pass(signal);
+      metrics.passes.inc({ result: 'ok' });
+      return true;
+    } catch (error) {
+      if (signal.aborted) return true;
+      metrics.passes.inc({ result: 'error' });
+      logger.error({ err: error }, 'discovery pass failed; retrying');
+      return false;
+    } finally {
+      metrics.passSeconds.observe((clock.now() - startedMs) / 1000);
+    }
+  }
+
+  /** One discovery pass (public for the benchmark). */
+  async pass(signal?: AbortSignal): Promise<void> {
+    const { host, nodeName, logger } = this.options;
+    const nls = this.options.source.current();
+    if (!nls) {
+      if (!this.isWaitingLogged) logger.info({ nls: nodeName }, 'waiting for the controller to create this node\'s NodeLocalStorage');
+      this.isWaitingLogged = true;
+      return;
+    }
+    this.isWaitingLogged = false;
+    const spec = nls.spec ?? { nodeName };
+    let discovery = await host.discover(signal);
+    if (!this.isActivated) await this.activateManagedVgs(nls, discovery.lvm.vgs.map((vg) => vg.name));
+    if (await this.options.initializer.apply(spec, discovery.lvm, signal)) discovery = await host.discover(signal);
+    const reserve = parseStorageReserved(nls.metadata?.annotations?.[ANNOTATIONS.storageReserved]);
+    const info = buildNodeStorageInfo(discovery, { lvNamePrefix: this.options.lvNamePrefix }, reserve);
+    const { status, problems } = composeStatus({ info, listConfig: spec.listConfig, reserve });
+    for (const problem of problems) await this.options.events.warnOnce(`status/${problem.kind}`, problem.kind, problem.message);
+    this.options.events.clear('status/', new Set(problems.map((p) => `status/${p.kind}`)));
+    await this.writeIfNeeded(nls, status);
+    this.options.metrics.record(info);
+  }
+
+  private async writeIfNeeded(nls: NodeLocalStorage, next: NodeLocalStorageStatus): Promise<void> {
+    const nowMs = this.options.clock.now();
+    const decision = decideStatusWrite({ next, current: this.lastWritten ?? nls.status, nowMs, lastWriteMs: this.lastWriteMs, heartbeatMs: this.options.heartbeatMs });
+    if (!decision.isWrite) return;
+    await this.options.writer.writeStatus(this.options.nodeName, decision.status);
+    this.lastWritten = decision.status;
+    this.lastWriteMs = nowMs;
+    this.options.metrics.statusWrites.inc({ reason: decision.reason });
+    this.options.logger.debug({ reason: decision.reason }, 'wrote status');
+  }
+
+  /** Activates the VGs this node manages (in resourceToBeInited or selected by listConfig.vgs), once. */
+  private async activateManagedVgs(nls: NodeLocalStorage, existing: readonly string[]): Promise<void> {
+    this.isActivated = true;
+    const { lvm, logger, metrics, events } = this.options;
+    const named = new Set((nls.spec?.resourceToBeInited?.vgs ?? []).map((vg) => vg.name));
+    const selected = new Set(filterNames(existing, nls.spec?.listConfig?.vgs, 'listConfig.vgs').kept);
+    const managed = existing.filter((name) => named.has(name) || selected.has(name));
+    if (managed.length === 0) return;
+    if (!(await lvm.hasDeviceMapper())) {
+      metrics.vgActivations.inc({ result: 'no-device-mapper' }, managed.length);
+      logger.warn({ vgs: managed }, 'this kernel has no device-mapper: volume groups cannot be activated (LVs stay inactive)');
+      await events.warnOnce('activate', 'ActivateVGFailed', `cannot activate volume groups ${managed.join(', ')}: this kernel has no device-mapper`);
+      return;
+    }
+    for (const name of managed) {
+      try {
+        await lvm.activateVg(name);
+        metrics.vgActivations.inc({ result: 'ok' });
+      } catch (error) {
+        metrics.vgActivations.inc({ result: 'error' });
+        const reason = error instanceof LvmError ? `${error.code}: ${error.message}` : String(error);
+        logger.warn({ err: error, vg: name }, 'volume group activation failed');
+        await events.warnOnce(`activate/${name}`, 'ActivateVGFailed', `activating volume group ${name} failed: ${reason}`);
+      }
+    }
+  }
+}
+
+/** The NLS as an event target. */
+export function nlsEventTarget(nodeName: string, nls: NodeLocalStorage | undefined): { apiVersion: string; kind: string; name: string; uid?: string } {
+  return { apiVersion: API_VERSION, kind: NLS.kind, name: nodeName, uid: nls?.metadata?.uid };
+}

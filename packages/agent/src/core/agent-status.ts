@@ -1,0 +1,87 @@
+// The whole status the agent writes: nodeStorageInfo plus filteredStorageInfo (listConfig applied), with
+// problems the user must fix (invalid regex, malformed storage-reserved) as a readable reason. Also decides
+// whether to write at all: only when something other than a timestamp changed, or when a heartbeat is due.
+import { filterStorageInfo, type ListConfig, type NodeLocalStorageStatus, type NodeStorageInfo, type StorageReserve } from '@openlocal/crd-types';
+import { isSameJson } from './same-json.js';
+
+export interface StatusInput {
+  readonly info: NodeStorageInfo;
+  readonly listConfig: ListConfig | undefined;
+  readonly reserve: StorageReserve;
+}
+
+export interface ComposedStatus {
+  /** Status without timestamps (lastHeartbeatTime, lastTransitionTime, lastUpdateTime). */
+  readonly status: NodeLocalStorageStatus;
+  /** Readable problems, also in filteredStorageInfo.updateStatusInfo.reason. */
+  readonly problems: readonly { readonly kind: 'InvalidListConfig' | 'InvalidStorageReserved'; readonly message: string }[];
+}
+
+export function composeStatus(input: StatusInput): ComposedStatus {
+  const filtered = filterStorageInfo(input.info, input.listConfig);
+  const problems = [
+    ...filtered.errors.map((e) => ({ kind: 'InvalidListConfig' as const, message: e.message })),
+    ...input.reserve.errors.map((e) => ({ kind: 'InvalidStorageReserved' as const, message: e.message })),
+  ];
+  return {
+    problems,
+    status: {
+      nodeStorageInfo: input.info,
+      filteredStorageInfo: {
+        volumeGroups: [...filtered.volumeGroups].sort(),
+        mountPoints: [...filtered.mountPoints].sort(),
+        devices: [...filtered.devices].sort(),
+        updateStatusInfo: { updateStatus: problems.length === 0 ? 'accepted' : 'failed', reason: problems.map((p) => p.message).join('; ') },
+      },
+    },
+  };
+}
+
+/** A status with its timestamps removed, for "did anything change?" comparisons. */
+export function withoutTimestamps(status: NodeLocalStorageStatus | undefined): NodeLocalStorageStatus {
+  const copy = structuredClone(status ?? {});
+  if (copy.nodeStorageInfo?.state) {
+    delete copy.nodeStorageInfo.state.lastHeartbeatTime;
+    delete copy.nodeStorageInfo.state.lastTransitionTime;
+  }
+  delete copy.filteredStorageInfo?.updateStatusInfo?.lastUpdateTime;
+  return copy;
+}
+
+export type WriteDecision = { readonly isWrite: false } | { readonly isWrite: true; readonly reason: 'changed' | 'heartbeat' | 'first'; readonly status: NodeLocalStorageStatus };
+
+export interface WriteDecisionInput {
+  readonly next: NodeLocalStorageStatus;
+  /** What the API server holds (as last written by us, or as read). */
+  readonly current: NodeLocalStorageStatus | undefined;
+  readonly nowMs: number;
+  /** When this process last wrote the status; undefined before the first write. */
+  readonly lastWriteMs: number | undefined;
+  readonly heartbeatMs: number;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Whether to write, and the status with timestamps to write (transition/update times move only on change). */
+export function decideStatusWrite(input: WriteDecisionInput): WriteDecision {
+  const { next, current, nowMs, lastWriteMs } = input;
+  const isChanged = !isSameJson(withoutTimestamps(next), withoutTimestamps(current));
+  const isHeartbeatDue = lastWriteMs === undefined || nowMs - lastWriteMs >= input.heartbeatMs;
+  if (!isChanged && !isHeartbeatDue) return { isWrite: false };
+  const status = structuredClone(next);
+  const now = iso(nowMs);
+  const oldState = current?.nodeStorageInfo?.state;
+  if (status.nodeStorageInfo) {
+    const isTransition = oldState?.type !== status.nodeStorageInfo.state?.type || oldState?.status !== status.nodeStorageInfo.state?.status;
+    status.nodeStorageInfo.state = { ...status.nodeStorageInfo.state, lastHeartbeatTime: now, lastTransitionTime: isTransition ? now : (oldState?.lastTransitionTime ?? now) };
+  }
+  const oldFiltered = withoutTimestamps({ filteredStorageInfo: current?.filteredStorageInfo }).filteredStorageInfo;
+  const isFilteredChanged = !isSameJson(withoutTimestamps({ filteredStorageInfo: next.filteredStorageInfo }).filteredStorageInfo, oldFiltered);
+  if (status.filteredStorageInfo?.updateStatusInfo) {
+    status.filteredStorageInfo.updateStatusInfo.lastUpdateTime = isFilteredChanged ? now : (current?.filteredStorageInfo?.updateStatusInfo?.lastUpdateTime ?? now);
+  }
+  const reason = lastWriteMs === undefined && !isChanged ? 'first' : isChanged ? 'changed' : 'heartbeat';
+  return { isWrite: true, reason, status };
+}

@@ -1,0 +1,82 @@
+// resourceToBeInited on this node: create the missing VGs and format-if-blank + mount the mount points the
+// plan allows, and report every refusal or failure as a Warning event on the NLS (never destroying data).
+import { mkdir } from 'node:fs/promises';
+import type { NodeLocalStorageSpec } from '@openlocal/crd-types';
+import { makeFilesystem, mount, type Executor, type Lvm, type LvmState } from '@openlocal/lvm';
+import type { Logger } from 'pino';
+import type { HostStorage } from './adapters/host-storage.js';
+import { planMountInit, planVgInit } from './core/init-plan.js';
+import type { EventSink } from './event-sink.js';
+
+export interface ResourceInitializerOptions {
+  readonly lvm: Lvm;
+  readonly executor: Executor;
+  readonly host: HostStorage;
+  readonly events: EventSink;
+  readonly logger: Logger;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class ResourceInitializer {
+  constructor(private readonly options: ResourceInitializerOptions) {}
+
+  /** Applies resourceToBeInited; returns true when it changed the node (a VG created, a path mounted). */
+  async apply(spec: NodeLocalStorageSpec, state: LvmState, signal?: AbortSignal): Promise<boolean> {
+    const vgs = spec.resourceToBeInited?.vgs ?? [];
+    const mountpoints = spec.resourceToBeInited?.mountpoints ?? [];
+    if (vgs.length === 0 && mountpoints.length === 0) return false;
+    const { host } = this.options;
+    const mounted = mountpoints.length > 0 ? await host.mountedPaths() : new Set<string>();
+    const pendingVgDevices = vgs.filter((vg) => !state.vgs.some((v) => v.name === vg.name)).flatMap((vg) => vg.devices);
+    const facts = await host.deviceFacts([...pendingVgDevices, ...mountpoints.map((mp) => mp.device)], signal);
+    let isChanged = false;
+    for (const step of planVgInit(vgs, state, facts)) {
+      if (step.kind === 'exists') continue;
+      if (step.kind === 'refuse') {
+        await this.options.events.warnOnce(`vg/${step.name}`, 'CreateVGFailed', `refused to create volume group ${step.name}: ${step.reason}; nothing was changed`);
+        continue;
+      }
+      isChanged = (await this.createVg(step.name, step.devices, signal)) || isChanged;
+    }
+    for (const step of planMountInit(mountpoints, mounted, facts)) {
+      if (step.kind === 'mounted') continue;
+      if (step.kind === 'refuse') {
+        await this.options.events.warnOnce(`mp/${step.path}`, 'InitMountPointFailed', `refused to initialise mount point ${step.path}: ${step.reason}`);
+        continue;
+      }
+      isChanged = (await this.mountPoint(step, signal)) || isChanged;
+    }
+    return isChanged;
+  }
+
+  private async createVg(name: string, devices: readonly string[], signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.options.lvm.createVg({ name, devices: [...devices] }, signal ? { signal } : {});
+      this.options.logger.info({ vg: name, devices }, 'created volume group');
+      await this.options.events.normal(`vg/${name}`, 'CreatedVG', `created volume group ${name} from ${devices.join(', ')}`);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: error, vg: name }, 'volume group creation failed');
+      await this.options.events.warnOnce(`vg/${name}`, 'CreateVGFailed', `create vg ${name} with device ${devices.join(',')} failed: ${message(error)}`);
+      return false;
+    }
+  }
+
+  private async mountPoint(step: { path: string; device: string; fsType: 'ext4' | 'xfs'; isFormatNeeded: boolean; options: readonly string[] }, signal?: AbortSignal): Promise<boolean> {
+    const { executor } = this.options;
+    const call = signal ? { signal } : {};
+    try {
+      await mkdir(step.path, { recursive: true });
+      if (step.isFormatNeeded) await makeFilesystem(executor, { device: step.device, fsType: step.fsType }, call);
+      await mount(executor, { source: step.device, target: step.path, fsType: step.fsType, options: [...step.options] }, call);
+      await this.options.events.normal(`mp/${step.path}`, 'InitializedMountPoint', `${step.isFormatNeeded ? 'formatted and ' : ''}mounted ${step.device} (${step.fsType}) at ${step.path}`);
+      return true;
+    } catch (error) {
+      await this.options.events.warnOnce(`mp/${step.path}`, 'InitMountPointFailed', `initialising mount point ${step.path} from ${step.device} failed: ${message(error)}`);
+      return false;
+    }
+  }
+}

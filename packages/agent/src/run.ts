@@ -1,0 +1,58 @@
+// Wiring only: flags → adapters (Kubernetes, lvm, host) → the agent loop; HTTP endpoints; graceful shutdown
+// (finish the running pass, stop the watch, close HTTP).
+import { KubeConfig } from '@kubernetes/client-node';
+import { createLocalExecutor, Lvm } from '@openlocal/lvm';
+import { pino } from 'pino';
+import { createEventRecorder } from './adapters/event-recorder.js';
+import { HostStorage } from './adapters/host-storage.js';
+import { startHttpServer } from './adapters/http-server.js';
+import { createNlsStatusWriter } from './adapters/nls-api.js';
+import { OwnNlsInformer } from './adapters/own-nls.js';
+import { Agent, nlsEventTarget } from './agent.js';
+import { parseConfig } from './cli.js';
+import { systemClock } from './clock.js';
+import { EventSink } from './event-sink.js';
+import { createAgentMetrics } from './metrics.js';
+import { ResourceInitializer } from './resource-initializer.js';
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const config = parseConfig(argv, process.env);
+  const logger = pino({ level: config.logLevel, base: { component: 'open-local-agent', node: config.nodename } });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig === '') kubeConfig.loadFromCluster();
+  else kubeConfig.loadFromFile(config.kubeconfig);
+  const clock = systemClock;
+  const metrics = createAgentMetrics();
+  const lvmEnv: Record<string, string> = { LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir === '' ? {} : { LVM_SYSTEM_DIR: config.lvmSystemDir }) };
+  const executor = createLocalExecutor({ env: lvmEnv });
+  const lvm = new Lvm({ executor, env: lvmEnv });
+  const host = new HostStorage({ lvm, executor, sysfsRoot: config.sysfs, deviceRegexp: config.regexp, mountRoot: config.mount });
+  const source = new OwnNlsInformer({ kubeConfig, nodeName: config.nodename, clock, logger, onRestart: () => metrics.informerRestarts.inc({ informer: 'nodelocalstorage' }) });
+  const recorder = createEventRecorder(kubeConfig, { component: 'open-local-agent', instance: config.nodename, clock, logger });
+  const events = new EventSink(recorder, () => nlsEventTarget(config.nodename, source.current()));
+  const agent = new Agent({
+    nodeName: config.nodename, lvm, host, source, events, clock, logger, metrics,
+    initializer: new ResourceInitializer({ lvm, executor, host, events, logger }),
+    writer: createNlsStatusWriter(kubeConfig),
+    lvNamePrefix: config.lvname, intervalMs: config.interval * 1000, heartbeatMs: config.heartbeatInterval * 1000,
+  });
+  const http = await startHttpServer({
+    host: config.metricsHost, port: config.metricsPort, registry: metrics.registry,
+    notReadyReasons: () => [...(source.hasSynced ? [] : ['the NodeLocalStorage watch has not listed yet']), ...(agent.isReady ? [] : ['no status written yet'])],
+  });
+  logger.info({ port: http.port }, 'serving /healthz, /readyz and /metrics');
+  source.start();
+
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      stop.abort();
+    });
+  }
+  await agent.run(stop.signal);
+  source.shutDown();
+  await http.close();
+  logger.info('stopped');
+}

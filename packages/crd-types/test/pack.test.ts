@@ -1,10 +1,10 @@
 // The published package works: `npm pack`, install the tarball into an empty project, import it by name, load
 // the CRD manifests from the installed crds/ (the path must hold from dist/), and type-check a consumer.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -39,13 +39,18 @@ export const allocatable: number | undefined = nls?.status?.nodeStorageInfo?.vol
 `;
 
 // The test packs the dist/ that scripts/setup built rather than rebuilding it: tsup empties dist/ first, and other
-// packages' tests running at the same time import @openlocal/crd-types through it.
+// packages' tests running at the same time import @openlocal/crd-types through it. So check dist/ is current:
+// same value exports as src/index.ts and the same schemas as the CRD YAML compiled into src/generated.
 async function expectFreshBuild(): Promise<void> {
-  const built = await stat(join(packageDir, 'dist', 'index.js')).catch(() => undefined);
+  const distEntry = join(packageDir, 'dist', 'index.js');
+  const built = await stat(distEntry).catch(() => undefined);
   expect(built, 'dist/index.js is missing: run `npm run build -w @openlocal/crd-types`').toBeDefined();
-  const sources = (await readdir(join(packageDir, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
-  const newest = Math.max(...(await Promise.all(sources.map(async (f) => (await stat(join(packageDir, 'src', f))).mtimeMs))));
-  expect(built?.mtimeMs ?? 0, 'dist/ is older than src/: run `npm run build -w @openlocal/crd-types`').toBeGreaterThanOrEqual(newest);
+  const dist = (await import(pathToFileURL(distEntry).href)) as Record<string, unknown>;
+  const src = (await import('../src/index.js')) as Record<string, unknown>;
+  const stale = 'dist/ is stale: run `npm run build -w @openlocal/crd-types`';
+  expect(Object.keys(dist).sort(), stale).toEqual(Object.keys(src).sort());
+  expect(dist.nodeLocalStorageSchema, stale).toEqual(src.nodeLocalStorageSchema);
+  expect(dist.nodeLocalStorageInitConfigSchema, stale).toEqual(src.nodeLocalStorageInitConfigSchema);
 }
 
 describe('npm pack of @openlocal/crd-types', () => {

@@ -29,11 +29,11 @@ describe.skipIf(skipReason !== null)('LVM volumes on a node with device-mapper',
   let plugin: StartedPlugin;
   const staging = (id: string) => join(kubeletDir, 'plugins', 'kubernetes.io', 'csi', 'pv', id, 'globalmount');
   const target = (id: string, pod = 'pod-1') => join(kubeletDir, 'pods', pod, 'volumes', 'kubernetes.io~csi', id, 'mount');
-  const create = (name: string, sizeMiB: number, extra: Record<string, string> = {}, capability: object = mountCapability()) =>
+  const create = (name: string, sizeMiB: number, options: { parameters?: Record<string, string>; capability?: object } = {}) =>
     plugin.client.must<{ volume: { capacity_bytes: string; volume_context: Record<string, string> } }>('Controller', 'CreateVolume', {
       name,
-      volume_capabilities: [capability],
-      parameters: { volumeType: 'LVM', vgName: VG, ...extra },
+      volume_capabilities: [options.capability ?? mountCapability()],
+      parameters: { volumeType: 'LVM', vgName: VG, ...options.parameters },
       capacity_range: { required_bytes: String(sizeMiB * MiB), limit_bytes: '0' },
     });
 
@@ -107,7 +107,7 @@ describe.skipIf(skipReason !== null)('LVM volumes on a node with device-mapper',
   });
 
   it('publishes a raw block LV and grows it without touching a filesystem', async () => {
-    await create('pv-block', 32, {}, blockCapability());
+    await create('pv-block', 32, { capability: blockCapability() });
     const blockTarget = join(kubeletDir, 'plugins', 'kubernetes.io', 'csi', 'volumeDevices', 'publish', 'pv-block', 'pod-2');
     await plugin.client.must('Node', 'NodeStageVolume', { volume_id: 'pv-block', staging_target_path: staging('pv-block'), volume_capability: blockCapability() });
     await plugin.client.must('Node', 'NodePublishVolume', { volume_id: 'pv-block', staging_target_path: staging('pv-block'), target_path: blockTarget, volume_capability: blockCapability() });
@@ -152,7 +152,7 @@ describe.skipIf(skipReason !== null)('LVM volumes on a node with device-mapper',
     await mkdir(podDir, { recursive: true });
     await writeFile(join(slice, 'cgroup.subtree_control'), '+io');
     try {
-      await create('pv-throttled', 16, { iops: '150', bps: '2Mi' });
+      await create('pv-throttled', 16, { parameters: { iops: '150', bps: '2Mi' } });
       const cap = mountCapability();
       await plugin.client.must('Node', 'NodeStageVolume', { volume_id: 'pv-throttled', staging_target_path: staging('pv-throttled'), volume_capability: cap });
       await plugin.client.must('Node', 'NodePublishVolume', {

@@ -29,7 +29,7 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
     return (JSON.parse(stdout) as { report: { lv: LvRow[] }[] }).report[0]?.lv ?? [];
   }
 
-  const create = (name: string, parameters: Record<string, string>, requiredBytes?: number, limitBytes = 0) =>
+  const create = (name: string, parameters: Record<string, string>, requiredBytes?: number) =>
     plugin.client.call<{ volume: { volume_id: string; capacity_bytes: string; volume_context: Record<string, string>; accessible_topology: unknown[] } }>(
       'Controller',
       'CreateVolume',
@@ -37,7 +37,7 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
         name,
         volume_capabilities: [mountCapability()],
         parameters,
-        ...(requiredBytes === undefined ? {} : { capacity_range: { required_bytes: String(requiredBytes), limit_bytes: String(limitBytes) } }),
+        ...(requiredBytes === undefined ? {} : { capacity_range: { required_bytes: String(requiredBytes), limit_bytes: '0' } }),
       },
     );
 

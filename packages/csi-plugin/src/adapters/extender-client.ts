@@ -9,6 +9,21 @@ const bindingSchema = z
   .passthrough()
   .nullable();
 
+/** The extender's BindingInfo JSON (`null` when it has no plan) as a VolumePlan; malformed replies are errors. */
+export function parsePlan(text: string): VolumePlan | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text === '' ? 'null' : text);
+  } catch (error) {
+    throw new CsiError('INTERNAL', `scheduler extender sent something that is not JSON: ${text.slice(0, 100)}`, { cause: error });
+  }
+  const parsed = bindingSchema.safeParse(data);
+  if (!parsed.success) throw new CsiError('INTERNAL', `scheduler extender sent a malformed plan: ${parsed.error.message}`);
+  if (parsed.data === null) return null;
+  const { vgName, device, disk } = parsed.data;
+  return { ...(vgName ? { vgName } : {}), ...(device ? { device } : {}), ...(disk ? { mountPoint: disk } : {}) };
+}
+
 export function createExtenderClient(options: { baseUrl: string; timeoutMs: number }): PlanSource {
   return {
     async planVolume(request, callOptions = {}) {
@@ -27,14 +42,7 @@ export function createExtenderClient(options: { baseUrl: string; timeoutMs: numb
         const code = /insufficient/i.test(text) ? 'NO_SPACE' : 'UNAVAILABLE';
         throw new CsiError(code, `scheduler extender answered ${response.status}: ${text.slice(0, 300)}`);
       }
-      const parsed = bindingSchema.safeParse(JSON.parse(text === '' ? 'null' : text));
-      if (!parsed.success) throw new CsiError('INTERNAL', `scheduler extender sent a malformed plan: ${parsed.error.message}`);
-      if (parsed.data === null) return null;
-      const plan: VolumePlan = {};
-      if (parsed.data.vgName) plan.vgName = parsed.data.vgName;
-      if (parsed.data.device) plan.device = parsed.data.device;
-      if (parsed.data.disk) plan.mountPoint = parsed.data.disk;
-      return plan;
+      return parsePlan(text);
     },
   };
 }

@@ -28,14 +28,19 @@ export async function usableDevice(deps: StageDeps, volume: LocatedVolume, volum
   return device;
 }
 
-async function formatIfBlank(deps: StageDeps, device: string, wanted: FsType, explicit: boolean, signal: AbortSignal): Promise<FsType> {
+async function formatIfBlank(
+  deps: StageDeps,
+  request: { device: string; wanted: FsType; isExplicit: boolean },
+  signal: AbortSignal,
+): Promise<FsType> {
+  const { device, wanted } = request;
   const existing = await deps.host.probeFilesystem(device, { signal });
   if (existing === null) {
     await deps.host.makeFilesystem(device, wanted, { signal });
     return wanted;
   }
   if (existing === 'ext4' || existing === 'xfs') {
-    if (explicit && existing !== wanted) {
+    if (request.isExplicit && existing !== wanted) {
       throw new CsiError('FAILED_PRECONDITION', `device ${device} already holds ${existing}, the capability asks for ${wanted}; it is never reformatted`);
     }
     return existing;
@@ -69,7 +74,7 @@ export async function stageVolume(deps: StageDeps, request: StageRequest): Promi
     if (info !== null && mounted.majMin === info.majMin) return;
     throw new CsiError('ALREADY_EXISTS', `staging path ${request.stagingPath} already has ${mounted.source} mounted, not volume ${request.volumeId}`);
   }
-  const fsType = await formatIfBlank(deps, device, access.fsType, request.isFsTypeExplicit, request.signal);
+  const fsType = await formatIfBlank(deps, { device, wanted: access.fsType, isExplicit: request.isFsTypeExplicit }, request.signal);
   await deps.host.mount({ source: device, target: request.stagingPath, fsType, options: access.mountFlags }, { signal: request.signal });
 }
 

@@ -1,7 +1,7 @@
 // CreateVolume's storage side: idempotency check, placement on fresh node state, then the LV or the claim.
 // Placement and creation run one at a time per node (KeyedSerializer), so two concurrent requests never pick
 // the same disk and a VG is never chosen on a stale free-space figure.
-import { KeyedSerializer } from '@openlocal/lvm';
+import { KeyedSerializer, type LvmState } from '@openlocal/lvm';
 import type { Logger } from 'pino';
 import { roundUpToUnit, sizeSatisfies, type SizeRequest } from '../core/capacity-range.js';
 import { CsiError, InvalidFieldError } from '../core/errors.js';
@@ -9,7 +9,7 @@ import { DEFAULT_SIZE_BYTES, OWNER_TAG } from '../core/driver-info.js';
 import { blankDisks, diskProblem } from '../core/free-disks.js';
 import { dmNameProblem, lvNameForVolume, lvNameProblem } from '../core/names.js';
 import { parseVgName, type VolumeSpec } from '../core/parameters.js';
-import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate } from '../core/placement.js';
+import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate, type VgView } from '../core/placement.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
 import { findOurLv } from './volume-locator.js';
 
@@ -42,6 +42,8 @@ export interface CreatedVolume {
 }
 
 const PLACEMENT_KEY = 'placement';
+const DEFAULT_SIZE: SizeRequest = { requiredBytes: DEFAULT_SIZE_BYTES, limitBytes: 0 };
+type LvmSpec = Extract<VolumeSpec, { volumeType: 'LVM' }>;
 
 export class VolumeCreator {
   private readonly serializer = new KeyedSerializer();
@@ -66,29 +68,45 @@ export class VolumeCreator {
     return this.deps.plans.planVolume({ ...request.pvc, pvcName: request.pvc.name, volumeType, nodeName: this.deps.nodeId }, { signal: request.signal });
   }
 
-  private async createLv(request: CreateRequest, spec: Extract<VolumeSpec, { volumeType: 'LVM' }>): Promise<CreatedVolume> {
-    const lvName = lvNameForVolume(request.name);
-    const problem = lvNameProblem(lvName);
-    if (problem !== null) throw new InvalidFieldError('name', request.name, problem);
-    const state = await this.deps.lvm.readState({ signal: request.signal });
-    const size = request.size ?? { requiredBytes: DEFAULT_SIZE_BYTES, limitBytes: 0 };
+  /** Our LV of this name if it satisfies the request; ALREADY_EXISTS if it does not, or if someone else's LV has the name. */
+  private existingLv(found: { state: LvmState; lvName: string; spec: LvmSpec; size: SizeRequest }): CreatedVolume | null {
+    const { state, lvName, spec, size } = found;
     const existing = findOurLv(state, lvName, this.deps.vgRegexp);
     if (existing !== undefined) {
       const isSameVg = spec.vgName === undefined || spec.vgName === existing.vgName;
       if (!isSameVg || !sizeSatisfies(existing.sizeBytes, size)) {
-        throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists in ${existing.vgName} with ${existing.sizeBytes} bytes, incompatible with this request`);
+        throw new CsiError('ALREADY_EXISTS', `volume ${lvName} exists in ${existing.vgName} with ${existing.sizeBytes} bytes, incompatible with this request`);
       }
       return { volumeId: lvName, sizeBytes: existing.sizeBytes, vgName: existing.vgName };
     }
     if (state.lvs.some((lv) => lv.name === lvName)) {
       throw new CsiError('ALREADY_EXISTS', `an LV named ${lvName} exists on this node but was not created by this driver`);
     }
+    return null;
+  }
+
+  /** StorageClass vgName, else the extender's plan, else best fit; checked against device-mapper name limits. */
+  private async chooseLvVg(request: CreateRequest, found: { state: LvmState; spec: LvmSpec; lvName: string }): Promise<VgView> {
+    const { state, spec, lvName } = found;
     const planned = spec.vgName === undefined ? parseVgName((await this.plan(request))?.vgName, 'extender plan vgName') : undefined;
     const vgs = state.vgs.filter((vg) => this.deps.vgRegexp.test(vg.name));
-    const wanted = roundUpToUnit(size, 4 * 2 ** 20);
-    const vg = chooseVg({ vgs, sizeBytes: wanted, vgName: spec.vgName ?? planned, vgNameField: spec.vgName ? 'parameters["vgName"]' : 'extender plan vgName' });
+    const wanted = roundUpToUnit(request.size ?? DEFAULT_SIZE, 4 * 2 ** 20);
+    const vgNameField = spec.vgName ? 'parameters["vgName"]' : 'extender plan vgName';
+    const vg = chooseVg({ vgs, sizeBytes: wanted, vgName: spec.vgName ?? planned, vgNameField });
     const dmProblem = dmNameProblem(vg.name, lvName);
     if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
+    return vg;
+  }
+
+  private async createLv(request: CreateRequest, spec: LvmSpec): Promise<CreatedVolume> {
+    const lvName = lvNameForVolume(request.name);
+    const problem = lvNameProblem(lvName);
+    if (problem !== null) throw new InvalidFieldError('name', request.name, problem);
+    const state = await this.deps.lvm.readState({ signal: request.signal });
+    const size = request.size ?? DEFAULT_SIZE;
+    const existing = this.existingLv({ state, lvName, spec, size });
+    if (existing !== null) return existing;
+    const vg = await this.chooseLvVg(request, { state, spec, lvName });
     const sizeBytes = roundUpToUnit(size, vg.extentSizeBytes);
     const stripes = spec.isStriping ? stripeCount(state.pvs, vg, sizeBytes) : undefined;
     const lv = await this.deps.lvm.createLv(
@@ -110,30 +128,43 @@ export class VolumeCreator {
     return blankDisks(usable, signatures);
   }
 
+  private async existingClaim(
+    request: CreateRequest,
+    wanted: { volumeType: 'Device' | 'MountPoint'; mediaType: 'ssd' | 'hdd'; size: SizeRequest },
+  ): Promise<CreatedVolume | null> {
+    const { volumeType, mediaType, size } = wanted;
+    const existing = await this.deps.claims.get(request.name);
+    if (existing === null) return null;
+    if (existing.volumeType !== volumeType || existing.mediaType !== mediaType || !sizeSatisfies(existing.sizeBytes, size)) {
+      throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists as ${existing.volumeType} ${existing.path} (${existing.sizeBytes} bytes), incompatible with this request`);
+    }
+    return placed(request.name, volumeType, existing);
+  }
+
   private async createExclusive(request: CreateRequest, volumeType: 'Device' | 'MountPoint', mediaType: 'ssd' | 'hdd'): Promise<CreatedVolume> {
     const size = request.size ?? { requiredBytes: 0, limitBytes: 0 };
-    const existing = await this.deps.claims.get(request.name);
-    if (existing !== null) {
-      if (existing.volumeType !== volumeType || existing.mediaType !== mediaType || !sizeSatisfies(existing.sizeBytes, size)) {
-        throw new CsiError('ALREADY_EXISTS', `volume ${request.name} exists as ${existing.volumeType} ${existing.path} (${existing.sizeBytes} bytes), incompatible with this request`);
-      }
-      const found = { volumeId: request.name, sizeBytes: existing.sizeBytes };
-      return volumeType === 'Device' ? { ...found, device: existing.path } : { ...found, mountPoint: existing.path };
-    }
+    const existing = await this.existingClaim(request, { volumeType, mediaType, size });
+    if (existing !== null) return existing;
     const plan = await this.plan(request);
     const [candidates, claims] = await Promise.all([this.freeCandidates(volumeType, request.signal), this.deps.claims.list()]);
+    const isDevice = volumeType === 'Device';
     const chosen = chooseExclusive({
       candidates,
       takenPaths: new Set(claims.map((c) => c.path)),
       mediaType,
       requiredBytes: size.requiredBytes,
       limitBytes: size.limitBytes,
-      plannedPath: volumeType === 'Device' ? plan?.device : plan?.mountPoint,
-      kind: volumeType === 'Device' ? 'disk' : 'mount point',
+      plannedPath: isDevice ? plan?.device : plan?.mountPoint,
+      kind: isDevice ? 'disk' : 'mount point',
     });
     await this.deps.claims.put({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes, mediaType });
     this.deps.logger.info({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes }, 'claimed');
-    const made = { volumeId: request.name, sizeBytes: chosen.sizeBytes };
-    return volumeType === 'Device' ? { ...made, device: chosen.path } : { ...made, mountPoint: chosen.path };
+    return placed(request.name, volumeType, chosen);
   }
+}
+
+function placed(volumeId: string, volumeType: 'Device' | 'MountPoint', where: { path: string; sizeBytes: number }): CreatedVolume {
+  return volumeType === 'Device'
+    ? { volumeId, sizeBytes: where.sizeBytes, device: where.path }
+    : { volumeId, sizeBytes: where.sizeBytes, mountPoint: where.path };
 }

@@ -18,21 +18,28 @@ export const SUPPORTED_ACCESS_MODES = ['SINGLE_NODE_WRITER', 'SINGLE_NODE_SINGLE
 
 const MOUNT_FLAG = /^[A-Za-z0-9_][A-Za-z0-9_=.,:/+@-]*$/;
 
+function accessModeProblem(capability: CapabilityInput): string | null {
+  const mode = capability.access_mode?.mode ?? 'UNKNOWN';
+  if ((SUPPORTED_ACCESS_MODES as readonly string[]).includes(mode)) return null;
+  return `access mode ${mode} is not supported; only ${SUPPORTED_ACCESS_MODES.join(' and ')} (ReadWriteOnce / ReadWriteOncePod)`;
+}
+
+function isBlock(capability: CapabilityInput): boolean {
+  return capability.access_type === 'block' || Boolean(capability.block);
+}
+
+function isMount(capability: CapabilityInput): boolean {
+  return capability.access_type === 'mount' || Boolean(capability.mount);
+}
+
 /** Why this capability cannot be served for this volume type, or null when it can. */
 export function capabilityProblem(capability: CapabilityInput, volumeType: VolumeType | undefined): string | null {
-  const mode = capability.access_mode?.mode ?? 'UNKNOWN';
-  if (!(SUPPORTED_ACCESS_MODES as readonly string[]).includes(mode)) {
-    return `access mode ${mode} is not supported; only ${SUPPORTED_ACCESS_MODES.join(' and ')} (ReadWriteOnce / ReadWriteOncePod)`;
-  }
-  if (capability.access_type === 'block' || capability.block) {
-    return volumeType === 'MountPoint' ? 'MountPoint volumes cannot be raw block volumes' : null;
-  }
-  if (capability.access_type === 'mount' || capability.mount) {
-    const fsType = capability.mount?.fs_type ?? '';
-    if (fsType !== '' && fsType !== 'ext4' && fsType !== 'xfs') return `filesystem ${fsType} is not supported; use ext4 or xfs`;
-    return null;
-  }
-  return 'access_type must be block or mount';
+  const modeProblem = accessModeProblem(capability);
+  if (modeProblem !== null) return modeProblem;
+  if (isBlock(capability)) return volumeType === 'MountPoint' ? 'MountPoint volumes cannot be raw block volumes' : null;
+  if (!isMount(capability)) return 'access_type must be block or mount';
+  const fsType = capability.mount?.fs_type ?? '';
+  return fsType === '' || fsType === 'ext4' || fsType === 'xfs' ? null : `filesystem ${fsType} is not supported; use ext4 or xfs`;
 }
 
 /** Validates a capability list for CreateVolume / ValidateVolumeCapabilities (field names in errors). */
@@ -52,7 +59,7 @@ export function toAccessKind(capability: CapabilityInput | null, volumeType: Vol
     // An access mode we cannot honour on a node is a capability mismatch rather than malformed input.
     throw new CsiError('INVALID_ARGUMENT', `${field}: ${problem}`);
   }
-  if (capability.access_type === 'block' || capability.block) return { kind: 'block' };
+  if (isBlock(capability)) return { kind: 'block' };
   const mount = capability.mount ?? { fs_type: '', mount_flags: [] };
   mount.mount_flags.forEach((flag, i) => {
     if (!MOUNT_FLAG.test(flag)) throw new InvalidFieldError(`${field}.mount.mount_flags[${i}]`, flag, 'not a mount option');

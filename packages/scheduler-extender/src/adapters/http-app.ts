@@ -85,6 +85,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new ExtenderError('NOT_FOUND', `no route ${req.method} ${req.path}`));
   });
+  // express recognises an error handler by its four parameters.
+  // eslint-disable-next-line max-params
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const serviceError = toServiceError(error);
     const status = HTTP_STATUS_BY_CODE[serviceError.code];

@@ -147,10 +147,14 @@ export class ClusterState implements DemandLookup {
       uids.add(uid);
       this.podsByClaim.set(key, uids);
     }
+    this.chargeInlineVolumes(pod);
+  }
+
+  /** A bound pod's inline volumes are charged to its node from binding on (Open-Local waited for Running). */
+  private chargeInlineVolumes(pod: PodShape): void {
     const node = pod.spec?.nodeName;
     const isActive = pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
     for (const demand of inlineDemands(pod, this.options.driverNames)) {
-      // A bound pod's inline volume is charged to its node from binding on (Open-Local waited for Running).
       if (node === undefined || node === '' || demand.kind !== 'LVM' || demand.vgName === undefined) continue;
       this.plans.delete(demand.key);
       if (isActive) {
@@ -254,17 +258,7 @@ export class ClusterState implements DemandLookup {
     // other volumes are planned there too but expire unless their own confirmation follows (no ledger leak).
     const expiryOf = (key: string): number | undefined =>
       key === request.claimKey || this.claims.get(key)?.selectedNode === node ? undefined : nowMs + (this.options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
-    const missing: VolumeDemand[] = [];
-    for (const demand of demands) {
-      const plan = this.plans.get(demand.key);
-      if (plan?.node === node && (plan.expiresAtMs === undefined || plan.expiresAtMs > nowMs)) {
-        if (plan.expiresAtMs !== undefined && expiryOf(demand.key) === undefined) {
-          this.plans.set(demand.key, { ...plan, source: request.source, expiresAtMs: undefined });
-        }
-      } else {
-        missing.push(demand);
-      }
-    }
+    const missing = demands.filter((demand) => !this.keepPlan({ key: demand.key, node, nowMs, source: request.source, isConfirmed: expiryOf(demand.key) === undefined }));
     const view = this.ledger.view(node, new Set(missing.map((d) => d.key)));
     const result: PlacementResult = view === undefined
       ? { ok: false, reason: `no local storage information (NodeLocalStorage) for node ${node}` }
@@ -279,6 +273,16 @@ export class ClusterState implements DemandLookup {
     for (const demand of demands) this.refreshCharge(demand.key, nowMs);
     const planned = demands.map((d) => this.plans.get(d.key)).filter((p) => p?.node === node);
     return { ok: true, allocations: planned.flatMap((p) => (p === undefined ? [] : [p.allocation])) };
+  }
+
+  /** True if `key` already has a live plan on `node` (confirming it when asked); false if it needs one. */
+  private keepPlan(request: { key: string; node: string; nowMs: number; source: PlanSource; isConfirmed: boolean }): boolean {
+    const plan = this.plans.get(request.key);
+    if (plan?.node !== request.node || (plan.expiresAtMs !== undefined && plan.expiresAtMs <= request.nowMs)) return false;
+    if (plan.expiresAtMs !== undefined && request.isConfirmed) {
+      this.plans.set(request.key, { ...plan, source: request.source, expiresAtMs: undefined });
+    }
+    return true;
   }
 
   private demandsForPlan(podUid: string | undefined, claimKey: string): VolumeDemand[] {

@@ -80,7 +80,13 @@ function inlineDemand(pod: PodShape, volume: PodVolumeShape): One {
   return { kind: 'LVM', key, sizeBytes, vgName };
 }
 
-function volumeDemand(pod: PodShape, volume: PodVolumeShape, lookup: DemandLookup, driverNames: readonly string[]): One {
+interface DemandContext {
+  pod: PodShape;
+  lookup: DemandLookup;
+  driverNames: readonly string[];
+}
+
+function volumeDemand({ pod, lookup, driverNames }: DemandContext, volume: PodVolumeShape): One {
   if (volume.persistentVolumeClaim) {
     return claimDemand(claimKey(pod.metadata?.namespace, volume.persistentVolumeClaim.claimName), lookup);
   }
@@ -113,7 +119,7 @@ export function podClaimKeys(pod: PodShape): string[] {
 /** The volumes of `pod` that decode cleanly, skipping problems (for plans the scheduler already decided). */
 export function resolvableDemands(pod: PodShape, lookup: DemandLookup, driverNames: readonly string[]): VolumeDemand[] {
   return (pod.spec?.volumes ?? []).flatMap((volume) => {
-    const one = volumeDemand(pod, volume, lookup, driverNames);
+    const one = volumeDemand({ pod, lookup, driverNames }, volume);
     return one === undefined || 'reason' in one ? [] : [one];
   });
 }
@@ -122,7 +128,7 @@ export function resolvableDemands(pod: PodShape, lookup: DemandLookup, driverNam
 export function podDemand(pod: PodShape, lookup: DemandLookup, driverNames: readonly string[]): PodDemand {
   const demands: VolumeDemand[] = [];
   for (const volume of pod.spec?.volumes ?? []) {
-    const one = volumeDemand(pod, volume, lookup, driverNames);
+    const one = volumeDemand({ pod, lookup, driverNames }, volume);
     if (one === undefined) continue;
     if ('reason' in one) return { kind: one.isInvalid ? 'invalid' : 'unresolved', reason: one.reason };
     demands.push(one);

@@ -41,7 +41,7 @@ export class Extender {
     const names = candidateNames(args);
     const failed: Record<string, string> = {};
     const unresolvable: Record<string, string> = {};
-    const answer = (passing: string[]): ExtenderFilterResult => respond(args, passing, failed, unresolvable);
+    const answer = (passing: string[]): ExtenderFilterResult => respond(args, passing, { FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable });
     const pod = args.Pod as PodShape;
     if (!hasCandidateVolumes(pod)) return answer(names);
     if (!this.isSynced) return answer(failAll(names, failed, 'open-local scheduler extender: cache not synced yet'));
@@ -143,8 +143,10 @@ function failAll(names: string[], into: Record<string, string>, reason: string):
   return [];
 }
 
-function respond(args: ExtenderArgs, passing: string[], failed: Record<string, string>, unresolvable: Record<string, string>): ExtenderFilterResult {
-  const base = { FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable, Error: '' };
+type Failures = Pick<ExtenderFilterResult, 'FailedNodes' | 'FailedAndUnresolvableNodes'>;
+
+function respond(args: ExtenderArgs, passing: string[], failures: Failures): ExtenderFilterResult {
+  const base = { ...failures, Error: '' };
   if (args.NodeNames != null || args.Nodes == null) return { ...base, Nodes: null, NodeNames: passing };
   // Not nodeCacheCapable: echo the full Node objects of the passing names, in the scheduler's order.
   const keep = new Set(passing);

@@ -25,6 +25,28 @@ const MAX_VGS = 64;
 const used = new Float64Array(MAX_VGS);
 const added = new Float64Array(MAX_VGS);
 
+function charge(index: number, sizeBytes: number): void {
+  used[index] = (used[index] ?? 0) + sizeBytes;
+  added[index] = (added[index] ?? 0) + sizeBytes;
+}
+
+/** Index of the VG the strategy picks for `sizeBytes` (ties to the first name), or -1. */
+function chooseIndex(vgs: NodeView['volumeGroups'], sizeBytes: number, strategy: Strategy): number {
+  let best = -1;
+  let bestFree = 0;
+  for (let i = 0; i < vgs.length; i += 1) {
+    const vg = vgs[i] as NodeView['volumeGroups'][number];
+    const free = vg.capacityBytes - (used[i] ?? 0);
+    if (free < sizeBytes) continue;
+    const isBetter = best < 0 || (strategy === 'binpack' ? free < bestFree : free > bestFree) || (free === bestFree && vg.name < (vgs[best]?.name ?? ''));
+    if (isBetter) {
+      best = i;
+      bestFree = free;
+    }
+  }
+  return best;
+}
+
 function tryStrategy(view: NodeView, demands: FastDemands, strategy: Strategy): boolean {
   const vgs = view.volumeGroups;
   for (let i = 0; i < vgs.length; i += 1) {
@@ -34,27 +56,12 @@ function tryStrategy(view: NodeView, demands: FastDemands, strategy: Strategy): 
   for (const demand of demands.named) {
     const index = vgs.findIndex((vg) => vg.name === demand.vgName);
     if (index < 0 || (vgs[index]?.capacityBytes ?? 0) - (used[index] ?? 0) < demand.sizeBytes) return false;
-    used[index] = (used[index] ?? 0) + demand.sizeBytes;
-    added[index] = (added[index] ?? 0) + demand.sizeBytes;
+    charge(index, demand.sizeBytes);
   }
   for (const demand of demands.unnamed) {
-    let best = -1;
-    let bestFree = 0;
-    for (let i = 0; i < vgs.length; i += 1) {
-      const vg = vgs[i];
-      if (vg === undefined) continue;
-      const free = vg.capacityBytes - (used[i] ?? 0);
-      if (free < demand.sizeBytes) continue;
-      const bestVg = vgs[best];
-      const isBetter = bestVg === undefined || (strategy === 'binpack' ? free < bestFree : free > bestFree) || (free === bestFree && vg.name < bestVg.name);
-      if (isBetter) {
-        best = i;
-        bestFree = free;
-      }
-    }
-    if (best < 0) return false;
-    used[best] = (used[best] ?? 0) + demand.sizeBytes;
-    added[best] = (added[best] ?? 0) + demand.sizeBytes;
+    const index = chooseIndex(vgs, demand.sizeBytes, strategy);
+    if (index < 0) return false;
+    charge(index, demand.sizeBytes);
   }
   return true;
 }

@@ -21,40 +21,54 @@ function toBytes(value: number | string | undefined, field: string, problems: st
   return bytes;
 }
 
+type Info = NonNullable<NonNullable<NlsShape['status']>['nodeStorageInfo']>;
+type Filtered = NonNullable<NonNullable<NlsShape['status']>['filteredStorageInfo']>;
+
+function volumeGroupsOf(info: Info, filtered: Filtered, problems: string[]): NodeStorage['volumeGroups'] {
+  const names = new Set(filtered.volumeGroups ?? []);
+  const vgs: NodeStorage['volumeGroups'] = [];
+  for (const [index, vg] of (info.volumeGroups ?? []).entries()) {
+    if (vg.name === undefined || !names.has(vg.name)) continue;
+    const capacityBytes = toBytes(vg.allocatable, `status.nodeStorageInfo.volumeGroups[${index}].allocatable`, problems);
+    if (capacityBytes !== undefined) vgs.push({ name: vg.name, capacityBytes });
+  }
+  return vgs;
+}
+
+function devicesOf(info: Info, filtered: Filtered, problems: string[]): ExclusiveResource[] {
+  const names = new Set(filtered.devices ?? []);
+  const devices: ExclusiveResource[] = [];
+  for (const [index, device] of (info.deviceInfo ?? []).entries()) {
+    if (device.name === undefined || !names.has(device.name) || device.readOnly === true) continue;
+    const capacityBytes = toBytes(device.total, `status.nodeStorageInfo.deviceInfo[${index}].total`, problems);
+    if (capacityBytes !== undefined) devices.push({ name: device.name, capacityBytes, mediaType: toMediaType(device.mediaType) });
+  }
+  return devices;
+}
+
+function mountPointsOf(info: Info, filtered: Filtered, problems: string[]): ExclusiveResource[] {
+  const names = new Set(filtered.mountPoints ?? []);
+  const mediaByDevice = new Map((info.deviceInfo ?? []).map((d) => [d.name ?? '', toMediaType(d.mediaType)]));
+  const mountPoints: ExclusiveResource[] = [];
+  for (const [index, mp] of (info.mountPoints ?? []).entries()) {
+    if (mp.name === undefined || !names.has(mp.name) || mp.readOnly === true) continue;
+    if (!MOUNT_POINT_FS_TYPES.includes(mp.fsType ?? '')) continue;
+    const capacityBytes = toBytes(mp.total, `status.nodeStorageInfo.mountPoints[${index}].total`, problems);
+    if (capacityBytes !== undefined) mountPoints.push({ name: mp.name, capacityBytes, mediaType: mediaByDevice.get(mp.device ?? '') });
+  }
+  return mountPoints;
+}
+
 /** Decodes one NLS. Only names listed in `status.filteredStorageInfo` are offered, as in Open-Local. */
 export function nlsToNodeStorage(nls: NlsShape): DecodedNodeStorage {
-  const nodeName = nls.metadata?.name ?? '';
   const info = nls.status?.nodeStorageInfo ?? {};
   const filtered = nls.status?.filteredStorageInfo ?? {};
   const problems: string[] = [];
-  const storage: NodeStorage = { nodeName, volumeGroups: [], devices: [], mountPoints: [] };
-  const mediaByDevice = new Map<string, MediaType | undefined>();
-  for (const device of info.deviceInfo ?? []) mediaByDevice.set(device.name ?? '', toMediaType(device.mediaType));
-
-  const vgNames = new Set(filtered.volumeGroups ?? []);
-  for (const [index, vg] of (info.volumeGroups ?? []).entries()) {
-    if (vg.name === undefined || !vgNames.has(vg.name)) continue;
-    const field = `status.nodeStorageInfo.volumeGroups[${index}].allocatable`;
-    const capacityBytes = toBytes(vg.allocatable, field, problems);
-    if (capacityBytes !== undefined) storage.volumeGroups.push({ name: vg.name, capacityBytes });
-  }
-
-  const deviceNames = new Set(filtered.devices ?? []);
-  for (const [index, device] of (info.deviceInfo ?? []).entries()) {
-    if (device.name === undefined || !deviceNames.has(device.name) || device.readOnly === true) continue;
-    const capacityBytes = toBytes(device.total, `status.nodeStorageInfo.deviceInfo[${index}].total`, problems);
-    if (capacityBytes === undefined) continue;
-    storage.devices.push({ name: device.name, capacityBytes, mediaType: toMediaType(device.mediaType) });
-  }
-
-  const mountPointNames = new Set(filtered.mountPoints ?? []);
-  for (const [index, mp] of (info.mountPoints ?? []).entries()) {
-    if (mp.name === undefined || !mountPointNames.has(mp.name) || mp.readOnly === true) continue;
-    if (!MOUNT_POINT_FS_TYPES.includes(mp.fsType ?? '')) continue;
-    const capacityBytes = toBytes(mp.total, `status.nodeStorageInfo.mountPoints[${index}].total`, problems);
-    if (capacityBytes === undefined) continue;
-    const resource: ExclusiveResource = { name: mp.name, capacityBytes, mediaType: mediaByDevice.get(mp.device ?? '') };
-    storage.mountPoints.push(resource);
-  }
+  const storage: NodeStorage = {
+    nodeName: nls.metadata?.name ?? '',
+    volumeGroups: volumeGroupsOf(info, filtered, problems),
+    devices: devicesOf(info, filtered, problems),
+    mountPoints: mountPointsOf(info, filtered, problems),
+  };
   return { storage, problems };
 }

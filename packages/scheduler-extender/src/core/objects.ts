@@ -89,32 +89,29 @@ function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Decodes a PV of our driver into what it occupies; other drivers' PVs and PVs without a node are undefined. */
-export function pvInfo(pv: PvShape, driverNames: readonly string[]): PvInfo | undefined {
-  const csi = pv.spec?.csi;
-  if (csi === undefined || !driverNames.includes(csi.driver ?? '')) return undefined;
-  const node = pvNode(pv);
-  if (node === undefined) return undefined;
-  const attributes = csi.volumeAttributes ?? {};
+function pvAllocation(pv: PvShape, key: string): Allocation {
+  const attributes = pv.spec?.csi?.volumeAttributes ?? {};
   const annotation = allocatedAnnotation(pv);
   const storage = pv.spec?.capacity?.['storage'];
-  const sizeBytes = typeof storage === 'string' || typeof storage === 'number' ? quantityToBytes(storage) : undefined;
-  const ref = pv.spec?.claimRef;
-  const base = { name: pv.metadata?.name ?? '', node, claimKey: ref ? claimKey(ref.namespace, ref.name) : undefined };
-  const key = `pv:${base.name}`;
-  const size = sizeBytes ?? 0;
+  const sizeBytes = (typeof storage === 'string' || typeof storage === 'number' ? quantityToBytes(storage) : undefined) ?? 0;
   switch (attributes['volumeType'] ?? 'LVM') {
     case 'Device': {
       const resourceName = asString(annotation.deviceName) ?? attributes['Device'] ?? '';
-      return { ...base, allocation: { kind: 'Device', key, sizeBytes: size, resourceName, capacityBytes: size } };
+      return { kind: 'Device', key, sizeBytes, resourceName, capacityBytes: sizeBytes };
     }
-    case 'MountPoint': {
-      const resourceName = attributes['MountPoint'] ?? '';
-      return { ...base, allocation: { kind: 'MountPoint', key, sizeBytes: size, resourceName, capacityBytes: size } };
-    }
-    default: {
-      const vgName = asString(annotation.vgName) ?? attributes['vgName'] ?? '';
-      return { ...base, allocation: { kind: 'LVM', key, sizeBytes: size, vgName } };
-    }
+    case 'MountPoint':
+      return { kind: 'MountPoint', key, sizeBytes, resourceName: attributes['MountPoint'] ?? '', capacityBytes: sizeBytes };
+    default:
+      return { kind: 'LVM', key, sizeBytes, vgName: asString(annotation.vgName) ?? attributes['vgName'] ?? '' };
   }
+}
+
+/** Decodes a PV of our driver into what it occupies; other drivers' PVs and PVs without a node are undefined. */
+export function pvInfo(pv: PvShape, driverNames: readonly string[]): PvInfo | undefined {
+  if (!driverNames.includes(pv.spec?.csi?.driver ?? '')) return undefined;
+  const node = pvNode(pv);
+  if (node === undefined) return undefined;
+  const name = pv.metadata?.name ?? '';
+  const ref = pv.spec?.claimRef;
+  return { name, node, claimKey: ref ? claimKey(ref.namespace, ref.name) : undefined, allocation: pvAllocation(pv, `pv:${name}`) };
 }

@@ -58,7 +58,13 @@ export class RestartingInformer<T extends KubernetesObject> {
         this.wakeOnError = resolve;
         signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      await this.informer.start();
+      try {
+        await this.informer.start();
+      } catch (error) {
+        // Some failures reject start() instead of reaching the 'error' callback; both mean "restart".
+        this.errorCount += 1;
+        this.options.logger.warn({ kind: this.options.kind, err: error }, 'informer start failed; restarting with backoff');
+      }
       if (this.errorCount === errorsBefore) {
         if (!this.isSyncedFlag) {
           this.isSyncedFlag = true;

@@ -1,0 +1,115 @@
+// RestartingInformer against a small in-process HTTP server that answers list and watch like the API server
+// (a fake, so this is a unit test): a failing list is retried with growing backoff, sync is reported once the
+// list succeeds, and a watch that breaks later restarts the informer instead of leaving it dead.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RestartingInformer, type Clock } from './restarting-informer.js';
+
+interface Script {
+  listStatuses: number[];
+  watchStatuses: number[];
+}
+
+function podJson(name: string, resourceVersion: string): object {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', uid: name, resourceVersion } };
+}
+
+function startApi(script: Script): Promise<{ server: Server; port: number; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const isWatch = (req.url ?? '').includes('watch=true');
+    requests.push(isWatch ? 'watch' : 'list');
+    const status = (isWatch ? script.watchStatuses.shift() : script.listStatuses.shift()) ?? 200;
+    res.setHeader('Content-Type', 'application/json');
+    if (status !== 200) {
+      res.statusCode = status;
+      res.end(JSON.stringify({ kind: 'Status', code: status, message: 'scripted failure' }));
+      return;
+    }
+    if (!isWatch) {
+      res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '10' }, items: [podJson('a', '10')] }));
+      return;
+    }
+    // A watch that delivers one event and then stays open until the test ends.
+    res.write(`${JSON.stringify({ type: 'ADDED', object: podJson('b', '11') })}\n`);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, requests })));
+}
+
+function kubeConfigFor(port: number): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kubeConfig;
+}
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.closeAllConnections();
+});
+
+describe('RestartingInformer', () => {
+  it('retries a failing list with doubling backoff, then syncs and delivers list and watch objects', async () => {
+    const api = await startApi({ listStatuses: [500, 500, 200], watchStatuses: [] });
+    servers.push(api.server);
+    const delays: number[] = [];
+    const clock: Clock = { now: () => 0, sleep: async (ms) => void delays.push(ms) };
+    const seen: string[] = [];
+    const kubeConfig = kubeConfigFor(api.port);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    let restarts = 0;
+    const informer = new RestartingInformer<V1Pod>({
+      kind: 'Pod',
+      path: '/api/v1/pods',
+      list: () => core.listPodForAllNamespaces(),
+      kubeConfig,
+      handlers: { upsert: (pod) => seen.push(pod.metadata?.name ?? ''), remove: () => undefined },
+      logger: pino({ level: 'silent' }),
+      clock,
+      backoff: { initialMs: 100, maxMs: 150 },
+      onRestart: () => (restarts += 1),
+    });
+    const stop = new AbortController();
+    let syncedAfter = -1;
+    const running = informer.run(stop.signal, () => (syncedAfter = api.requests.length));
+    await expect.poll(() => seen, { timeout: 5000 }).toEqual(['a', 'b']);
+    expect(delays).toEqual([100, 150]);
+    expect(restarts).toBe(2);
+    expect(syncedAfter).toBeGreaterThanOrEqual(3);
+    expect(informer.isSynced).toBe(true);
+    stop.abort();
+    api.server.closeAllConnections();
+    await running;
+  });
+
+  it('restarts after the watch fails instead of staying stopped', async () => {
+    const api = await startApi({ listStatuses: [], watchStatuses: [500] });
+    servers.push(api.server);
+    const kubeConfig = kubeConfigFor(api.port);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const informer = new RestartingInformer<V1Pod>({
+      kind: 'Pod',
+      path: '/api/v1/pods',
+      list: () => core.listPodForAllNamespaces(),
+      kubeConfig,
+      handlers: { upsert: () => undefined, remove: () => undefined },
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => 0, sleep: async () => undefined },
+      backoff: { initialMs: 1, maxMs: 1 },
+    });
+    const stop = new AbortController();
+    const running = informer.run(stop.signal, () => undefined);
+    // list, failed watch, then (after the restart) a second watch that stays open.
+    await expect.poll(() => api.requests, { timeout: 5000 }).toEqual(['list', 'watch', 'watch']);
+    stop.abort();
+    api.server.closeAllConnections();
+    await running;
+  });
+});

@@ -39,6 +39,13 @@ describe('compileGoRegexp translates RE2 syntax', () => {
     { name: '\\p{Greek} braced Unicode class', pattern: '\\p{Greek}+', candidate: 'αβ', want: true },
     { name: '\\p{^Greek} negated script class', pattern: 'x\\p{^Greek}', candidate: 'xa', want: true },
     { name: '\\PL negated category rejects a letter', pattern: '\\PL', candidate: 'a', want: false },
+    { name: '\\Q...\\E quotes metacharacters', pattern: 'vg\\Q.+\\E1', candidate: 'vg.+1', want: true },
+    { name: '\\Q...\\E quoted dot does not match any character', pattern: 'vg\\Q.\\E1', candidate: 'vgx1', want: false },
+    { name: '\\x{41} long hex escape', pattern: '\\x{41}b', candidate: 'Ab', want: true },
+    { name: '\\x41 short hex escape', pattern: '\\x41b', candidate: 'Ab', want: true },
+    { name: '\\s is RE2 ASCII space, not vertical tab', pattern: 'a\\sb', candidate: 'a\vb', want: false },
+    { name: '\\s inside a class', pattern: 'a[\\s_]b', candidate: 'a b', want: true },
+    { name: 'escaped punctuation is literal', pattern: 'vg\\-1\\.0', candidate: 'vg-1.0', want: true },
     { name: 'escaped bracket is not a class', pattern: 'a\\[b', candidate: 'a[b', want: true },
   ])('$name', ({ pattern, candidate, want }) => {
     expect(isWholeMatch(compileGoRegexp(pattern, 'f'), candidate)).toBe(want);
@@ -55,6 +62,10 @@ describe('compileGoRegexp refuses what RE2 or JS cannot compile', () => {
     { name: 'ungreedy flag has no JS equivalent', pattern: '(?U)a+', reason: /ungreedy/ },
     { name: 'flags in the middle of a pattern', pattern: 'a(?i)b', reason: /prefix of the whole pattern/ },
     { name: 'unknown POSIX class', pattern: '[[:nope:]]', reason: /POSIX class/ },
+    { name: 'unknown letter escape \\e', pattern: 'vg\\e', reason: /not an RE2 escape/ },
+    { name: 'unknown letter escape \\Z', pattern: 'vg\\Z', reason: /not an RE2 escape/ },
+    { name: 'named backreference \\k<x>', pattern: '(?<x>a)\\k<x>', reason: /not an RE2 escape/ },
+    { name: 'malformed long hex escape', pattern: '\\x{zz}', reason: /malformed/ },
     { name: 'trailing backslash', pattern: 'vg\\', reason: /trailing backslash/ },
     { name: 'nothing to repeat', pattern: '*vg', reason: /Invalid regular expression/ },
   ])('$name', ({ pattern, reason }) => {

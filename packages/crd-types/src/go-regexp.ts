@@ -59,17 +59,61 @@ function scanUnicodeEscape(scan: Scan, letter: string): void {
   scan.i = end + 1;
 }
 
-// \A and \z anchor at the text's start/end whatever the m flag says; JS spells that with lookaround.
-const TEXT_ANCHORS: Readonly<Record<string, string>> = { A: '(?<![\\s\\S])', z: '(?![\\s\\S])' };
+// Escapes whose meaning RE2 and JS share; any other letter or digit escape is refused, because JS would quietly
+// read an unknown one (`\e`, `\Z`) as the bare letter while RE2 rejects it.
+const SHARED_ESCAPES = new Set(['d', 'D', 'w', 'W', 'S', 'b', 'B', 'f', 't', 'n', 'r', 'v', 'x', '0']);
+
+// RE2 escapes that JS spells differently. \A and \z anchor at the text's start/end whatever the m flag says;
+// RE2's \s is ASCII whitespace without \v, narrower than JS's.
+function translatedEscape(letter: string, inClass: boolean): string | undefined {
+  switch (letter) {
+    case 'A':
+      return inClass ? undefined : '(?<![\\s\\S])';
+    case 'z':
+      return inClass ? undefined : '(?![\\s\\S])';
+    case 's':
+      return inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
+    case 'a':
+      return '\\x07';
+    default:
+      return undefined;
+  }
+}
+
+// \Q...\E quotes its text literally (to the end of the pattern when \E is missing).
+function scanQuoted(scan: Scan): void {
+  const end = scan.src.indexOf('\\E', scan.i + 2);
+  const text = scan.src.slice(scan.i + 2, end < 0 ? undefined : end);
+  scan.out += text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  scan.i = end < 0 ? scan.src.length : end + 2;
+}
+
+// \x{10FFFF} is RE2's long hex form; JS needs \u{...} and the u flag.
+function scanLongHex(scan: Scan): void {
+  const end = scan.src.indexOf('}', scan.i);
+  const digits = end < 0 ? '' : scan.src.slice(scan.i + 3, end);
+  if (!/^[0-9A-Fa-f]{1,6}$/.test(digits)) throw new Unsupported('malformed \\x{...} escape');
+  scan.unicode = true;
+  scan.out += `\\u{${digits}}`;
+  scan.i = end + 1;
+}
+
+function scanSimpleEscape(scan: Scan, letter: string): void {
+  const translated = translatedEscape(letter, scan.inClass);
+  if (translated === undefined && /[0-9A-Za-z]/.test(letter) && !SHARED_ESCAPES.has(letter)) {
+    throw new Unsupported(/[1-9]/.test(letter) ? 'backreferences and octal escapes are not supported' : `\\${letter} is not an RE2 escape`);
+  }
+  scan.out += translated ?? `\\${letter}`;
+  scan.i += 2;
+}
 
 function scanEscape(scan: Scan): void {
   const next = scan.src[scan.i + 1];
   if (next === undefined) throw new Unsupported('trailing backslash');
-  if (/[1-9]/.test(next) || (next === 'k' && scan.src[scan.i + 2] === '<')) throw new Unsupported('backreferences are not RE2 syntax');
   if (next === 'p' || next === 'P') return scanUnicodeEscape(scan, next);
-  const anchor = scan.inClass ? undefined : TEXT_ANCHORS[next];
-  scan.out += anchor ?? `\\${next}`;
-  scan.i += 2;
+  if (next === 'Q') return scanQuoted(scan);
+  if (next === 'x' && scan.src[scan.i + 2] === '{') return scanLongHex(scan);
+  scanSimpleEscape(scan, next);
 }
 
 function scanGroupOpen(scan: Scan): void {

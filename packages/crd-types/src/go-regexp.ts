@@ -182,8 +182,10 @@ function translate(pattern: string): { source: string; flags: string } {
 
 /**
  * Compiles one listConfig pattern written in Go RE2 syntax. Translated: a leading `(?i)`/`(?s)`/`(?m)` flag
- * group, `(?P<name>...)`, `\A`, `\z`, `[[:digit:]]`-style POSIX classes, `\pL`. Refused (RE2 rejects them too):
- * lookaround and backreferences. Anything else JS cannot compile is refused as well.
+ * group, `(?P<name>...)`, `\A`, `\z`, `\Q...\E`, `\x{...}`, `\a`, RE2's ASCII `\s`, `[[:digit:]]`-style POSIX
+ * classes, `\pL`/`\p{Greek}`. Refused (RE2 rejects them too): lookaround, backreferences, unknown escapes.
+ * Refused because JS cannot express them: `(?U)` and flags after the start. Anything else JS cannot compile is
+ * refused as well.
  * @param field where the pattern came from, used in the error (e.g. `listConfig.vgs.include[0]`)
  * @throws {InvalidPatternError} naming the field and the pattern
  */

@@ -1,5 +1,7 @@
 // CreateVolume / DeleteVolume / expansion / capacity for LVM volumes over the real unix socket, against real
 // lvm on loop devices. The host has no device-mapper, so LVs are metadata only: enough for the controller.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostSandbox, hostSkipReason, uniqueVg, type HostSandbox } from './support/host-sandbox.js';
@@ -179,6 +181,36 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
     expect((await lvs()).some((row) => row.lv_name === volumeId)).toBe(true);
     expect(await plugin.client.call('Controller', 'DeleteVolume', { volume_id: volumeId })).toMatchObject({ ok: true });
     expect((await lvs()).some((row) => row.lv_name === volumeId)).toBe(false);
+  });
+
+  it('follows the scheduler extender plan when the class names no VG, and maps "Insufficient" to RESOURCE_EXHAUSTED', async () => {
+    const asked: string[] = [];
+    const extender = createServer((request, response) => {
+      asked.push(`${request.method} ${request.url}`);
+      if (request.url?.includes('/too-big?')) {
+        response.writeHead(500).end('Insufficient LVM storage on node node-a');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ node: 'node-a', vgName: vgLarge }));
+    });
+    await new Promise<void>((resolve) => extender.listen(0, '127.0.0.1', resolve));
+    const { port } = extender.address() as AddressInfo;
+    await plugin.stop();
+    plugin = await startTestPlugin(sandbox, ['--extender-url', `http://127.0.0.1:${port}`]);
+    try {
+      const parameters = { volumeType: 'LVM', 'csi.storage.k8s.io/pvc/name': 'data-0', 'csi.storage.k8s.io/pvc/namespace': 'ns1' };
+      // Best fit alone would choose the small VG for 4 MiB; the plan says the large one.
+      const planned = await create('pv-planned', parameters, 4 * MiB);
+      expect(planned).toMatchObject({ ok: true, value: { volume: { volume_context: { vgName: vgLarge } } } });
+      expect(asked).toContain('POST /apis/scheduling/ns1/persistentvolumeclaims/data-0?volumeType=LVM&nodeName=node-a');
+      const refused = await create('pv-refused', { ...parameters, 'csi.storage.k8s.io/pvc/name': 'too-big' }, 4 * MiB);
+      expect(refused).toMatchObject({ ok: false, code: status.RESOURCE_EXHAUSTED });
+      expect(!refused.ok && refused.details).toContain('Insufficient LVM storage');
+    } finally {
+      await plugin.stop();
+      extender.close();
+      plugin = await startTestPlugin(sandbox);
+    }
   });
 
   it('deletes idempotently: the LV goes, and deleting again still succeeds', async () => {

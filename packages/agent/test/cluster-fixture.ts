@@ -16,7 +16,8 @@ export function clusterSkipReason(): string | null {
 }
 
 export async function startNlsCluster(): Promise<Cluster> {
-  const cluster = await startCluster({ scheduler: false, nodes: [] });
+  // kube-apiserver 1.37 refuses a loopback advertise address with the default endpoint reconciler; we need no Service endpoints.
+  const cluster = await startCluster({ scheduler: false, nodes: [], apiServerExtraArgs: ['--endpoint-reconciler-type=none'] });
   try {
     const crds = await loadCrdManifests();
     await installCrds(cluster.kubeConfig, [crds.nodeLocalStorages, crds.nodeLocalStorageInitConfigs]);

@@ -42,8 +42,12 @@ export async function run(argv: readonly string[]): Promise<void> {
   let leading: Promise<void> = Promise.resolve();
   const endLeading = async (): Promise<void> => {
     metrics.isLeader.set(0);
-    const timedOut = clock.sleep(config.shutdownTimeout).then(() => logger.warn('in-flight reconciles did not finish in time'));
+    const giveUp = new AbortController();
+    const timedOut = clock.sleep(config.shutdownTimeout, giveUp.signal).then((elapsed) => {
+      if (elapsed) logger.warn('in-flight reconciles did not finish in time');
+    });
     await Promise.race([leading, timedOut]);
+    giveUp.abort();
   };
   if (config.leaderElect) {
     const elector = new LeaderElector({

@@ -155,6 +155,21 @@ describe.skipIf(skipReason !== null)('Device and MountPoint volumes on the node'
     expect(await blkidType(large)).toBe('xfs');
   });
 
+  it('will not wipe a claimed disk whose size changed (the kernel name may now be another disk)', async () => {
+    const claimFile = join(sandbox.kubeletDir, 'plugins', 'local.csi.aliyun.com', 'claims', 'dev-b.json');
+    const original = await readFile(claimFile, 'utf8');
+    const claim = JSON.parse(original) as { sizeBytes: number };
+    await writeFile(claimFile, JSON.stringify({ ...claim, sizeBytes: claim.sizeBytes + MiB }));
+    try {
+      const refused = await plugin.client.call('Controller', 'DeleteVolume', { volume_id: 'dev-b' });
+      expect(refused).toMatchObject({ ok: false, code: status.FAILED_PRECONDITION });
+      expect(!refused.ok && refused.details).toContain('not wiping what may be another disk');
+      expect(await blkidType(large)).toBe('xfs');
+    } finally {
+      await writeFile(claimFile, original);
+    }
+  });
+
   it.each([
     { name: 'a target outside the kubelet dir', request: () => ({ volume_id: 'dev-b', target_path: '/etc/evil', staging_target_path: staging('dev-b'), volume_capability: mountCapability() }), want: 'invalid target_path "/etc/evil": must be inside the kubelet directory' },
     { name: 'a target escaping with ..', request: () => ({ volume_id: 'dev-b', target_path: `${sandbox.kubeletDir}/../../etc`, staging_target_path: staging('dev-b'), volume_capability: mountCapability() }), want: 'must be inside the kubelet directory' },

@@ -21,9 +21,14 @@ export function mountAt(mounts: readonly MountEntry[], path: string): MountEntry
 export async function usableDevice(deps: StageDeps, volume: LocatedVolume, volumeId: string): Promise<string> {
   const device = volume.volumeType === 'LVM' ? volume.lv.devicePath : volume.volumeType === 'Device' ? volume.claim.path : null;
   if (device === null) throw new CsiError('INTERNAL', `volume ${volumeId} has no device`);
-  if ((await deps.host.blockDeviceInfo(device)) === null) {
+  const info = await deps.host.blockDeviceInfo(device);
+  if (info === null) {
     const why = volume.volumeType === 'LVM' && !(await deps.lvm.hasDeviceMapper()) ? ' (this kernel has no device-mapper, LVs cannot be activated)' : '';
     throw new CsiError('FAILED_PRECONDITION', `device ${device} of volume ${volumeId} is not present${why}`);
+  }
+  // Kernel disk names can move after a reboot: a claimed disk of another size is not ours to format or mount.
+  if (volume.volumeType === 'Device' && info.sizeBytes !== volume.claim.sizeBytes) {
+    throw new CsiError('FAILED_PRECONDITION', `${device} now has ${info.sizeBytes} bytes, volume ${volumeId} was ${volume.claim.sizeBytes}: it may be another disk`);
   }
   return device;
 }

@@ -16,22 +16,29 @@ export interface DeleteDeps {
   signal: AbortSignal;
 }
 
-/** Wiping a disk that is still mounted (staged) would pull it from under a pod: refuse instead. */
-async function requireUnmounted(deps: DeleteDeps, device: string): Promise<void> {
+/**
+ * Wiping a disk that is still mounted (staged) would pull it from under a pod, and wiping a disk whose size
+ * changed means the name now points at another disk (kernel names can move after a reboot): refuse both.
+ */
+async function requireSameDiskUnmounted(deps: DeleteDeps, device: string, sizeBytes: number): Promise<boolean> {
   const info = await deps.host.blockDeviceInfo(device);
-  if (info === null) return;
+  if (info === null) return false;
+  if (info.sizeBytes !== sizeBytes) {
+    throw new CsiError('FAILED_PRECONDITION', `${device} now has ${info.sizeBytes} bytes, the claim of ${deps.volumeId} recorded ${sizeBytes}: not wiping what may be another disk`);
+  }
   const inUse = (await deps.host.mountInfo()).find((m) => m.majMin === info.majMin);
   if (inUse !== undefined) {
     throw new CsiError('FAILED_PRECONDITION', `volume ${deps.volumeId} is still mounted at ${inUse.mountPoint}; unpublish and unstage it first`);
   }
+  return true;
 }
 
 export async function deleteVolume(deps: DeleteDeps): Promise<void> {
   const claim = await deps.claims.get(deps.volumeId);
   if (claim !== null) {
     if (claim.volumeType === 'Device') {
-      await requireUnmounted(deps, claim.path);
-      await deps.host.wipeDevice(claim.path, { signal: deps.signal });
+      // A disk that is gone has nothing to wipe; its claim is still released.
+      if (await requireSameDiskUnmounted(deps, claim.path, claim.sizeBytes)) await deps.host.wipeDevice(claim.path, { signal: deps.signal });
     } else {
       await deps.host.emptyDirectory(claim.path);
     }

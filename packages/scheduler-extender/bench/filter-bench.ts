@@ -3,6 +3,7 @@
 // Run: npx tsx bench/filter-bench.ts [iterations]
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { pino } from 'pino';
 import { createHttpApp } from '../src/adapters/http-app.js';
 import { createMetrics } from '../src/adapters/metrics.js';
@@ -49,22 +50,35 @@ function percentile(sorted: number[], p: number): number {
 
 // Server-side time of each request (body read, parse, decide, encode), next to the client's round trip.
 const serverSamples: number[] = [];
+// Process CPU time spent while the server handled each request: what latency becomes on an idle machine.
+const cpuSamples: number[] = [];
 
 interface Latency {
   p50: number;
   p99: number;
   serverP50: number;
   serverP99: number;
+  cpuP50: number;
+  cpuP99: number;
 }
 
 async function measure(port: number, path: string, body: string): Promise<Latency> {
   for (let i = 0; i < WARMUP; i += 1) await post(port, path, body);
   serverSamples.length = 0;
+  cpuSamples.length = 0;
   const samples: number[] = [];
   for (let i = 0; i < ITERATIONS; i += 1) samples.push(await post(port, path, body));
   samples.sort((a, b) => a - b);
   const server = [...serverSamples].sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), serverP50: percentile(server, 50), serverP99: percentile(server, 99) };
+  const cpu = [...cpuSamples].sort((a, b) => a - b);
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    serverP50: percentile(server, 50),
+    serverP99: percentile(server, 99),
+    cpuP50: percentile(cpu, 50),
+    cpuP99: percentile(cpu, 99),
+  };
 }
 
 const cell = (value: number): string => value.toFixed(2).padStart(6);
@@ -80,7 +94,12 @@ async function main(): Promise<void> {
     const server: Server = await new Promise((resolve) => {
       const s = createServer((req, res) => {
         const started = process.hrtime.bigint();
-        res.on('finish', () => serverSamples.push(Number(process.hrtime.bigint() - started) / 1e6));
+        const cpuStarted = process.cpuUsage();
+        res.on('finish', () => {
+          serverSamples.push(Number(process.hrtime.bigint() - started) / 1e6);
+          const cpu = process.cpuUsage(cpuStarted);
+          cpuSamples.push((cpu.user + cpu.system) / 1000);
+        });
         app(req, res);
       });
       s.listen(0, '127.0.0.1', () => resolve(s));
@@ -98,7 +117,8 @@ async function main(): Promise<void> {
       const prioritize = await measure(port, '/scheduler/priorities', body);
       rows.push(
         `| ${String(nodes).padStart(5)} | ${label.padEnd(16)} | ${cell(filter.p50)} | ${cell(filter.p99)} | ${cell(filter.serverP50)} | ${cell(filter.serverP99)} | ` +
-          `${cell(prioritize.p50)} | ${cell(prioritize.p99)} | ${cell(prioritize.serverP50)} | ${cell(prioritize.serverP99)} |`,
+          `${cell(filter.cpuP50)} | ${cell(filter.cpuP99)} | ${cell(prioritize.p50)} | ${cell(prioritize.p99)} | ${cell(prioritize.serverP50)} | ` +
+          `${cell(prioritize.serverP99)} | ${cell(prioritize.cpuP50)} | ${cell(prioritize.cpuP99)} |`,
       );
     }
     await new Promise((resolve) => server.close(resolve));
@@ -106,9 +126,10 @@ async function main(): Promise<void> {
   }
   agent.destroy();
   process.stdout.write(`latency in ms over HTTP (127.0.0.1, keep-alive, ${ITERATIONS} requests each after ${WARMUP} warm-up); `);
-  process.stdout.write('"rt" = client round trip, "srv" = inside the server (read, parse, decide, encode)\n');
-  process.stdout.write('| nodes | pod | filter rt p50 | rt p99 | srv p50 | srv p99 | prioritize rt p50 | rt p99 | srv p50 | srv p99 |\n');
-  process.stdout.write('|---|---|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write('"rt" = client round trip, "srv" = inside the server (read, parse, decide, encode), "cpu" = process CPU time meanwhile\n');
+  process.stdout.write(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
+  process.stdout.write('| nodes | pod | filter rt p50 | rt p99 | srv p50 | srv p99 | cpu p50 | cpu p99 | prioritize rt p50 | rt p99 | srv p50 | srv p99 | cpu p50 | cpu p99 |\n');
+  process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n');
   process.stdout.write(`${rows.join('\n')}\n`);
 }
 

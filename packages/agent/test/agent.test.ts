@@ -205,5 +205,6 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
     expect(vgOf(nls, 'ola-0')?.allocatable).toBe((vgOf(nls, 'ola-0')?.total ?? 0) - 48 * MiB);
     expect(agentA.process.exitInfo()).toBeUndefined();
     expect(agentB.process.exitInfo()).toBeUndefined();
+    expect(await metricSum(agentA.port, 'openlocal_agent_informer_restarts_total')).toBeGreaterThan(0);
   });
 });

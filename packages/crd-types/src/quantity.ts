@@ -58,7 +58,8 @@ function parseKubernetes(text: string): number | undefined {
 
 // Binary shift of a go-units unit letter with its optional `i` and `B`; undefined when not a go-units size.
 function goUnitsShift(letter: string | undefined, iMark: string | undefined, bMark: string | undefined): bigint | undefined {
-  if (letter === undefined) return iMark === undefined ? 0n : undefined;
+  // go-units reads "100i" and "100ib" as plain bytes; so do we.
+  if (letter === undefined) return 0n;
   // A bare lowercase "m" is milli to Kubernetes and MiB to go-units: too ambiguous to guess for a size.
   if (letter === 'm' && iMark === undefined && bMark === undefined) return undefined;
   return GO_UNITS_SHIFT[letter.toLowerCase()];

@@ -5,7 +5,7 @@
 import { ANNOTATIONS, API_VERSION, filterNames, NLS, parseStorageReserved, type NodeLocalStorage, type NodeLocalStorageStatus } from '@openlocal/crd-types';
 import { LvmError, type Lvm } from '@openlocal/lvm';
 import type { Logger } from 'pino';
-import type { HostStorage } from './adapters/host-storage.js';
+import type { StorageReader } from './adapters/host-storage.js';
 import type { NlsStatusWriter } from './adapters/nls-api.js';
 import type { NlsSource } from './adapters/own-nls.js';
 import type { Clock } from './clock.js';
@@ -20,7 +20,7 @@ import { Trigger } from './trigger.js';
 export interface AgentOptions {
   readonly nodeName: string;
   readonly lvm: Lvm;
-  readonly host: HostStorage;
+  readonly host: StorageReader;
   readonly initializer: ResourceInitializer;
   readonly source: NlsSource;
   readonly writer: NlsStatusWriter;
@@ -35,7 +35,8 @@ export interface AgentOptions {
 
 export class Agent {
   private readonly trigger = new Trigger();
-  private lastWritten: NodeLocalStorageStatus | undefined;
+  /** The status we last wrote, and to which NLS object (a recreated NLS starts without status). */
+  private lastWritten: { status: NodeLocalStorageStatus; uid: string | undefined } | undefined;
   private lastWriteMs: number | undefined;
   private isActivated = false;
   private isWaitingLogged = false;
@@ -108,10 +109,14 @@ export class Agent {
 
   private async writeIfNeeded(nls: NodeLocalStorage, next: NodeLocalStorageStatus): Promise<void> {
     const nowMs = this.options.clock.now();
-    const decision = decideStatusWrite({ next, current: this.lastWritten ?? nls.status, nowMs, lastWriteMs: this.lastWriteMs, heartbeatMs: this.options.heartbeatMs });
+    // Our own last write is the truth until the watch catches up; the cache is used for a new or recreated NLS.
+    const isSameObject = this.lastWritten !== undefined && this.lastWritten.uid === nls.metadata?.uid;
+    const current = isSameObject ? this.lastWritten?.status : nls.status;
+    const lastWriteMs = isSameObject ? this.lastWriteMs : undefined;
+    const decision = decideStatusWrite({ next, current, nowMs, lastWriteMs, heartbeatMs: this.options.heartbeatMs });
     if (!decision.isWrite) return;
     await this.options.writer.writeStatus(this.options.nodeName, decision.status);
-    this.lastWritten = decision.status;
+    this.lastWritten = { status: decision.status, uid: nls.metadata?.uid };
     this.lastWriteMs = nowMs;
     this.options.metrics.statusWrites.inc({ reason: decision.reason });
     this.options.logger.debug({ reason: decision.reason }, 'wrote status');

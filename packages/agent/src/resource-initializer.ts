@@ -4,14 +4,14 @@ import { mkdir } from 'node:fs/promises';
 import type { NodeLocalStorageSpec } from '@openlocal/crd-types';
 import { makeFilesystem, mount, type Executor, type Lvm, type LvmState } from '@openlocal/lvm';
 import type { Logger } from 'pino';
-import type { HostStorage } from './adapters/host-storage.js';
+import type { StorageReader } from './adapters/host-storage.js';
 import { planMountInit, planVgInit } from './core/init-plan.js';
 import type { EventSink } from './event-sink.js';
 
 export interface ResourceInitializerOptions {
   readonly lvm: Lvm;
   readonly executor: Executor;
-  readonly host: HostStorage;
+  readonly host: StorageReader;
   readonly events: EventSink;
   readonly logger: Logger;
 }

@@ -26,7 +26,14 @@ async function childNames(dir: string): Promise<string[]> {
   }
 }
 
-export class HostStorage {
+/** What the agent reads from the node (the HostStorage adapter; a fake in unit tests). */
+export interface StorageReader {
+  discover(signal?: AbortSignal): Promise<Discovery>;
+  mountedPaths(): Promise<Set<string>>;
+  deviceFacts(devices: readonly string[], signal?: AbortSignal): Promise<Map<string, DeviceFacts>>;
+}
+
+export class HostStorage implements StorageReader {
   constructor(private readonly options: HostStorageOptions) {}
 
   async discover(signal?: AbortSignal): Promise<Discovery> {

@@ -72,7 +72,9 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
   }
 
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false });
+    // kube-apiserver 1.37 refuses a loopback advertise address with the default endpoint reconciler.
+    const apiServerExtraArgs = ['--endpoint-reconciler-type=none'];
+    cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false, apiServerExtraArgs });
     kubeConfig = cluster.kubeConfig;
     console.log(`[scheduler-extender:cluster] logs in ${cluster.runDir}`);
     await installCrds(kubeConfig, openLocalCrds());

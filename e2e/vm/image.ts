@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNewcArchive, type CpioEntry } from './cpio.js';
@@ -36,9 +37,13 @@ export interface ImageOptions {
 const here = dirname(fileURLToPath(import.meta.url));
 const KERNEL_PACKAGE_RE = /^linux-image-[0-9][A-Za-z0-9.+-]*-amd64$/;
 
-/** The repository's cache for VM artefacts: $OPENLOCAL_CACHE/vm, OPENLOCAL_CACHE defaulting to <repo>/.cache. */
+/**
+ * The cache for VM artefacts: $OPENLOCAL_CACHE/vm, with scripts/lib.sh's default for OPENLOCAL_CACHE
+ * (~/.cache/open-local-ts, which <repo>/.cache links to) so a fresh clone reuses the built kernel.
+ */
 export function defaultVmCacheDir(): string {
-  return join(process.env.OPENLOCAL_CACHE ?? join(here, '..', '..', '.cache'), 'vm');
+  const cacheHome = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return join(process.env.OPENLOCAL_CACHE ?? join(cacheHome, 'open-local-ts'), 'vm');
 }
 
 /** QEMU cannot run on this machine at all (not installable, not startable): callers skip with this reason. */
@@ -157,11 +162,13 @@ async function extractKernel(kernelPackage: string, kernelDir: string, options: 
   }
 }
 
-async function buildInitrd(kernelDir: string, moduleNames: string[], options: ImageOptions): Promise<string> {
+async function buildInitrd(request: { kernelPackage: string; kernelDir: string; moduleNames: string[] }, options: ImageOptions): Promise<string> {
+  const { kernelPackage, kernelDir, moduleNames } = request;
   const init = await readFile(join(here, 'init.sh'));
   const busybox = await readFile('/bin/busybox');
   const modules = await Promise.all(moduleNames.map(async (name) => ({ name, data: await readFile(join(kernelDir, 'modules', `${name}.ko`)) })));
-  const hash = createHash('sha256').update(init).update(busybox).update(kernelDir);
+  // Named by content (not by path: the cache is reached through a symlink too), so editing init.sh rebuilds it.
+  const hash = createHash('sha256').update(init).update(busybox).update(kernelPackage);
   for (const m of modules) hash.update(m.name).update(m.data);
   const initrdPath = join(options.cacheDir, `initrd-${hash.digest('hex').slice(0, 16)}.cpio`);
   if (existsSync(initrdPath)) return initrdPath;
@@ -179,6 +186,10 @@ async function buildInitrd(kernelDir: string, moduleNames: string[], options: Im
   const staging = `${initrdPath}.tmp`;
   await writeFile(staging, buildNewcArchive(entries));
   await rename(staging, initrdPath);
+  // Older images are stale (qemu reads the initramfs whole at start, so a running guest does not need its file).
+  for (const old of await readdir(options.cacheDir)) {
+    if (/^initrd-[0-9a-f]{16}\.cpio$/.test(old) && join(options.cacheDir, old) !== initrdPath) await rm(join(options.cacheDir, old), { force: true });
+  }
   return initrdPath;
 }
 
@@ -190,6 +201,6 @@ export async function ensureGuestImage(options: ImageOptions): Promise<GuestImag
   const kernelDir = join(options.cacheDir, kernelPackage);
   if (!existsSync(join(kernelDir, 'modules.order'))) await extractKernel(kernelPackage, kernelDir, options);
   const modules = (await readFile(join(kernelDir, 'modules.order'), 'utf8')).split('\n').filter(Boolean);
-  const initrdPath = await buildInitrd(kernelDir, modules, options);
+  const initrdPath = await buildInitrd({ kernelPackage, kernelDir, moduleNames: modules }, options);
   return { kernelPackage, kernelPath: join(kernelDir, 'vmlinuz'), initrdPath, modules };
 }

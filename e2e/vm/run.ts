@@ -2,7 +2,7 @@
 // sparse virtio disks, runs one argv inside, and returns its exit code, console log and what it wrote on the share.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,8 @@ export interface GuestRunResult {
   rootReadyMs: number | null;
   readyMs: number | null;
   totalMs: number;
+  /** The qemu process this run started (gone when runInGuest returns). */
+  qemuPid: number | undefined;
 }
 
 /** The guest's path of the share, given to the command as OPENLOCAL_GUEST_SHARE. */
@@ -116,10 +118,16 @@ async function createSparseDisks(dir: string, disks: readonly GuestDisk[]): Prom
   return files;
 }
 
+const KEPT_RUNS = 10;
+
+/** A fresh run directory in the cache; only the newest KEPT_RUNS runs are kept. */
 async function newOutputDir(): Promise<string> {
   const runs = join(defaultVmCacheDir(), 'runs');
   await mkdir(runs, { recursive: true });
-  return mkdtemp(join(runs, 'run-'));
+  const dir = await mkdtemp(join(runs, 'run-'));
+  const byAge = await Promise.all((await readdir(runs)).map(async (name) => ({ name, mtimeMs: (await stat(join(runs, name))).mtimeMs })));
+  for (const old of byAge.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(KEPT_RUNS)) await rm(join(runs, old.name), { recursive: true, force: true });
+  return dir;
 }
 
 /** Boots a guest, runs argv, powers off. Never throws for what happens inside the guest: see exitCode. */
@@ -159,6 +167,7 @@ interface BootOutcome {
   rootReadyMs: number | null;
   readyMs: number | null;
   totalMs: number;
+  qemuPid: number | undefined;
 }
 
 /** Runs qemu to its end (or kills it at the deadline), logging the console and the guest's milestones. */
@@ -172,10 +181,12 @@ function bootAndWait(request: {
 }): Promise<BootOutcome> {
   const { log } = request;
   const started = performance.now();
-  const outcome: BootOutcome = { isTimedOut: false, rootReadyMs: null, readyMs: null, totalMs: 0 };
+  const outcome: BootOutcome = { isTimedOut: false, rootReadyMs: null, readyMs: null, totalMs: 0, qemuPid: undefined };
   const consoleLog = createWriteStream(request.consoleLogPath);
   log(`booting guest: qemu-system-x86_64 (TCG, 1 vCPU); console log ${request.consoleLogPath}`);
-  const qemu = spawn('qemu-system-x86_64', request.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  // OPENLOCAL_QEMU names another binary (tests of the "QEMU cannot run" path use a missing one).
+  const qemu = spawn(process.env.OPENLOCAL_QEMU ?? 'qemu-system-x86_64', request.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  outcome.qemuPid = qemu.pid;
   const kill = (why: string): void => {
     log(`${why}: killing qemu (pid ${qemu.pid}); console log kept at ${request.consoleLogPath}`);
     qemu.kill('SIGKILL');

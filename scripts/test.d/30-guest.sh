@@ -1,20 +1,33 @@
 # Device-mapper tests (project lvm:guest) inside one QEMU guest (e2e/vm): Debian's kernel under TCG with the
 # host's / read-only over 9p. Builds the cached kernel and initramfs on first use. Prints boot-to-ready, the
-# suite's time and per-operation LVM times; the guest's counts join the run's closing line. When QEMU cannot
-# run here at all, the stage records one skip and says why.
+# suite's time and per-operation LVM times; the guest's counts join the run's closing line. Also runs the
+# harness's own tests: vm:unit (no guest) and vm:harness (exit codes, disks, env, timeout kill with real qemu).
+# When QEMU cannot run here at all, the stage records one skip per part and says why.
 source "$REPO_ROOT/scripts/lib.sh"
 cd "$REPO_ROOT"
+reporters=(--reporter=default --reporter="$REPO_ROOT/scripts/count-reporter.mjs")
+skip() { log "SKIP $1: QEMU cannot run on this machine (reason above)"; echo '{"passed":0,"failed":0,"skipped":1}' > "$OPENLOCAL_COUNTS_DIR/$2"; }
+overall=0
+
+OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/30-guest-vm-unit.json" npx vitest run --config e2e/vm/vitest.unit.config.ts "${reporters[@]}" || overall=1
+
 counts="$OPENLOCAL_COUNTS_DIR/30-guest.json"
 out="$OPENLOCAL_RUN_DIR/guest"
 start=$(now_s)
 npx tsx e2e/vm/cli.ts vitest --counts-file "$counts" --output-dir "$out"
 status=$?
+log "lvm:guest suite (cache check, boot, tests, power-off) took $(elapsed_since "$start") s; console log and share in $out"
 if [ "$status" -eq 3 ]; then
-  log "SKIP lvm:guest: QEMU cannot run on this machine (reason above)"
-  echo '{"passed":0,"failed":0,"skipped":1}' > "$counts"
-  status=0
-elif [ "$status" -ne 0 ] && [ ! -f "$counts" ]; then
-  log "the guest suite ended with status $status and no counts; console log: $out/console.log"
+  skip lvm:guest 30-guest.json
+  skip vm:harness 30-guest-vm-harness.json
+  exit "$overall"
 fi
-log "guest suite (build check, boot, tests, power-off) took $(elapsed_since "$start") s; guest output in $out"
-exit "$status"
+if [ "$status" -ne 0 ]; then
+  overall=1
+  [ -f "$counts" ] || log "the guest suite ended with status $status and no counts; console log: $out/console.log"
+fi
+
+start=$(now_s)
+OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/30-guest-vm-harness.json" npx vitest run --config e2e/vm/vitest.harness.config.ts "${reporters[@]}" || overall=1
+log "vm:harness (2 boots, one killed at its 20 s deadline) took $(elapsed_since "$start") s"
+exit "$overall"

@@ -5,7 +5,7 @@ import type { NodeLocalStorageSpec } from '@openlocal/crd-types';
 import { makeFilesystem, mount, type Executor, type Lvm, type LvmState } from '@openlocal/lvm';
 import type { Logger } from 'pino';
 import type { StorageReader } from './adapters/host-storage.js';
-import { planMountInit, planVgInit } from './core/init-plan.js';
+import { planMountInit, planVgInit, type MountInitStep, type VgInitStep } from './core/init-plan.js';
 import type { EventSink } from './event-sink.js';
 
 export interface ResourceInitializerOptions {
@@ -32,22 +32,31 @@ export class ResourceInitializer {
     const mounted = mountpoints.length > 0 ? await host.mountedPaths() : new Set<string>();
     const pendingVgDevices = vgs.filter((vg) => !state.vgs.some((v) => v.name === vg.name)).flatMap((vg) => vg.devices);
     const facts = await host.deviceFacts([...pendingVgDevices, ...mountpoints.map((mp) => mp.device)], signal);
+    const vgChanges = await this.applyVgSteps(planVgInit(vgs, state, facts), signal);
+    const mountChanges = await this.applyMountSteps(planMountInit(mountpoints, mounted, facts), signal);
+    return vgChanges || mountChanges;
+  }
+
+  private async applyVgSteps(steps: readonly VgInitStep[], signal?: AbortSignal): Promise<boolean> {
     let isChanged = false;
-    for (const step of planVgInit(vgs, state, facts)) {
-      if (step.kind === 'exists') continue;
+    for (const step of steps) {
       if (step.kind === 'refuse') {
         await this.options.events.warnOnce(`vg/${step.name}`, 'CreateVGFailed', `refused to create volume group ${step.name}: ${step.reason}; nothing was changed`);
-        continue;
+      } else if (step.kind === 'create') {
+        isChanged = (await this.createVg(step.name, step.devices, signal)) || isChanged;
       }
-      isChanged = (await this.createVg(step.name, step.devices, signal)) || isChanged;
     }
-    for (const step of planMountInit(mountpoints, mounted, facts)) {
-      if (step.kind === 'mounted') continue;
+    return isChanged;
+  }
+
+  private async applyMountSteps(steps: readonly MountInitStep[], signal?: AbortSignal): Promise<boolean> {
+    let isChanged = false;
+    for (const step of steps) {
       if (step.kind === 'refuse') {
         await this.options.events.warnOnce(`mp/${step.path}`, 'InitMountPointFailed', `refused to initialise mount point ${step.path}: ${step.reason}`);
-        continue;
+      } else if (step.kind === 'mount') {
+        isChanged = (await this.mountPoint(step, signal)) || isChanged;
       }
-      isChanged = (await this.mountPoint(step, signal)) || isChanged;
     }
     return isChanged;
   }

@@ -66,22 +66,28 @@ function iso(ms: number): string {
 
 /** Whether to write, and the status with timestamps to write (transition/update times move only on change). */
 export function decideStatusWrite(input: WriteDecisionInput): WriteDecision {
-  const { next, current, nowMs, lastWriteMs } = input;
+  const { next, current, lastWriteMs } = input;
   const isChanged = !isSameJson(withoutTimestamps(next), withoutTimestamps(current));
-  const isHeartbeatDue = lastWriteMs === undefined || nowMs - lastWriteMs >= input.heartbeatMs;
+  const isHeartbeatDue = lastWriteMs === undefined || input.nowMs - lastWriteMs >= input.heartbeatMs;
   if (!isChanged && !isHeartbeatDue) return { isWrite: false };
+  const reason = isChanged ? 'changed' : lastWriteMs === undefined ? 'first' : 'heartbeat';
+  return { isWrite: true, reason, status: stampTimes(next, current, iso(input.nowMs)) };
+}
+
+/** Heartbeat time is always now; transition and update times move only when what they describe changed. */
+function stampTimes(next: NodeLocalStorageStatus, current: NodeLocalStorageStatus | undefined, now: string): NodeLocalStorageStatus {
   const status = structuredClone(next);
-  const now = iso(nowMs);
-  const oldState = current?.nodeStorageInfo?.state;
-  if (status.nodeStorageInfo) {
-    const isTransition = oldState?.type !== status.nodeStorageInfo.state?.type || oldState?.status !== status.nodeStorageInfo.state?.status;
-    status.nodeStorageInfo.state = { ...status.nodeStorageInfo.state, lastHeartbeatTime: now, lastTransitionTime: isTransition ? now : (oldState?.lastTransitionTime ?? now) };
+  const info = status.nodeStorageInfo;
+  if (info) {
+    const old = current?.nodeStorageInfo?.state;
+    const isTransition = old?.type !== info.state?.type || old?.status !== info.state?.status;
+    info.state = { ...info.state, lastHeartbeatTime: now, lastTransitionTime: isTransition ? now : (old?.lastTransitionTime ?? now) };
   }
-  const oldFiltered = withoutTimestamps({ filteredStorageInfo: current?.filteredStorageInfo }).filteredStorageInfo;
-  const isFilteredChanged = !isSameJson(withoutTimestamps({ filteredStorageInfo: next.filteredStorageInfo }).filteredStorageInfo, oldFiltered);
-  if (status.filteredStorageInfo?.updateStatusInfo) {
-    status.filteredStorageInfo.updateStatusInfo.lastUpdateTime = isFilteredChanged ? now : (current?.filteredStorageInfo?.updateStatusInfo?.lastUpdateTime ?? now);
+  const update = status.filteredStorageInfo?.updateStatusInfo;
+  if (update) {
+    const strip = (s: NodeLocalStorageStatus | undefined) => withoutTimestamps({ filteredStorageInfo: s?.filteredStorageInfo }).filteredStorageInfo;
+    const isFilteredChanged = !isSameJson(strip(next), strip(current));
+    update.lastUpdateTime = isFilteredChanged ? now : (current?.filteredStorageInfo?.updateStatusInfo?.lastUpdateTime ?? now);
   }
-  const reason = lastWriteMs === undefined && !isChanged ? 'first' : isChanged ? 'changed' : 'heartbeat';
-  return { isWrite: true, reason, status };
+  return status;
 }

@@ -25,7 +25,8 @@ function toObserved(lease: V1Lease): ObservedLease {
   };
 }
 
-function toBody(name: string, namespace: string, record: LeaseRecord, resourceVersion?: string): V1Lease {
+function toBody(lease: { name: string; namespace: string; resourceVersion?: string }, record: LeaseRecord): V1Lease {
+  const { name, namespace, resourceVersion } = lease;
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -61,8 +62,8 @@ export function createLeaseStore(kubeConfig: KubeConfig, lease: { name: string; 
         throw error;
       }
     },
-    create: (record) => conflictAware(() => api.createNamespacedLease({ namespace, body: toBody(name, namespace, record) })),
+    create: (record) => conflictAware(() => api.createNamespacedLease({ namespace, body: toBody({ name, namespace }, record) })),
     update: (record, resourceVersion) =>
-      conflictAware(() => api.replaceNamespacedLease({ name, namespace, body: toBody(name, namespace, record, resourceVersion) })),
+      conflictAware(() => api.replaceNamespacedLease({ name, namespace, body: toBody({ name, namespace, resourceVersion }, record) })),
   };
 }

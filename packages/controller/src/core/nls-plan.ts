@@ -37,15 +37,23 @@ export function planNls(input: NlsPlanInput): NlsAction {
   if (!node) return nls && !nls.isDeleting ? { kind: 'delete' } : { kind: 'none', reason: 'no Node and no NLS' };
   if (!input.initConfig) return { kind: 'none', reason: 'the init config does not exist' };
   if (nls?.isDeleting) return { kind: 'none', reason: 'the NLS is being deleted; it is recreated when it is gone' };
-  let desired: NodeLocalStorageSpec;
+  const desired = desiredSpec(input.initConfig, { name, labels: node.labels });
+  if ('message' in desired) return { kind: 'invalid-config', message: desired.message };
+  if (!nls) return { kind: 'create', spec: desired.spec };
+  return planUpdate(desired.spec, nls, input.isUpdateEnabled);
+}
+
+function desiredSpec(initConfig: NodeLocalStorageInitConfigSpec, node: NodeView): { spec: NodeLocalStorageSpec } | { message: string } {
   try {
-    desired = initConfigToNodeSpec(input.initConfig, { name, labels: node.labels });
+    return { spec: initConfigToNodeSpec(initConfig, node) };
   } catch (error) {
-    if (error instanceof InvalidSelectorError) return { kind: 'invalid-config', message: error.message };
+    if (error instanceof InvalidSelectorError) return { message: error.message };
     throw error;
   }
-  if (!nls) return { kind: 'create', spec: desired };
-  if (!input.isUpdateEnabled) return { kind: 'none', reason: 'updates are disabled (--no-update-nls)' };
+}
+
+function planUpdate(desired: NodeLocalStorageSpec, nls: NlsView, isUpdateEnabled: boolean): NlsAction {
+  if (!isUpdateEnabled) return { kind: 'none', reason: 'updates are disabled (--no-update-nls)' };
   if (isSameJson(desired, nls.spec ?? {})) return { kind: 'none', reason: 'spec up to date' };
   return { kind: 'update', spec: desired };
 }

@@ -6,9 +6,21 @@ import type { ObjectMeta } from '../object-meta.js';
  * hdd when the disk is rotational, else ssd.
  */
 export type MediaType = 'hdd' | 'ssd';
+/**
+ * Health of a disk, VG, LV or mount point: DiskReady, DiskFull (no free space) or DiskFault.
+ */
 export type StorageConditionType = 'DiskReady' | 'DiskFull' | 'DiskFault';
+/**
+ * Lifecycle phase of the node's storage; the agent reports Running.
+ */
 export type StoragePhase = 'Pending' | 'Running' | 'Terminated';
+/**
+ * True, False or Unknown.
+ */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
+/**
+ * pending, accepted or failed; the agent writes accepted.
+ */
 export type UpdateStatus = 'pending' | 'accepted' | 'failed';
 
 /**
@@ -77,6 +89,9 @@ export interface ResourceToBeInited {
    */
   mountpoints?: MountPointToBeInited[];
 }
+/**
+ * A volume group the agent creates from these devices when no VG of that name exists; an existing VG is left as it is.
+ */
 export interface VgToBeInited {
   /**
    * Volume group name.
@@ -89,6 +104,9 @@ export interface VgToBeInited {
    */
   devices: string[];
 }
+/**
+ * A filesystem the agent mounts at path, creating it on the device first only if the device is blank.
+ */
 export interface MountPointToBeInited {
   /**
    * Directory to mount the filesystem at.
@@ -140,8 +158,14 @@ export interface DeviceInfo {
   readOnly: boolean;
   condition?: StorageConditionType;
 }
+/**
+ * An LVM volume group on the node.
+ */
 export interface VolumeGroup {
   name: string;
+  /**
+   * Devices of the physical volumes the VG is made of.
+   */
   physicalVolumes: string[];
   logicalVolumes?: LogicalVolume[];
   /**
@@ -158,6 +182,9 @@ export interface VolumeGroup {
   allocatable: number;
   condition?: StorageConditionType;
 }
+/**
+ * A logical volume of the group.
+ */
 export interface LogicalVolume {
   name: string;
   vgname: string;
@@ -168,6 +195,9 @@ export interface LogicalVolume {
   readOnly?: boolean;
   condition?: StorageConditionType;
 }
+/**
+ * A filesystem mounted directly under the agent's --path.mount directory, a candidate for MountPoint volumes.
+ */
 export interface MountPoint {
   /**
    * Mount path.
@@ -188,6 +218,9 @@ export interface MountPoint {
   readOnly: boolean;
   condition?: StorageConditionType;
 }
+/**
+ * The agent's last report: type DiskReady, status True and the heartbeat time.
+ */
 export interface StorageState {
   type?: StorageConditionType;
   status?: ConditionStatus;
@@ -205,6 +238,9 @@ export interface FilteredStorageInfo {
   devices?: string[];
   updateStatusInfo?: UpdateStatusInfo;
 }
+/**
+ * When and how filteredStorageInfo was last computed.
+ */
 export interface UpdateStatusInfo {
   lastUpdateTime?: string;
   updateStatus?: UpdateStatus;

@@ -3,6 +3,9 @@
 import type { ObjectMeta } from '../object-meta.js';
 import type { ListConfig, ResourceToBeInited, SpdkConfig } from './nodelocalstorage.js';
 
+/**
+ * In and NotIn need values; Exists and DoesNotExist take none.
+ */
 export type LabelSelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
 /**
@@ -14,6 +17,9 @@ export interface NodeLocalStorageInitConfig {
   metadata?: ObjectMeta;
   spec?: NodeLocalStorageInitConfigSpec;
 }
+/**
+ * Global defaults and per-node overrides for every node's NodeLocalStorage spec.
+ */
 export interface NodeLocalStorageInitConfigSpec {
   globalConfig?: GlobalConfig;
   /**
@@ -29,6 +35,9 @@ export interface GlobalConfig {
   listConfig?: ListConfig;
   resourceToBeInited?: ResourceToBeInited;
 }
+/**
+ * An override for the nodes its selector matches.
+ */
 export interface NodeConfig {
   selector?: LabelSelector;
   spdkConfig?: SpdkConfig;
@@ -44,6 +53,9 @@ export interface LabelSelector {
   };
   matchExpressions?: LabelSelectorRequirement[];
 }
+/**
+ * A key, an operator and values, as in Kubernetes label selectors.
+ */
 export interface LabelSelectorRequirement {
   key: string;
   operator: LabelSelectorOperator;

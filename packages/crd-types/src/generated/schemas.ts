@@ -123,6 +123,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
               "maxItems": 50,
               "items": {
                 "title": "VgToBeInited",
+                "description": "A volume group the agent creates from these devices when no VG of that name exists; an existing VG is left as it is.",
                 "type": "object",
                 "required": [
                   "name",
@@ -151,6 +152,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
               "maxItems": 50,
               "items": {
                 "title": "MountPointToBeInited",
+                "description": "A filesystem the agent mounts at path, creating it on the device first only if the device is blank.",
                 "type": "object",
                 "required": [
                   "path",
@@ -236,6 +238,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                   },
                   "condition": {
                     "title": "StorageConditionType",
+                    "description": "Health of a disk, VG, LV or mount point: DiskReady, DiskFull (no free space) or DiskFault.",
                     "type": "string",
                     "enum": [
                       "DiskReady",
@@ -250,6 +253,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
               "type": "array",
               "items": {
                 "title": "VolumeGroup",
+                "description": "An LVM volume group on the node.",
                 "type": "object",
                 "required": [
                   "name",
@@ -263,6 +267,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                     "type": "string"
                   },
                   "physicalVolumes": {
+                    "description": "Devices of the physical volumes the VG is made of.",
                     "type": "array",
                     "items": {
                       "type": "string"
@@ -272,6 +277,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                     "type": "array",
                     "items": {
                       "title": "LogicalVolume",
+                      "description": "A logical volume of the group.",
                       "type": "object",
                       "required": [
                         "name",
@@ -296,6 +302,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                         },
                         "condition": {
                           "title": "StorageConditionType",
+                          "description": "Health of a disk, VG, LV or mount point: DiskReady, DiskFull (no free space) or DiskFault.",
                           "type": "string",
                           "enum": [
                             "DiskReady",
@@ -326,6 +333,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                   },
                   "condition": {
                     "title": "StorageConditionType",
+                    "description": "Health of a disk, VG, LV or mount point: DiskReady, DiskFull (no free space) or DiskFault.",
                     "type": "string",
                     "enum": [
                       "DiskReady",
@@ -340,6 +348,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
               "type": "array",
               "items": {
                 "title": "MountPoint",
+                "description": "A filesystem mounted directly under the agent's --path.mount directory, a candidate for MountPoint volumes.",
                 "type": "object",
                 "required": [
                   "total",
@@ -384,6 +393,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                   },
                   "condition": {
                     "title": "StorageConditionType",
+                    "description": "Health of a disk, VG, LV or mount point: DiskReady, DiskFull (no free space) or DiskFault.",
                     "type": "string",
                     "enum": [
                       "DiskReady",
@@ -396,6 +406,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
             },
             "phase": {
               "title": "StoragePhase",
+              "description": "Lifecycle phase of the node's storage; the agent reports Running.",
               "type": "string",
               "enum": [
                 "Pending",
@@ -405,10 +416,12 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
             },
             "state": {
               "title": "StorageState",
+              "description": "The agent's last report: type DiskReady, status True and the heartbeat time.",
               "type": "object",
               "properties": {
                 "type": {
                   "title": "StorageConditionType",
+                  "description": "Health of a disk, VG, LV or mount point: DiskReady, DiskFull (no free space) or DiskFault.",
                   "type": "string",
                   "enum": [
                     "DiskReady",
@@ -418,6 +431,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                 },
                 "status": {
                   "title": "ConditionStatus",
+                  "description": "True, False or Unknown.",
                   "type": "string",
                   "enum": [
                     "True",
@@ -468,6 +482,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
             },
             "updateStatusInfo": {
               "title": "UpdateStatusInfo",
+              "description": "When and how filteredStorageInfo was last computed.",
               "type": "object",
               "properties": {
                 "lastUpdateTime": {
@@ -476,6 +491,7 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                 },
                 "updateStatus": {
                   "title": "UpdateStatus",
+                  "description": "pending, accepted or failed; the agent writes accepted.",
                   "type": "string",
                   "enum": [
                     "pending",
@@ -512,6 +528,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
     },
     "spec": {
       "title": "NodeLocalStorageInitConfigSpec",
+      "description": "Global defaults and per-node overrides for every node's NodeLocalStorage spec.",
       "type": "object",
       "properties": {
         "globalConfig": {
@@ -615,6 +632,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                   "maxItems": 50,
                   "items": {
                     "title": "VgToBeInited",
+                    "description": "A volume group the agent creates from these devices when no VG of that name exists; an existing VG is left as it is.",
                     "type": "object",
                     "required": [
                       "name",
@@ -643,6 +661,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                   "maxItems": 50,
                   "items": {
                     "title": "MountPointToBeInited",
+                    "description": "A filesystem the agent mounts at path, creating it on the device first only if the device is blank.",
                     "type": "object",
                     "required": [
                       "path",
@@ -688,6 +707,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
           "type": "array",
           "items": {
             "title": "NodeConfig",
+            "description": "An override for the nodes its selector matches.",
             "type": "object",
             "properties": {
               "selector": {
@@ -705,6 +725,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                     "type": "array",
                     "items": {
                       "title": "LabelSelectorRequirement",
+                      "description": "A key, an operator and values, as in Kubernetes label selectors.",
                       "type": "object",
                       "required": [
                         "key",
@@ -716,6 +737,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                         },
                         "operator": {
                           "title": "LabelSelectorOperator",
+                          "description": "In and NotIn need values; Exists and DoesNotExist take none.",
                           "type": "string",
                           "enum": [
                             "In",
@@ -831,6 +853,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                     "maxItems": 50,
                     "items": {
                       "title": "VgToBeInited",
+                      "description": "A volume group the agent creates from these devices when no VG of that name exists; an existing VG is left as it is.",
                       "type": "object",
                       "required": [
                         "name",
@@ -859,6 +882,7 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                     "maxItems": 50,
                     "items": {
                       "title": "MountPointToBeInited",
+                      "description": "A filesystem the agent mounts at path, creating it on the device first only if the device is blank.",
                       "type": "object",
                       "required": [
                         "path",

@@ -48,13 +48,21 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.disable('x-powered-by');
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.requestDuration.startTimer();
-    res.on('finish', () => end({ route: typeof req.route?.path === 'string' ? req.route.path : 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () => {
+      const route = typeof req.route?.path === 'string' ? req.route.path : 'unmatched';
+      const seconds = end({ route, status: String(res.statusCode) });
+      options.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: seconds * 1000 }, 'request');
+    });
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? '200mb', type: () => true }));
 
   app.post('/scheduler/predicates', (req, res) => {
-    res.json(extender.filter(decodeArgs(req.body), clock.now()));
+    const args = decodeArgs(req.body);
+    const result = extender.filter(args, clock.now());
+    const pod = `${args.Pod.metadata.namespace ?? ''}/${args.Pod.metadata.name}`;
+    options.logger.debug({ pod, passing: result.NodeNames?.length ?? result.Nodes?.items.length, failed: Object.keys(result.FailedNodes).length }, 'filter');
+    res.json(result);
   });
   app.post('/scheduler/priorities', (req, res) => {
     res.json(extender.prioritize(decodeArgs(req.body), clock.now()));

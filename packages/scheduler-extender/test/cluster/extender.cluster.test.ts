@@ -149,6 +149,11 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
       for (const [node, gi] of Object.entries(NODES)) expect(usage[node]?.['pool'] ?? Infinity).toBeLessThanOrEqual(gi * GI);
       expect(usage).toEqual({ 'ext-x': { pool: 100 * GI }, 'ext-y': { pool: 60 * GI }, 'ext-z': { pool: 20 * GI } });
 
+      // kube-scheduler really asked this extender: at least one filter call per pod.
+      const metrics = await (await fetch(`http://127.0.0.1:${ports['binpack'] ?? 0}/metrics`)).text();
+      const calls = /openlocal_extender_request_duration_seconds_count\{route="\/scheduler\/predicates",status="200"\} (\d+)/.exec(metrics);
+      expect(Number(calls?.[1] ?? 0)).toBeGreaterThanOrEqual(60);
+
       // The spread extender made none of these decisions, yet derives the same usage from the API (claims with
       // selected-node). It is the one restarted: the binpack scheduler's 51 Pending pods must not be retried
       // while their extender is down, since `ignorable: true` would then let them through unchecked.

@@ -3,7 +3,7 @@
 // Everything lands in $OPENLOCAL_CACHE/vm and later runs reuse it.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,11 +193,54 @@ async function buildInitrd(request: { kernelPackage: string; kernelDir: string; 
   return initrdPath;
 }
 
+const LOCK_STALE_MS = 15 * 60_000;
+
+/**
+ * Runs `build` holding the cache's build lock (a directory: mkdir is atomic), so two runs starting together
+ * (two stages, a developer and CI) do not build into the same staging paths. A lock older than 15 minutes
+ * is left over from a killed build and is taken over.
+ */
+async function withBuildLock<T>(options: ImageOptions, build: () => Promise<T>): Promise<T> {
+  const lock = join(options.cacheDir, '.build-lock');
+  let hasWaited = false;
+  for (;;) {
+    const isTaken = await mkdir(lock).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      return false;
+    });
+    if (isTaken) break;
+    const ageMs = Date.now() - (await stat(lock).then((s) => s.mtimeMs, () => Date.now()));
+    if (ageMs > LOCK_STALE_MS) {
+      options.log(`taking over a stale build lock (${Math.round(ageMs / 1000)} s old): ${lock}`);
+      await rm(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (!hasWaited) options.log(`waiting for another build of the guest image (${lock})`);
+    hasWaited = true;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  try {
+    return await build();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
 /** Ensures qemu, busybox, the kernel and the initramfs exist (building what is missing) and returns their paths. */
 export async function ensureGuestImage(options: ImageOptions): Promise<GuestImage> {
   await mkdir(options.cacheDir, { recursive: true });
+  return withBuildLock(options, () => buildGuestImage(options));
+}
+
+async function buildGuestImage(options: ImageOptions): Promise<GuestImage> {
   await ensureHostPackages(options);
-  const kernelPackage = await resolveKernelPackage(options.signal);
+  const kernelPackage = await resolveKernelPackage(options.signal).catch(async (error: unknown) => {
+    // A fresh machine may have no package lists yet: fetch them once and ask again.
+    if (process.getuid?.() !== 0) throw error;
+    options.log(`apt-cache cannot resolve linux-image-amd64 (${error instanceof Error ? error.message : String(error)}); apt-get update`);
+    await runHost(['apt-get', 'update', '-qq'], { signal: options.signal });
+    return resolveKernelPackage(options.signal);
+  });
   const kernelDir = join(options.cacheDir, kernelPackage);
   if (!existsSync(join(kernelDir, 'modules.order'))) await extractKernel(kernelPackage, kernelDir, options);
   const modules = (await readFile(join(kernelDir, 'modules.order'), 'utf8')).split('\n').filter(Boolean);

@@ -20,14 +20,14 @@ function fakeModule(entries: string[]): Buffer {
   elf.writeUInt16LE(1, 0x3e);
   shstrtab.copy(elf, 64);
   modinfo.copy(elf, 64 + shstrtab.length);
-  const section = (i: number, nameOffset: number, offset: number, size: number): void => {
+  const section = (i: number, header: { nameOffset: number; offset: number; size: number }): void => {
     const at = shoff + i * 64;
-    elf.writeUInt32LE(nameOffset, at);
-    elf.writeBigUInt64LE(BigInt(offset), at + 0x18);
-    elf.writeBigUInt64LE(BigInt(size), at + 0x20);
+    elf.writeUInt32LE(header.nameOffset, at);
+    elf.writeBigUInt64LE(BigInt(header.offset), at + 0x18);
+    elf.writeBigUInt64LE(BigInt(header.size), at + 0x20);
   };
-  section(1, 1, 64, shstrtab.length);
-  section(2, 11, 64 + shstrtab.length, modinfo.length);
+  section(1, { nameOffset: 1, offset: 64, size: shstrtab.length });
+  section(2, { nameOffset: 11, offset: 64 + shstrtab.length, size: modinfo.length });
   return elf;
 }
 

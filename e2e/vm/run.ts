@@ -77,6 +77,10 @@ export function validateGuestRequest(options: Pick<RunInGuestOptions, 'argv' | '
   const badName = Object.keys(options.env ?? {}).find((name) => !ENV_NAME.test(name));
   if (badName !== undefined) throw new TypeError(`env name ${JSON.stringify(badName)} is not a valid variable name`);
   validateDisks(options.disks ?? []);
+  validateLimits(options);
+}
+
+function validateLimits(options: Pick<RunInGuestOptions, 'timeoutMs' | 'memoryMiB'>): void {
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
   if (options.memoryMiB !== undefined && !(Number.isSafeInteger(options.memoryMiB) && options.memoryMiB >= 256)) {
     throw new RangeError(`memoryMiB must be a whole number >= 256, got ${options.memoryMiB}`);
@@ -130,6 +134,23 @@ async function newOutputDir(): Promise<string> {
   return dir;
 }
 
+/** job.json for guest-runner.mjs: argv, cwd and env (with the share and disk paths added). */
+async function writeJob(shareDir: string, request: { options: RunInGuestOptions; diskCount: number }): Promise<void> {
+  const { options, diskCount } = request;
+  const env = {
+    OPENLOCAL_GUEST_SHARE: GUEST_SHARE_PATH,
+    OPENLOCAL_GUEST_DISKS: Array.from({ length: diskCount }, (_, i) => guestDiskPath(i)).join(','),
+    ...options.env,
+  };
+  await writeFile(join(shareDir, 'job.json'), JSON.stringify({ argv: options.argv, cwd: options.cwd ?? REPO_ROOT, env }, null, 2));
+}
+
+/** The exit code /init wrote on the share, or null when there is none (crash, timeout, no boot). */
+async function readExitCode(shareDir: string): Promise<number | null> {
+  const text = await readFile(join(shareDir, 'exit-code'), 'utf8').catch(() => null);
+  return text !== null && /^\d+\s*$/.test(text) ? Number(text) : null;
+}
+
 /** Boots a guest, runs argv, powers off. Never throws for what happens inside the guest: see exitCode. */
 export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunResult> {
   validateGuestRequest(options);
@@ -142,19 +163,13 @@ export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunRe
   const diskDir = await mkdtemp(join(tmpdir(), 'openlocal-vm-disks-'));
   try {
     const diskFiles = await createSparseDisks(diskDir, options.disks ?? []);
-    const env = {
-      OPENLOCAL_GUEST_SHARE: GUEST_SHARE_PATH,
-      OPENLOCAL_GUEST_DISKS: diskFiles.map((_, i) => guestDiskPath(i)).join(','),
-      ...options.env,
-    };
-    await writeFile(join(shareDir, 'job.json'), JSON.stringify({ argv: options.argv, cwd: options.cwd ?? REPO_ROOT, env }, null, 2));
+    await writeJob(shareDir, { options, diskCount: diskFiles.length });
     const args = qemuArgs({
       image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536,
       nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'),
     });
     const boot = await bootAndWait({ args, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
-    const exitText = await readFile(join(shareDir, 'exit-code'), 'utf8').catch(() => null);
-    const exitCode = exitText !== null && /^\d+\s*$/.test(exitText) ? Number(exitText) : null;
+    const exitCode = await readExitCode(shareDir);
     if (exitCode === null) log(`the guest recorded no exit code; console log: ${consoleLogPath}`);
     return { exitCode, consoleLogPath, shareDir, ...boot };
   } finally {
@@ -183,9 +198,10 @@ function bootAndWait(request: {
   const started = performance.now();
   const outcome: BootOutcome = { isTimedOut: false, rootReadyMs: null, readyMs: null, totalMs: 0, qemuPid: undefined };
   const consoleLog = createWriteStream(request.consoleLogPath);
-  log(`booting guest: qemu-system-x86_64 (TCG, 1 vCPU); console log ${request.consoleLogPath}`);
   // OPENLOCAL_QEMU names another binary (tests of the "QEMU cannot run" path use a missing one).
-  const qemu = spawn(process.env.OPENLOCAL_QEMU ?? 'qemu-system-x86_64', request.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  const binary = process.env.OPENLOCAL_QEMU ?? 'qemu-system-x86_64';
+  log(`booting guest: ${binary} (TCG, 1 vCPU); console log ${request.consoleLogPath}`);
+  const qemu = spawn(binary, request.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
   outcome.qemuPid = qemu.pid;
   const kill = (why: string): void => {
     log(`${why}: killing qemu (pid ${qemu.pid}); console log kept at ${request.consoleLogPath}`);
@@ -222,7 +238,7 @@ function bootAndWait(request: {
     qemu.on('error', (error) => {
       clearTimeout(timer);
       consoleLog.end();
-      reject(new QemuUnavailableError(`cannot start qemu-system-x86_64: ${error.message}`, { cause: error }));
+      reject(new QemuUnavailableError(`cannot start ${binary}: ${error.message}`, { cause: error }));
     });
     qemu.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 // The csi.aliyun.com/storage-reserved annotation: parsing, per-VG errors, and the corrected allocatable cap.
 import { describe, expect, it } from 'vitest';
-import { InvalidReservationError } from './errors.js';
+import { InvalidQuantityError, InvalidReservationError } from './errors.js';
 import { allocatableWithReserve, applyReserved, parseReservation, parseStorageReserved, reservedBytes } from './storage-reserved.js';
 
 const GI = 1024 ** 3;
@@ -97,6 +97,14 @@ describe('reservedBytes and applyReserved', () => {
 
   it('no reservation leaves allocatable unchanged', () => {
     expect(applyReserved(100, 80, undefined)).toBe(80);
+  });
+
+  it.each([
+    { name: 'fractional total', total: 1.5, allocatable: 1 },
+    { name: 'negative allocatable', total: 10, allocatable: -1 },
+    { name: 'NaN total', total: Number.NaN, allocatable: 1 },
+  ])('refuses a $name with a typed error instead of computing nonsense', ({ total, allocatable }) => {
+    expect(() => applyReserved(total, allocatable, { kind: 'percent', percent: 10, text: '10' })).toThrow(InvalidQuantityError);
   });
 
   it('a percentage of the largest safe total stays exact', () => {

@@ -72,8 +72,16 @@ export function parseStorageReserved(annotation: string | undefined): StorageRes
   return reserve;
 }
 
-/** Bytes a reservation keeps back from a VG of `totalBytes`; a percentage rounds up, so the reserve is never short. */
+function requireBytes(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidQuantityError(value, `${what} must be a non-negative safe integer`);
+}
+
+/**
+ * Bytes a reservation keeps back from a VG of `totalBytes`; a percentage rounds up, so the reserve is never short.
+ * @throws {InvalidQuantityError} when `totalBytes` is not a non-negative safe integer
+ */
 export function reservedBytes(reservation: Reservation, totalBytes: number): number {
+  requireBytes(totalBytes, 'totalBytes');
   if (reservation.kind === 'bytes') return reservation.bytes;
   const [whole = '0', fraction = ''] = reservation.text.split('.');
   const numerator = BigInt(totalBytes) * BigInt(`${whole}${fraction}`);
@@ -85,8 +93,10 @@ export function reservedBytes(reservation: Reservation, totalBytes: number): num
  * Caps a VG's allocatable bytes by its reservation: `min(allocatable, max(0, total - reserved))`, for sizes and
  * percentages alike (v0.7.1 used the raw size field here, so a "10%" entry set allocatable to the VG total).
  * No reservation ⇒ allocatable unchanged.
+ * @throws {InvalidQuantityError} when a byte count is not a non-negative safe integer
  */
 export function applyReserved(totalBytes: number, allocatableBytes: number, reservation: Reservation | undefined): number {
+  requireBytes(allocatableBytes, 'allocatableBytes');
   if (reservation === undefined) return allocatableBytes;
   const cap = Math.max(0, totalBytes - reservedBytes(reservation, totalBytes));
   return Math.min(allocatableBytes, cap);

@@ -1,5 +1,6 @@
 // Test helpers on top of the e2e harness: a cluster with our CRDs, Node and NLSC helpers, controller replicas
 // as real processes, and reading their metrics.
+import { readFileSync } from 'node:fs';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import { GROUP, loadCrdManifests, NLS, NLSC, VERSION, type NodeLocalStorage, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
 import {
@@ -94,4 +95,25 @@ export async function readMetric(port: number, sample: string): Promise<number> 
 export async function sumMetric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/**
+ * Restarts kube-apiserver with the same argv (same port, same etcd): stops the harness's process by PID and
+ * starts it again from the argv its log header recorded. Returns how long the API was unavailable.
+ */
+export async function restartApiServer(cluster: Cluster, downMs: number): Promise<number> {
+  const current = [...cluster.processes()].reverse().find((p) => p.name.startsWith('kube-apiserver') && p.exitInfo() === undefined);
+  if (!current) throw new Error('no running kube-apiserver in the harness');
+  const header = readFileSync(current.logPath, 'utf8').split('\n')[0] ?? '';
+  const [command = '', ...args] = JSON.parse(header.slice(header.indexOf('argv: ') + 6)) as string[];
+  const stoppedAt = Date.now();
+  await current.stop();
+  await new Promise((resolve) => setTimeout(resolve, downMs));
+  await cluster.startProcess({ name: `kube-apiserver-r${Date.now() % 100000}`, command, args });
+  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+  await waitFor({ what: 'kube-apiserver back after restart', timeoutMs: 90_000, intervalMs: 250 }, async () => {
+    await core.listNamespace();
+    return { done: true, value: undefined };
+  });
+  return Date.now() - stoppedAt;
 }

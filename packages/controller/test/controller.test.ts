@@ -4,7 +4,7 @@ import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeade
 import { GROUP, NLS, VERSION, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyInitConfig, createNode, deleteNode, getNls, readMetric, skipReason, startController, startNlsCluster, sumMetric, waitFor, waitForNls,
+  applyInitConfig, createNode, deleteNode, getNls, readMetric, restartApiServer, skipReason, startController, startNlsCluster, sumMetric, waitFor, waitForNls,
   type Cluster, type ControllerReplica,
 } from './cluster-fixture.js';
 
@@ -115,6 +115,20 @@ describe.skipIf(reason !== null)('controller on a real API server', () => {
     expect(warning.message).toMatch(/nodesConfig\[0\]\.selector.*values/);
     expect((await getNls(kc, 'n-a'))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
     await applyInitConfig(kc, INIT_CONFIG, initConfig);
+  });
+
+  it('survives an API server restart: gives leadership up, takes it back, and goes on reconciling', async () => {
+    const downMs = await restartApiServer(cluster, 3000);
+    console.log(`[controller:nls] API server unavailable for ${downMs} ms`);
+    await createNode(kc, 'n-after-restart');
+    await waitForNls(kc, 'n-after-restart', 'created after the restart', (nls) => nls !== null, 40_000);
+    expect(leader.process.exitInfo()).toBeUndefined();
+    const log = leader.process.tailLog(2000);
+    expect(log).toContain('lost leadership: renew failed');
+    expect(log.split('became leader').length - 1).toBe(2);
+    expect(await sumMetric(leader.port, 'openlocal_controller_informer_restarts_total')).toBeGreaterThan(0);
+    expect(await readMetric(leader.port, 'openlocal_controller_is_leader')).toBe(1);
+    expect(await leaseHolder(kc)).toBe('replica-1');
   });
 
   it('with two replicas only the leader writes; the standby takes over within the lease duration when the leader dies', async () => {

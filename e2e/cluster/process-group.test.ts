@@ -54,7 +54,11 @@ describe('ProcessGroup', () => {
       args: ['-e', 'process.on("SIGTERM", () => console.log("ignoring SIGTERM")); console.log("ready"); setInterval(() => {}, 1000)'],
       stopGraceMs: 300,
     });
-    await new Promise((resolveWait) => setTimeout(resolveWait, 300));
+    // Wait for the child to say it is ready (its SIGTERM handler is installed by then); a fixed delay is not
+    // enough on a loaded machine, where node may take longer than that to start.
+    for (let waited = 0; !child.tailLog().includes('ready') && waited < 20_000; waited += 50) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
     const exit = await child.stop();
     expect(exit.signal).toBe('SIGKILL');
     expect(child.tailLog()).toContain('ignoring SIGTERM');

@@ -54,14 +54,14 @@ describe('ProcessGroup', () => {
       args: ['-e', 'process.on("SIGTERM", () => console.log("ignoring SIGTERM")); console.log("ready"); setInterval(() => {}, 1000)'],
       stopGraceMs: 300,
     });
-    // Wait for the child to say it is ready (its SIGTERM handler is installed by then); a fixed delay is not
-    // enough on a loaded machine, where node may take longer than that to start.
-    for (let waited = 0; !child.tailLog().includes('ready') && waited < 20_000; waited += 50) {
+    // Wait for the child's own "ready" line (its SIGTERM handler is installed by then; the log header quotes the
+    // argv, so match a whole line); a fixed delay is not enough on a loaded machine.
+    for (let waited = 0; !/^ready$/m.test(child.tailLog()) && waited < 20_000; waited += 50) {
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
     const exit = await child.stop();
     expect(exit.signal).toBe('SIGKILL');
-    expect(child.tailLog()).toContain('ignoring SIGTERM');
+    expect(child.tailLog()).toMatch(/^ignoring SIGTERM$/m);
   });
 
   it('reports a child that ended on its own, with its exit code and log', async () => {

@@ -46,6 +46,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const { extender, state, metrics, clock } = options;
   const app = express();
   app.disable('x-powered-by');
+  // ETags hash every response body: ~0.2 ms per 5000-name answer that no client ever revalidates.
+  app.set('etag', false);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.requestDuration.startTimer();
     res.on('finish', () => {

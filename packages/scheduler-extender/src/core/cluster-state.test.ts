@@ -55,6 +55,15 @@ describe('ClusterState: the ledger follows API state', () => {
     expect([used(state, 'n1'), used(state, 'n2')]).toEqual([0, 20]);
   });
 
+  it('a retried pod keeps the confirmed plan of a claim already selected on that node', () => {
+    const state = newState();
+    state.upsertPod(pod('ns/p', ['ns/a']), 0);
+    state.upsertPvc(pvc('ns/a', 'lvm', '10Gi', { selectedNode: 'n1' }), 0);
+    state.reserve({ podUid: 'uid-ns/p', node: 'n1', allocations: [{ kind: 'LVM', key: 'ns/a', sizeBytes: 10 * GI, vgName: 'pool' }], nowMs: 5, ttlMs: 10 });
+    state.expire(1_000_000);
+    expect(used(state, 'n1')).toBe(10);
+  });
+
   it("deleting a pod releases its filter reservations but not its claims' confirmed plans", () => {
     const state = newState();
     const p = pod('ns/p', ['ns/a', 'ns/b']);

@@ -234,7 +234,13 @@ export class ClusterState implements DemandLookup {
   reserve(request: { podUid: string; node: string; allocations: Allocation[]; nowMs: number; ttlMs: number }): void {
     const { podUid, node, nowMs } = request;
     for (const allocation of request.allocations) {
-      this.plans.set(allocation.key, { node, allocation, source: 'filter', podUid, expiresAtMs: nowMs + request.ttlMs });
+      const existing = this.plans.get(allocation.key);
+      // A retried pod whose claim already carries selected-node = node keeps its confirmed plan: kube-scheduler
+      // only offers that node then, and downgrading it to an expiring reservation would under-count the VG.
+      if (existing?.node === node && existing.expiresAtMs === undefined) continue;
+      const isSelected = this.claims.get(allocation.key)?.selectedNode === node;
+      const expiresAtMs = isSelected ? undefined : nowMs + request.ttlMs;
+      this.plans.set(allocation.key, { node, allocation, source: isSelected ? 'selected-node' : 'filter', podUid, expiresAtMs });
       this.refreshCharge(allocation.key, nowMs);
     }
   }

@@ -197,6 +197,23 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
     expect(good.status?.filteredStorageInfo?.updateStatusInfo?.updateStatus).toBe('accepted');
   });
 
+  it('reports DiskFull for a VG with no free space and DiskFault for a read-only device', async () => {
+    const [b0 = ''] = b.loops;
+    const free = (await b.lvm.readState()).vgs.find((v) => v.name === 'olb-x')?.freeBytes ?? 0;
+    await b.lvm.createLv({ vgName: 'olb-x', name: 'fills-it', sizeBytes: free });
+    await run(['blockdev', '--setro', b0]);
+    try {
+      const nls = await waitForNls(kc, 'node-b', 'full VG and read-only device reported', (n) =>
+        vgOf(n, 'olb-x')?.condition === 'DiskFull' && (n.status?.nodeStorageInfo?.deviceInfo ?? []).some((d) => d.name === b0 && d.condition === 'DiskFault'));
+      expect(nls.status?.nodeStorageInfo?.deviceInfo?.find((d) => d.name === b0)?.readOnly).toBe(true);
+      expect(nls.status?.nodeStorageInfo?.state).toMatchObject({ type: 'DiskFault', status: 'True' });
+      expect(nls.status?.nodeStorageInfo?.state?.message).toContain(`device ${b0} is read-only`);
+    } finally {
+      await run(['blockdev', '--setrw', b0]);
+    }
+    await waitForNls(kc, 'node-b', 'device writable again', (n) => n.status?.nodeStorageInfo?.state?.type === 'DiskReady');
+  });
+
   it('keeps working when the API server restarts under it', async () => {
     const downMs = await restartApiServer(cluster, 3000);
     console.log(`[agent:nls] API server unavailable for ${downMs} ms`);

@@ -89,3 +89,50 @@ export const AGENT_DEFAULTS = {
 
 /** Scheduler extender port of the stock kube-scheduler configuration. */
 export const DEFAULT_EXTENDER_PORT = 23000;
+
+/** Keys of a volume's CSI volume context (and of inline ephemeral volume attributes). */
+export const VOLUME_CONTEXT_KEYS = {
+  volumeType: 'volumeType',
+  vgName: 'vgName',
+  lvmType: 'lvmType',
+  iops: 'iops',
+  bps: 'bps',
+  /** Inline ephemeral volumes: requested size (default {@link EPHEMERAL_DEFAULT_SIZE}). */
+  size: 'size',
+  /** "true" ⇒ kata direct volume. */
+  direct: 'direct',
+  spdk: 'spdk',
+  snapshotId: 'csi.aliyun.com/snapshot-id',
+  sourceVolumeId: 'csi.aliyun.com/source-volume-id',
+  readonly: 'csi.aliyun.com/readonly',
+  pvName: 'csi.storage.k8s.io/pv/name',
+  pvcName: 'csi.storage.k8s.io/pvc/name',
+  pvcNamespace: 'csi.storage.k8s.io/pvc/namespace',
+  ephemeral: 'csi.storage.k8s.io/ephemeral',
+} as const;
+/** Size of an inline ephemeral volume that names none. */
+export const EPHEMERAL_DEFAULT_SIZE = '1Gi';
+
+/** VolumeSnapshotClass parameter keys. */
+export const SNAPSHOT_CLASS_PARAMS = {
+  /** "true" ⇒ read-only LVM copy-on-write snapshot. */
+  readonly: 'csi.aliyun.com/readonly',
+  initialSize: 'csi.aliyun.com/snapshot-initial-size',
+  expansionThreshold: 'csi.aliyun.com/snapshot-expansion-threshold',
+  expansionSize: 'csi.aliyun.com/snapshot-expansion-size',
+  secretName: 'csi.storage.k8s.io/snapshotter-secret-name',
+  secretNamespace: 'csi.storage.k8s.io/snapshotter-secret-namespace',
+} as const;
+/** Defaults of the snapshot parameters. */
+export const SNAPSHOT_DEFAULTS = { initialSize: '4Gi', expansionThreshold: '50%', expansionSize: '1Gi' } as const;
+
+/** Name prefixes: PV/LV names are `local-<PVC UID>`, snapshots `snap-<VolumeSnapshot UID>`. */
+export const NAME_PREFIXES = { volume: 'local', snapshot: 'snap', snapshotContent: 'snapcontent' } as const;
+
+/** Event reasons users may filter on. */
+export const EVENT_REASONS = {
+  /** Warning on an NLS: the agent could not create a VG from resourceToBeInited. */
+  createVgFailed: 'CreateVGFailed',
+  /** Normal on the NLSC: the controller synced every node's NLS. */
+  synced: 'Synced',
+} as const;

@@ -16,7 +16,7 @@ interface ExtenderCall {
   readonly body: { Pod?: V1Pod; Nodes?: unknown; NodeNames?: string[] | null };
 }
 
-/** A tiny extender: filter keeps every node but the first (or none for pods named reject-*); prioritize favours the last. */
+/** A tiny extender: filter refuses the alphabetically first node (all for pods named reject-*); prioritize favours the last. */
 class TestExtender {
   readonly calls: ExtenderCall[] = [];
   private readonly server: Server = createServer((request, response) => {
@@ -48,7 +48,8 @@ class TestExtender {
     const names = call.body.NodeNames ?? [];
     const isReject = call.body.Pod?.metadata?.name?.startsWith('reject') ?? false;
     if (call.verb === '/scheduler/predicates') {
-      const refused = isReject ? names : names.slice(0, 1);
+      // By sorted name: kube-scheduler sends the candidates in no fixed order.
+      const refused = isReject ? names : [...names].sort().slice(0, 1);
       const kept = names.filter((name) => !refused.includes(name));
       return { NodeNames: kept, FailedNodes: Object.fromEntries(refused.map((name) => [name, `${REFUSAL} ${name}`])), Error: '' };
     }
@@ -91,12 +92,16 @@ describeCluster('kube-scheduler with an HTTP extender', (info) => {
           weight: 10,
           nodeCacheCapable: true,
           ignorable: false,
+          // The default 5 s can pass on a loaded 2-core machine; a timed-out prioritize silently scores nothing.
+          httpTimeout: '30s',
         },
       ],
       securePort: schedulerPort,
       pki: info.pki,
       workDir: info.workDir,
       timeoutMs: 60_000,
+      // 5 logs a failed extender call, which is what one needs when this test fails.
+      verbosity: 5,
     });
   });
 

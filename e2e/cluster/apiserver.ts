@@ -23,6 +23,8 @@ export function apiServerArgs(options: ApiServerOptions): string[] {
     `--etcd-servers=${options.etcdUrl}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
+    // The endpoint reconciler refuses a loopback address; nothing in the cluster dials the kubernetes Service.
+    '--endpoint-reconciler-type=none',
     `--secure-port=${options.securePort}`,
     `--cert-dir=${join(options.workDir, 'apiserver-certs')}`,
     `--tls-cert-file=${pki.servingCert}`,

@@ -36,6 +36,11 @@ export interface ClusterOptions {
   /** Deadline for each component to become healthy (default 90 s: a cold 2-core machine is slow). */
   readonly componentTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /**
+   * kube-controller-manager's --node-monitor-grace-period in seconds (default 20, upstream 50): a node whose
+   * heartbeats stop is tainted unreachable this long after the last one, quick enough for tests to observe.
+   */
+  readonly nodeMonitorGracePeriodS?: number;
   readonly apiServerExtraArgs?: readonly string[];
 }
 
@@ -131,7 +136,9 @@ async function bootControlPlane(input: {
   input.onFailure.push(() => nodes.stop());
   const schedulerConfig = options.scheduler;
   await Promise.all([
-    startControllerManager(group, { kubeconfigPath, securePort: kcmPort, pki, timeoutMs }),
+    startControllerManager(group, {
+      kubeconfigPath, securePort: kcmPort, pki, timeoutMs, nodeMonitorGracePeriodS: options.nodeMonitorGracePeriodS ?? 20,
+    }),
     schedulerConfig === false
       ? Promise.resolve()
       : startScheduler(group, { ...schedulerConfig, kubeconfigPath, securePort: schedulerPort, pki, workDir, timeoutMs }),

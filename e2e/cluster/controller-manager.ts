@@ -10,6 +10,8 @@ export interface ControllerManagerOptions {
   readonly kubeconfigPath: string;
   readonly securePort: number;
   readonly pki: Pki;
+  /** Seconds without a heartbeat before a node is marked unhealthy and tainted (upstream default 50). */
+  readonly nodeMonitorGracePeriodS?: number;
   readonly extraArgs?: readonly string[];
 }
 
@@ -31,6 +33,7 @@ export function controllerManagerArgs(options: ControllerManagerOptions): string
     // Controllers act with the admin identity: simpler than one token per controller, same behaviour.
     '--use-service-account-credentials=false',
     '--controllers=*',
+    `--node-monitor-grace-period=${options.nodeMonitorGracePeriodS ?? 50}s`,
     ...(options.extraArgs ?? []),
   ];
 }

@@ -1,10 +1,12 @@
 // Command line of the VM harness (run with `npx tsx e2e/vm/cli.ts`):
 //   build                          build the cached kernel and initramfs (apt-get as needed)
-//   run [--disk BYTES]... -- ARGV  boot a guest, run ARGV in it (cwd: the repo), exit with its exit code
+//   run [--disk BYTES]... [--disk-file IMG]... -- ARGV
+//                                  boot a guest, run ARGV in it (cwd: the current dir), exit with its exit code;
+//                                  new sparse disks first, then existing images kept across runs
 //   vitest [FILE]...               run the lvm:guest vitest project (or these files of it) in one guest
 // Exit code 3 means QEMU cannot run here at all (the reason is printed); callers skip, never silently.
 import { copyFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultVmCacheDir, ensureGuestImage, QemuUnavailableError } from './image.js';
@@ -34,7 +36,12 @@ async function commandRun(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { disk: { type: 'string', multiple: true }, timeout: { type: 'string' }, env: { type: 'string', multiple: true } },
+    options: {
+      disk: { type: 'string', multiple: true },
+      'disk-file': { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      env: { type: 'string', multiple: true },
+    },
   });
   const env = Object.fromEntries((values.env ?? []).map((pair) => {
     const eq = pair.indexOf('=');
@@ -45,7 +52,10 @@ async function commandRun(args: string[]): Promise<number> {
     argv: positionals,
     cwd: process.cwd(),
     env,
-    disks: (values.disk ?? []).map((d) => ({ sizeBytes: parseByteCount(d, '--disk') })),
+    disks: [
+      ...(values.disk ?? []).map((d) => ({ sizeBytes: parseByteCount(d, '--disk') })),
+      ...(values['disk-file'] ?? []).map((file) => ({ file: resolve(file) })),
+    ],
     timeoutMs: values.timeout ? Number(values.timeout) * 1000 : 600_000,
     log,
     onConsole: echo,
@@ -109,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
       return commandVitest(rest);
     case undefined:
     default:
-      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--env K=V]... [--timeout S] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
+      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
       return 2;
   }
 }

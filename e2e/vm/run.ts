@@ -8,9 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultVmCacheDir, ensureGuestImage, QemuUnavailableError, type GuestImage } from './image.js';
 
-export interface GuestDisk {
-  sizeBytes: number;
-}
+/**
+ * A virtio disk: a fresh sparse image of `sizeBytes` (removed after the run), or an existing raw image `file`
+ * that the caller owns and keeps (to boot again on the same disk, as after a power cycle).
+ */
+export type GuestDisk = { sizeBytes: number; file?: undefined } | { file: string; sizeBytes?: undefined };
 
 export interface RunInGuestOptions {
   /** The command to run in the guest, as argv (no shell). */
@@ -62,6 +64,12 @@ export function guestDiskPath(index: number): string {
 
 function validateDisks(disks: readonly GuestDisk[]): void {
   disks.forEach((disk, i) => {
+    if (disk.file !== undefined) {
+      if (!disk.file.startsWith('/') || disk.file.includes(',')) {
+        throw new TypeError(`disks[${i}].file must be an absolute path without commas (qemu option syntax), got ${JSON.stringify(disk.file)}`);
+      }
+      return;
+    }
     if (!Number.isSafeInteger(disk.sizeBytes) || disk.sizeBytes < 1024 * 1024 || disk.sizeBytes % 512 !== 0) {
       throw new RangeError(`disks[${i}].sizeBytes must be a whole number of 512-byte sectors, at least 1 MiB; got ${disk.sizeBytes}`);
     }
@@ -110,9 +118,15 @@ export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFil
   return argv;
 }
 
-async function createSparseDisks(dir: string, disks: readonly GuestDisk[]): Promise<string[]> {
+/** The image file of each disk: the caller's own, or a new sparse one in `dir` (removed after the run). */
+async function prepareDisks(dir: string, disks: readonly GuestDisk[]): Promise<string[]> {
   const files: string[] = [];
   for (const [i, disk] of disks.entries()) {
+    if (disk.file !== undefined) {
+      if (!(await stat(disk.file).then((s) => s.isFile(), () => false))) throw new TypeError(`disks[${i}].file ${disk.file} is not an existing file`);
+      files.push(disk.file);
+      continue;
+    }
     const file = join(dir, `disk${i}.raw`);
     const handle = await open(file, 'w');
     await handle.truncate(disk.sizeBytes);
@@ -162,7 +176,7 @@ export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunRe
   const consoleLogPath = join(outputDir, 'console.log');
   const diskDir = await mkdtemp(join(tmpdir(), 'openlocal-vm-disks-'));
   try {
-    const diskFiles = await createSparseDisks(diskDir, options.disks ?? []);
+    const diskFiles = await prepareDisks(diskDir, options.disks ?? []);
     await writeJob(shareDir, { options, diskCount: diskFiles.length });
     const args = qemuArgs({
       image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536,

@@ -1,7 +1,8 @@
 # Device-mapper tests (project lvm:guest) inside one QEMU guest (e2e/vm): Debian's kernel under TCG with the
 # host's / read-only over 9p. Builds the cached kernel and initramfs on first use. Prints boot-to-ready, the
 # suite's time and per-operation LVM times; the guest's counts join the run's closing line. Also runs the
-# harness's own tests: vm:unit (no guest) and vm:harness (exit codes, disks, env, timeout kill with real qemu).
+# harness's own tests: vm:unit (no guest) and vm:harness (exit codes, disks, env, timeout kill, a real power
+# cycle of the guest on one disk image, with real qemu).
 # When QEMU cannot run here at all, the stage records one skip per part and says why.
 source "$REPO_ROOT/scripts/lib.sh"
 cd "$REPO_ROOT"
@@ -29,5 +30,5 @@ fi
 
 start=$(now_s)
 OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/30-guest-vm-harness.json" npx vitest run --config e2e/vm/vitest.harness.config.ts "${reporters[@]}" || overall=1
-log "vm:harness (2 boots, one killed at its 20 s deadline) took $(elapsed_since "$start") s"
+log "vm:harness (4 boots: exit code and disks, a hung guest killed at its 20 s deadline, a power cycle on one disk image) took $(elapsed_since "$start") s"
 exit "$overall"

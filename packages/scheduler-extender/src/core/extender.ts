@@ -85,7 +85,7 @@ export class Extender {
     const hasWeights = Object.values(antiAffinity).some((w) => w > 0);
     const fits: Fit[] = [];
     for (const node of names) {
-      const view = state.ledger.view(node, touched.has(node) ? exclude : undefined);
+      const view = state.ledger.view(node, touched.size > 0 && touched.has(node) ? exclude : undefined);
       if (view === undefined) {
         if (failed) failed[node] = `no local storage information (NodeLocalStorage) for node ${node}`;
         continue;

@@ -88,6 +88,10 @@ export class Ledger {
    * claims, so re-filtering a pod never counts its volumes twice). Undefined for a node without NLS.
    */
   view(node: string, exclude: ReadonlySet<string> = NO_KEYS): NodeView | undefined {
+    if (exclude.size === 0) {
+      const cached = this.views.get(node);
+      if (cached !== undefined) return cached;
+    }
     const storage = this.storage.get(node);
     if (storage === undefined) return undefined;
     let isTouched = false;

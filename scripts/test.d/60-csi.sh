@@ -2,7 +2,9 @@
 #  1. csi-sanity (upstream conformance suite) against the built binary on the host, Device volumes on loop
 #     devices (real mkfs and mount);
 #  2. inside the e2e/vm QEMU guest (real device-mapper): the csi-plugin:guest vitest project (LVM stage,
-#     publish, online grow, raw block, inline ephemeral, io.max) and csi-sanity with LVM volumes.
+#     publish, online grow, raw block, inline ephemeral, io.max) and csi-sanity with LVM volumes;
+#  3. the real provisioning flow (project csi-plugin:cluster): a control plane from the e2e harness, csi-plugin +
+#     external-provisioner --node-deployment per simulated node, external-resizer on a controller-mode plugin.
 # Every part prints pass/fail/skip counts (csi-sanity lists each skipped spec with its reason) and leaves its
 # counts in $OPENLOCAL_COUNTS_DIR/60-csi-*.json. A part that cannot run here records one skip and says why.
 source "$REPO_ROOT/scripts/lib.sh"
@@ -99,4 +101,7 @@ else
   sanity_on_host
 fi
 guest_parts
+
+log "csi-plugin:cluster: distributed provisioning on the e2e harness"
+OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/60-csi-cluster.json" npx vitest run --project 'csi-plugin:cluster' || overall=1
 exit "$overall"

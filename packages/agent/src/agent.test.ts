@@ -25,8 +25,11 @@ class FakeNode implements StorageReader, NlsSource {
   discover = () => Promise.resolve(structuredClone(this.discovery));
   mountedPaths = () => Promise.resolve(new Set<string>());
   deviceFacts = () => Promise.resolve(new Map<string, DeviceFacts>());
+  changeHandlers: (() => void)[] = [];
   current = () => this.nls;
-  onChange = () => undefined;
+  onChange = (handler: () => void) => {
+    this.changeHandlers.push(handler);
+  };
   writeStatus = (_name: string, status: NodeLocalStorageStatus) => {
     this.writes.push(status);
     return Promise.resolve();
@@ -94,5 +97,36 @@ describe('Agent.pass', () => {
     await agent.pass();
     await agent.pass();
     expect(node.events.filter((e) => e.reason === 'ActivateVGFailed').map((e) => e.type)).toEqual(['Warning']);
+  });
+});
+
+describe('Agent.run', () => {
+  it('rediscovers at once when its NLS changes, without waiting for the interval', async () => {
+    const { node, agent, clock } = setUp();
+    const stop = new AbortController();
+    const running = agent.run(stop.signal);
+    await clock.advance(0);
+    expect(node.writes).toHaveLength(1);
+    node.discovery = { ...node.discovery, lvm: state({ vgs: [vg('pool', 100 * GiB, 1 * GiB)] }) };
+    for (const handler of node.changeHandlers) handler();
+    await clock.advance(0);
+    expect(node.writes).toHaveLength(2);
+    expect(clock.now()).toBe(1_000_000);
+    stop.abort();
+    await running;
+  });
+
+  it('otherwise runs a pass every interval', async () => {
+    const { node, agent, clock } = setUp();
+    const stop = new AbortController();
+    const running = agent.run(stop.signal);
+    await clock.advance(0);
+    node.discovery = { ...node.discovery, lvm: state({ vgs: [vg('pool', 100 * GiB, 1 * GiB)] }) };
+    await clock.advance(59_999);
+    expect(node.writes).toHaveLength(1);
+    await clock.advance(1);
+    expect(node.writes).toHaveLength(2);
+    stop.abort();
+    await running;
   });
 });

@@ -38,6 +38,8 @@ describe('validateGuestRequest', () => {
     { name: 'tiny disk', request: { argv: ['true'], disks: [{ sizeBytes: 512 }] }, want: /disks\[0\]\.sizeBytes/ },
     { name: 'zero timeout', request: { argv: ['true'], timeoutMs: 0 }, want: /timeoutMs must be positive, got 0/ },
     { name: 'too little memory', request: { argv: ['true'], memoryMiB: 64 }, want: /memoryMiB .* got 64/ },
+    { name: 'relative disk image', request: { argv: ['true'], disks: [{ file: 'disk.raw' }] }, want: /disks\[0\]\.file .* got "disk.raw"/ },
+    { name: 'disk image with a comma', request: { argv: ['true'], disks: [{ file: '/t/a,b.raw' }] }, want: /disks\[0\]\.file .*"\/t\/a,b.raw"/ },
   ])('refuses $name, naming the field and value', ({ request, want }) => {
     expect(() => validateGuestRequest(request)).toThrow(want);
   });

@@ -1,5 +1,5 @@
 // runInGuest: boots the Debian kernel under QEMU (TCG) with the host's / read-only, a writable work share and
-// sparse virtio disks, runs one argv inside, and returns its exit code, console log and what it wrote on the share.
+// raw virtio disks, runs one argv inside, and returns its exit code, console log and what it wrote on the share.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ export interface RunInGuestOptions {
   /** Working directory in the guest; the host's paths are the guest's. Default: the repository root. */
   cwd?: string;
   env?: Record<string, string>;
-  /** Sparse raw images attached as /dev/vda, /dev/vdb, ... */
+  /** Raw images attached as /dev/vda, /dev/vdb, ... in this order. */
   disks?: GuestDisk[];
   /** Kill the guest after this long (console log kept). Default 10 minutes. */
   timeoutMs?: number;

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { compileGoRegexp, isWholeMatch } from '../src/index.js';
 
 const run = promisify(execFile);
-const oracle = join(dirname(fileURLToPath(import.meta.url)), 're2', 'main.go');
+const here = dirname(fileURLToPath(import.meta.url));
+const oracle = join(here, 're2', 'main.go');
+// The repo's shared Go build cache (scripts/build-tools uses it too); the oracle is standard library only.
+const goCache = join(here, '..', '..', '..', '.cache', 'go', 'cache');
 
 interface Probe {
   pattern: string;
@@ -42,7 +45,7 @@ async function hasGo(): Promise<boolean> {
 
 function askGo(probes: Probe[]): Promise<Verdict[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', ['run', oracle], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GO111MODULE: 'off' } });
+    const child = spawn('go', ['run', oracle], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GO111MODULE: 'off', GOFLAGS: '', GOCACHE: goCache } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });

@@ -96,9 +96,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const runDir = options.runDir ?? createRunDir('cluster');
   const workDir = mkdtempSync(join(tmpdir(), 'openlocal-e2e-'));
   const group = new ProcessGroup(runDir);
-  const onFailure: (() => Promise<void>)[] = [];
+  // If this process exits without stop() (a forced exit), still remove keys and etcd data.
+  const removeWorkDir = (): void => rmSync(workDir, { recursive: true, force: true });
+  process.on('exit', removeWorkDir);
+  const onFailure: (() => Promise<void>)[] = [() => Promise.resolve(void process.off('exit', removeWorkDir))];
   try {
-    return await bootControlPlane({ options, runDir, workDir, group, onFailure });
+    return await bootControlPlane({ options, runDir, workDir, group, onFailure, removeWorkDir });
   } catch (error) {
     for (const undo of onFailure) await undo();
     await group.stopAll();
@@ -112,8 +115,10 @@ async function bootControlPlane(input: {
   runDir: string;
   workDir: string;
   group: ProcessGroup;
-  /** Undo steps for what is not a process (the heartbeat timer). */
+  /** Undo steps for what is not a process (the heartbeat timer, the exit hook). */
   onFailure: (() => Promise<void>)[];
+  /** The exit hook that removes the work dir; stop() detaches it. */
+  removeWorkDir: () => void;
 }): Promise<Cluster> {
   const { options, runDir, workDir, group } = input;
   const timeoutMs = options.componentTimeoutMs ?? 90_000;
@@ -165,7 +170,8 @@ async function bootControlPlane(input: {
         const startedAt = performance.now();
         await nodes.stop();
         await group.stopAll();
-        rmSync(workDir, { recursive: true, force: true });
+        input.removeWorkDir();
+        process.off('exit', input.removeWorkDir);
         return { teardownMs: Math.round(performance.now() - startedAt) };
       })();
       return stopped;

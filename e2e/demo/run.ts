@@ -7,6 +7,8 @@ import { readClusterState, statusLine } from './state.js';
 import { DEMO_STEPS, type DemoContext } from './steps.js';
 
 const ZONES = ['zone-1', 'zone-1', 'zone-2'];
+/** A second signal within this window is the same Ctrl-C delivered twice, not a request to force. */
+const FORCE_AFTER_MS = 1000;
 
 /** Pure: node-a, node-b, … with a zone label each. */
 export function demoNodes(count: number): SimulatedNodeSpec[] {
@@ -76,12 +78,16 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
-  let signalsSeen = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
-    signalsSeen += 1;
-    // A second Ctrl-C means now: exiting runs the process groups' exit hooks, which SIGKILL our children.
-    if (signalsSeen > 1) process.exit(130);
-    out(`\n${name}: stopping (again to force)`);
+    // A terminal's Ctrl-C reaches us twice (directly and relayed by tsx): only a later one means "force".
+    if (firstSignalAt !== undefined) {
+      // Exiting runs the process groups' exit hooks, which SIGKILL our children.
+      if (Date.now() - firstSignalAt > FORCE_AFTER_MS) process.exit(130);
+      return;
+    }
+    firstSignalAt = Date.now();
+    out(`\n${name}: stopping (press Ctrl-C again after a second to force)`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -90,6 +90,12 @@ describe('Extender.filter', () => {
     expect(state.ledger.view('n1')?.volumeGroups[0]?.usedBytes).toBe(0);
   });
 
+  it("without choosing, a burst filtered before any selected-node passes every pod (Open-Local's race)", () => {
+    const { state, extender } = setUp('binpack', { isChoosingNode: false });
+    const passed = Array.from({ length: 60 }, (_, i) => extender.filter(args(claimPod(state, `ns/race-${i}`, ['30Gi'])), i).NodeNames?.length ?? 0);
+    expect(passed.filter((n) => n > 0)).toHaveLength(60);
+  });
+
   it('echoes full Node objects when called without nodeCacheCapable', () => {
     const { state, extender } = setUp('spread');
     const p = claimPod(state, 'ns/p', ['10Gi']);

@@ -42,7 +42,7 @@ describeCluster('NodeLocalStorage CRD schema in kube-apiserver', (info) => {
   beforeAll(async () => {
     kubeConfig = loadKubeConfig(info.kubeconfigPath);
     api = kubeConfig.makeApiClient(CustomObjectsApi);
-    const names = await installCrds(kubeConfig, openLocalCrds());
+    const names = await installCrds(kubeConfig, await openLocalCrds());
     expect(names.sort()).toEqual(['nodelocalstorageinitconfigs.csi.aliyun.com', 'nodelocalstorages.csi.aliyun.com']);
   });
 

@@ -7,7 +7,7 @@ export { startScheduler, renderSchedulerConfig, type ExtenderConfig, type Schedu
 export { SimulatedNodes, SIMULATED_NODE_LABEL, type SimulatedNodeSpec } from './simulated-nodes.js';
 export { applyManifests, deleteManifests, parseManifests, withNamespace, FIELD_MANAGER, type Manifests } from './apply.js';
 export { installCrds } from './crds.js';
-export { openLocalCrds, openLocalCrdDir } from './openlocal-crds.js';
+export { openLocalCrds, openLocalCrdPaths } from './openlocal-crds.js';
 export { waitFor, WaitTimeoutError, type PollResult, type WaitOptions } from './wait.js';
 export { createTestNamespace, namespaceNameFor, type TestNamespace } from './namespace.js';
 export { freePorts } from './free-port.js';

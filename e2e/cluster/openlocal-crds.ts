@@ -1,26 +1,14 @@
-// The project's CRD manifests, taken from the @openlocal/crd-types package (its shipped `crds/` directory,
-// the one source of truth the chart also uses).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The project's CRD manifests, from @openlocal/crd-types (the one source of truth the chart also uses).
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { parseManifests } from './apply.js';
-import { repoRoot } from './paths.js';
+import { crdManifestPaths, loadCrdManifests } from '@openlocal/crd-types';
 
-/** Directory of @openlocal/crd-types' CRD YAML files, resolved through the workspace's node_modules. */
-export function openLocalCrdDir(): string {
-  return join(repoRoot(), 'node_modules', '@openlocal', 'crd-types', 'crds');
+/** Where @openlocal/crd-types keeps the CRD YAML files (for messages and for tools that take paths). */
+export function openLocalCrdPaths(): string[] {
+  return Object.values(crdManifestPaths());
 }
 
-/** Every CRD object of the project, parsed (throws naming the file if one is not valid YAML or lacks a name). */
-export function openLocalCrds(): KubernetesObject[] {
-  const dir = openLocalCrdDir();
-  const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
-  if (files.length === 0) throw new Error(`no CRD YAML files in ${dir}`);
-  return files.flatMap((file) => {
-    try {
-      return parseManifests(readFileSync(join(dir, file), 'utf8'));
-    } catch (error) {
-      throw new Error(`${join(dir, file)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-  });
+/** Every CRD object of the project (NodeLocalStorage, NodeLocalStorageInitConfig), parsed and checked by the package. */
+export async function openLocalCrds(options: { signal?: AbortSignal } = {}): Promise<KubernetesObject[]> {
+  const manifests = await loadCrdManifests(options);
+  return [manifests.nodeLocalStorages, manifests.nodeLocalStorageInitConfigs];
 }

@@ -23,8 +23,8 @@ export interface DemoStep {
 
 const applyCrds: DemoStep = {
   title: 'Apply the Open-Local CRDs (from @openlocal/crd-types)',
-  run: async ({ cluster, out }) => {
-    const names = await installCrds(cluster.kubeConfig, openLocalCrds());
+  run: async ({ cluster, out, signal }) => {
+    const names = await installCrds(cluster.kubeConfig, await openLocalCrds({ signal }));
     out(`established: ${names.join(', ')}`);
   },
 };

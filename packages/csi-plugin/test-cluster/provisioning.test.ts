@@ -137,13 +137,17 @@ describe.skipIf(skipReason !== null)('provisioning through external-provisioner 
     await applyManifests(kubeConfig, statefulSet(className, '64Mi'), { namespace: namespace.name });
     volumes = await boundVolumes(kubeConfig, namespace.name, 3);
     expect(new Set(volumes.map(nodeOf))).toEqual(new Set(NODES));
-    for (const pv of volumes) {
-      const node = nodes.find((n) => n.name === nodeOf(pv));
-      expect(pv.metadata?.name).toMatch(/^local-/);
-      expect(pv.spec?.csi?.volumeAttributes).toMatchObject({ volumeType: 'LVM', vgName: node?.vgName, 'volume.kubernetes.io/selected-node': node?.name });
-      expect(node && (await lvsOf(node)).get(pv.spec?.csi?.volumeHandle ?? '')).toBe(64 * MiB);
-    }
+    for (const pv of volumes) await expectLvOnItsNode(pv);
   });
+
+  /** The PV names an LV of 64 MiB in the VG of the node its affinity names, and says so in its attributes. */
+  async function expectLvOnItsNode(pv: V1PersistentVolume): Promise<void> {
+    const node = nodes.find((n) => n.name === nodeOf(pv)) as NodeStorage;
+    const csi = pv.spec?.csi;
+    expect(pv.metadata?.name).toMatch(/^local-/);
+    expect(csi?.volumeAttributes).toMatchObject({ volumeType: 'LVM', vgName: node.vgName, 'volume.kubernetes.io/selected-node': node.name });
+    expect((await lvsOf(node)).get(csi?.volumeHandle ?? '')).toBe(64 * MiB);
+  }
 
   it.skipIf(resizerSkipReason !== null)('grows a claim through external-resizer and the controller-mode plugin up to the node step', async () => {
     // Resize one claim: external-resizer -> controller-mode ControllerExpandVolume -> FileSystemResizePending.

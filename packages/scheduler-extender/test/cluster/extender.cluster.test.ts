@@ -24,6 +24,8 @@ import { GI, createPodWithClaims, extenderUsage, selectedNodes, storageClassMani
 const NODES = { 'ext-x': 100, 'ext-y': 60, 'ext-z': 30 };
 const BINPACK = 'openlocal-binpack';
 const SPREAD = 'openlocal-spread';
+/** Same binpack extender, but kube-scheduler sends full Node objects (nodeCacheCapable: false). */
+const FULL_NODES = 'openlocal-full-nodes';
 
 function skipReason(): string | null {
   const tools = missingToolsReason(CONTROL_PLANE_TOOLS);
@@ -77,17 +79,22 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
     cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false, apiServerExtraArgs });
     kubeConfig = cluster.kubeConfig;
     console.log(`[scheduler-extender:cluster] logs in ${cluster.runDir}`);
-    await installCrds(kubeConfig, openLocalCrds());
+    await installCrds(kubeConfig, await openLocalCrds());
     await applyManifests(kubeConfig, [storageClassManifest()]);
     for (const [node, gi] of Object.entries(NODES)) await writeNls(kubeConfig, node, { pool: gi });
     const [binpackPort, spreadPort] = (await freePorts(2)) as [number, number];
     Object.assign(ports, { binpack: binpackPort, spread: spreadPort });
     extenders['binpack'] = await startExtender('binpack', binpackPort);
     extenders['spread'] = await startExtender('spread', spreadPort);
-    for (const [schedulerName, port] of [[BINPACK, binpackPort], [SPREAD, spreadPort]] as const) {
+    const schedulers = [
+      [BINPACK, binpackPort, true],
+      [SPREAD, spreadPort, true],
+      [FULL_NODES, binpackPort, false],
+    ] as const;
+    for (const [schedulerName, port, nodeCacheCapable] of schedulers) {
       await cluster.startScheduler({
         schedulerName,
-        extenders: [{ urlPrefix: `http://127.0.0.1:${port}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: true }],
+        extenders: [{ urlPrefix: `http://127.0.0.1:${port}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable, ignorable: true }],
       });
     }
   });
@@ -99,6 +106,7 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
   it.each([
     { name: 'binpack puts a 10Gi claim on the smallest node that fits', schedulerName: BINPACK, want: 'ext-z' },
     { name: 'spread puts a 10Gi claim on the emptiest node', schedulerName: SPREAD, want: 'ext-x' },
+    { name: 'binpack also works when kube-scheduler sends full Node objects', schedulerName: FULL_NODES, want: 'ext-z' },
   ])('$name', async ({ schedulerName, want }) => {
     await inNamespace(`strategy-${schedulerName}`, async (namespace) => {
       await createPodWithClaims(kubeConfig, { namespace, name: 'one', sizes: ['10Gi'], schedulerName });

@@ -16,8 +16,7 @@ export function skipReason(): string | null {
 }
 
 export async function startNlsCluster(): Promise<Cluster> {
-  // kube-apiserver 1.37 refuses a loopback advertise address with the default endpoint reconciler; we need no Service endpoints.
-  const cluster = await startCluster({ scheduler: false, nodes: [], apiServerExtraArgs: ['--endpoint-reconciler-type=none'] });
+  const cluster = await startCluster({ scheduler: false, nodes: [] });
   try {
     const crds = await loadCrdManifests();
     await installCrds(cluster.kubeConfig, [crds.nodeLocalStorages, crds.nodeLocalStorageInitConfigs]);

@@ -119,6 +119,7 @@ describeCluster('kube-scheduler with an HTTP extender', (info) => {
     expect(placed).toBe(sortedNodes.at(-1));
 
     const [filter] = extender.callsFor('web', 'predicates');
+    expect(filter?.body.Pod?.metadata?.name).toBe('web');
     expect(filter?.body.Pod?.metadata?.namespace).toBe(namespace);
     expect(filter?.body.Pod?.spec?.schedulerName).toBe(SCHEDULER_NAME);
     // nodeCacheCapable: names only, no Node objects.

@@ -29,7 +29,11 @@ class FakeCluster implements ClusterView, NlsWriter, EventRecorder {
     else this.objects.delete(name);
     return Promise.resolve();
   }
-  create = (name: string, spec: NodeLocalStorageSpec) => this.write('create', name, spec);
+  create = async (name: string, spec: NodeLocalStorageSpec): Promise<'created' | 'exists'> => {
+    if (this.objects.has(name)) return 'exists';
+    await this.write('create', name, spec);
+    return 'created';
+  };
   replaceSpec = (name: string, spec: NodeLocalStorageSpec) => this.write('update', name, spec);
   delete = (name: string) => this.write('delete', name);
   record = (event: EventRecord) => {
@@ -78,6 +82,16 @@ describe('NlsReconciler.sweep', () => {
     expect(cluster.writes).toEqual(['create b']);
     expect(cluster.events[0]).toMatchObject({ type: 'Warning', reason: 'SyncFailed' });
     expect(cluster.events[0]?.message).toContain('injected failure for a');
+  });
+
+  it('counts a create that lost a race (409) as unchanged, not as an error', async () => {
+    const { cluster, reconciler } = setUp();
+    cluster.nodes.set('a', { name: 'a', labels: {} });
+    const view = { ...cluster, nls: () => undefined };
+    const racing = new NlsReconciler({ view, writer: cluster, events: cluster, metrics: createControllerMetrics(), logger: pino({ level: 'silent' }), isUpdateEnabled: true });
+    await reconciler.reconcile('a');
+    expect(await racing.reconcile('a')).toBe('unchanged');
+    expect(cluster.writes).toEqual(['create a']);
   });
 
   it('warns once per init config version about an invalid selector and writes nothing', async () => {

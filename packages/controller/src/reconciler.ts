@@ -50,7 +50,8 @@ export class NlsReconciler {
         await this.warnInvalid(action.message);
         return 'unchanged';
       case 'create':
-        await writer.create(name, action.spec);
+        // A sweep and a per-node key may race to create the same NLS; the loser's 409 is not an error.
+        if ((await writer.create(name, action.spec)) === 'exists') return 'unchanged';
         metrics.writes.inc({ verb: 'create' });
         logger.info({ nls: name }, 'created NodeLocalStorage');
         return 'created';

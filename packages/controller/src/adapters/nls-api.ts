@@ -6,7 +6,8 @@ import { httpStatusOf } from './api-errors.js';
 
 /** The NLS writes the controller makes. */
 export interface NlsWriter {
-  create(name: string, spec: NodeLocalStorageSpec): Promise<void>;
+  /** Resolves 'exists' when another writer created it first (409); the watch brings it into the cache. */
+  create(name: string, spec: NodeLocalStorageSpec): Promise<'created' | 'exists'>;
   replaceSpec(name: string, spec: NodeLocalStorageSpec): Promise<void>;
   /** Already gone counts as deleted. */
   delete(name: string): Promise<void>;
@@ -17,7 +18,13 @@ export function createNlsWriter(kubeConfig: KubeConfig): NlsWriter {
   const target = { group: GROUP, version: VERSION, plural: NLS.plural };
   return {
     async create(name, spec) {
-      await api.createClusterCustomObject({ ...target, body: { apiVersion: API_VERSION, kind: NLS.kind, metadata: { name }, spec } });
+      try {
+        await api.createClusterCustomObject({ ...target, body: { apiVersion: API_VERSION, kind: NLS.kind, metadata: { name }, spec } });
+        return 'created';
+      } catch (error) {
+        if (httpStatusOf(error) === 409) return 'exists';
+        throw error;
+      }
     },
     async replaceSpec(name, spec) {
       // JSON patch (client-node's default for custom objects): `add` replaces /spec whole, creating it if absent.

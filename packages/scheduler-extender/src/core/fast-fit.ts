@@ -25,6 +25,10 @@ const MAX_VGS = 64;
 const used = new Float64Array(MAX_VGS);
 const added = new Float64Array(MAX_VGS);
 
+function freeAt(vgs: NodeView['volumeGroups'], index: number): number {
+  return (vgs[index]?.capacityBytes ?? 0) - (used[index] ?? 0);
+}
+
 function charge(index: number, sizeBytes: number): void {
   used[index] = (used[index] ?? 0) + sizeBytes;
   added[index] = (added[index] ?? 0) + sizeBytes;
@@ -55,7 +59,7 @@ function tryStrategy(view: NodeView, demands: FastDemands, strategy: Strategy): 
   }
   for (const demand of demands.named) {
     const index = vgs.findIndex((vg) => vg.name === demand.vgName);
-    if (index < 0 || (vgs[index]?.capacityBytes ?? 0) - (used[index] ?? 0) < demand.sizeBytes) return false;
+    if (index < 0 || freeAt(vgs, index) < demand.sizeBytes) return false;
     charge(index, demand.sizeBytes);
   }
   for (const demand of demands.unnamed) {
@@ -72,14 +76,18 @@ export function fastLvmScore(view: NodeView, demands: FastDemands, strategy: Str
   if (vgs.length > MAX_VGS) return -2;
   if (demands.unnamed.length > 0 && vgs.length === 0) return -1;
   if (!tryStrategy(view, demands, strategy) && (strategy === 'binpack' || !tryStrategy(view, demands, 'binpack'))) return -1;
+  return touchedVgsScore(vgs, strategy);
+}
+
+/** allocationsToScore's LVM part from the scratch arrays: average fullness (or emptiness) of touched VGs. */
+function touchedVgsScore(vgs: NodeView['volumeGroups'], strategy: Strategy): number {
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < vgs.length; i += 1) {
-    const vg = vgs[i];
-    if (vg === undefined || (added[i] ?? 0) === 0) continue;
+  vgs.forEach((vg, i) => {
+    if ((added[i] ?? 0) === 0) return;
     const fullness = vg.capacityBytes === 0 ? 1 : Math.min(1, (used[i] ?? 0) / vg.capacityBytes);
     sum += strategy === 'binpack' ? fullness : 1 - fullness;
     count += 1;
-  }
+  });
   return count === 0 ? 0 : Math.floor((sum / count) * MAX_SCORE);
 }

@@ -89,11 +89,17 @@ function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `spec.capacity.storage` in bytes; 0 when missing or unreadable (the PV then occupies its device only). */
+function pvSizeBytes(pv: PvShape): number {
+  const storage = pv.spec?.capacity?.['storage'];
+  const bytes = typeof storage === 'string' || typeof storage === 'number' ? quantityToBytes(storage) : undefined;
+  return bytes ?? 0;
+}
+
 function pvAllocation(pv: PvShape, key: string): Allocation {
   const attributes = pv.spec?.csi?.volumeAttributes ?? {};
   const annotation = allocatedAnnotation(pv);
-  const storage = pv.spec?.capacity?.['storage'];
-  const sizeBytes = (typeof storage === 'string' || typeof storage === 'number' ? quantityToBytes(storage) : undefined) ?? 0;
+  const sizeBytes = pvSizeBytes(pv);
   switch (attributes['volumeType'] ?? 'LVM') {
     case 'Device': {
       const resourceName = asString(annotation.deviceName) ?? attributes['Device'] ?? '';

@@ -70,24 +70,27 @@ function noLvmReason(node: string): string {
   );
 }
 
+/** Charges one LVM volume to `vgs` (a copy), or says why it does not fit. */
+function placeOneLvm({ node, vgs }: { node: string; vgs: FreeVg[] }, demand: LvmDemand, strategy: Strategy): Allocation | string {
+  const vg = demand.vgName === undefined ? chooseVg(vgs, demand.sizeBytes, strategy) : vgs.find((v) => v.name === demand.vgName);
+  if (vg === undefined && demand.vgName !== undefined) return `no vg(LVM) named ${demand.vgName} in node ${node}`;
+  if (vg === undefined || vg.capacityBytes - vg.usedBytes < demand.sizeBytes) {
+    const roomiest = vg ?? chooseVg(vgs, 0, 'spread');
+    return insufficientLvm(node, roomiest ?? { name: '', capacityBytes: 0, usedBytes: 0 }, demand);
+  }
+  vg.usedBytes += demand.sizeBytes;
+  return { kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName: vg.name };
+}
+
 function placeLvm(view: NodeView, demands: PreparedDemands, strategy: Strategy): PlacementResult {
   const allocations: Allocation[] = [];
   if (demands.named.length === 0 && demands.unnamed.length === 0) return { ok: true, allocations };
   if (demands.unnamed.length > 0 && view.volumeGroups.length === 0) return { ok: false, reason: noLvmReason(view.nodeName) };
   const vgs: FreeVg[] = view.volumeGroups.map((vg) => ({ name: vg.name, capacityBytes: vg.capacityBytes, usedBytes: vg.usedBytes }));
-  for (const list of [demands.named, demands.unnamed]) {
-    for (const demand of list) {
-      const vg = demand.vgName === undefined ? chooseVg(vgs, demand.sizeBytes, strategy) : vgs.find((v) => v.name === demand.vgName);
-      if (vg === undefined && demand.vgName !== undefined) {
-        return { ok: false, reason: `no vg(LVM) named ${demand.vgName} in node ${view.nodeName}` };
-      }
-      if (vg === undefined || vg.capacityBytes - vg.usedBytes < demand.sizeBytes) {
-        const roomiest = vg ?? chooseVg(vgs, 0, 'spread');
-        return { ok: false, reason: insufficientLvm(view.nodeName, roomiest ?? { name: '', capacityBytes: 0, usedBytes: 0 }, demand) };
-      }
-      vg.usedBytes += demand.sizeBytes;
-      allocations.push({ kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName: vg.name });
-    }
+  for (const demand of [...demands.named, ...demands.unnamed]) {
+    const placed = placeOneLvm({ node: view.nodeName, vgs }, demand, strategy);
+    if (typeof placed === 'string') return { ok: false, reason: placed };
+    allocations.push(placed);
   }
   return { ok: true, allocations };
 }

@@ -213,6 +213,18 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
     }
   });
 
+  it('refuses to stage an LV it cannot activate on a host without device-mapper, saying why', async () => {
+    const hasDeviceMapper = await sandbox.run(['dmsetup', 'version']).then(() => true, () => false);
+    const staging = `${sandbox.kubeletDir}/plugins/kubernetes.io/csi/pv/pv-named/globalmount`;
+    const result = await plugin.client.call('Node', 'NodeStageVolume', { volume_id: 'pv-named', staging_target_path: staging, volume_capability: mountCapability('ext4') });
+    if (hasDeviceMapper) {
+      expect(result).toMatchObject({ ok: true });
+      return;
+    }
+    expect(result).toMatchObject({ ok: false, code: status.FAILED_PRECONDITION });
+    expect(!result.ok && result.details).toContain('this kernel has no device-mapper');
+  });
+
   it('deletes idempotently: the LV goes, and deleting again still succeeds', async () => {
     expect(await plugin.client.call('Controller', 'DeleteVolume', { volume_id: 'pv-striped' })).toMatchObject({ ok: true });
     expect((await lvs()).some((row) => row.lv_name === 'pv-striped')).toBe(false);

@@ -110,16 +110,27 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 }
 
-async function bootControlPlane(input: {
-  options: ClusterOptions;
-  runDir: string;
-  workDir: string;
-  group: ProcessGroup;
+interface BootInput {
+  readonly options: ClusterOptions;
+  readonly runDir: string;
+  readonly workDir: string;
+  readonly group: ProcessGroup;
   /** Undo steps for what is not a process (the heartbeat timer, the exit hook). */
-  onFailure: (() => Promise<void>)[];
+  readonly onFailure: (() => Promise<void>)[];
   /** The exit hook that removes the work dir; stop() detaches it. */
-  removeWorkDir: () => void;
-}): Promise<Cluster> {
+  readonly removeWorkDir: () => void;
+}
+
+/** What a booted control plane consists of, before it is wrapped as a Cluster. */
+interface Booted {
+  readonly info: ClusterInfo;
+  readonly kubeConfig: KubeConfig;
+  readonly nodes: SimulatedNodes;
+  readonly timings: ClusterTimings;
+  readonly timeoutMs: number;
+}
+
+async function bootControlPlane(input: BootInput): Promise<Cluster> {
   const { options, runDir, workDir, group } = input;
   const timeoutMs = options.componentTimeoutMs ?? 90_000;
   const clock = new PhaseClock();
@@ -151,16 +162,24 @@ async function bootControlPlane(input: {
   ]);
   clock.mark('controller-manager, scheduler, nodes');
   const info: ClusterInfo = { kubeconfigPath, apiServerUrl: apiServer.url, runDir, workDir, pki };
+  return assembleCluster(input, { info, kubeConfig, nodes, timeoutMs, timings: { phasesMs: clock.phasesMs, readyMs: clock.totalMs() } });
+}
+
+function assembleCluster(input: BootInput, booted: Booted): Cluster {
+  const { group } = input;
+  const { info, nodes, timeoutMs } = booted;
   let stopped: Promise<{ teardownMs: number }> | undefined;
-  const cluster: Cluster = {
+  return {
     ...info,
-    kubeConfig,
+    kubeConfig: booted.kubeConfig,
     nodes,
-    timings: { phasesMs: clock.phasesMs, readyMs: clock.totalMs() },
+    timings: booted.timings,
     info: () => info,
     startScheduler: async (schedulerOptions) => {
       const [port] = (await freePorts(1)) as [number];
-      return startScheduler(group, { ...schedulerOptions, kubeconfigPath, securePort: port, pki, workDir, timeoutMs });
+      return startScheduler(group, {
+        ...schedulerOptions, kubeconfigPath: info.kubeconfigPath, securePort: port, pki: info.pki, workDir: info.workDir, timeoutMs,
+      });
     },
     startProcess: (spec) => group.start(spec),
     processes: () => group.list(),
@@ -177,5 +196,4 @@ async function bootControlPlane(input: {
       return stopped;
     },
   };
-  return cluster;
 }

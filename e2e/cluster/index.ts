@@ -11,6 +11,7 @@ export { openLocalCrds, openLocalCrdPaths } from './openlocal-crds.js';
 export { waitFor, WaitTimeoutError, type PollResult, type WaitOptions } from './wait.js';
 export { createTestNamespace, namespaceNameFor, type TestNamespace } from './namespace.js';
 export { freePorts } from './free-port.js';
+export { probe, waitForHealthy, type ProbeResult, type ProbeTls } from './readiness.js';
 export { createRunDir, repoRoot, toolsBinDir } from './paths.js';
 export { CONTROL_PLANE_TOOLS, missingTools, missingToolsReason, toolPath, type ToolName } from './tools.js';
 export type { Pki } from './pki.js';

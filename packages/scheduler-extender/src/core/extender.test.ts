@@ -154,6 +154,11 @@ describe('Extender.prioritize', () => {
     ]);
   });
 
+  it('answers an empty list (all zero) for a pod without local volumes when no anti-affinity is set', () => {
+    const { extender } = setUp('binpack');
+    expect(extender.prioritize(args(pod('ns/web', [])), 0)).toEqual([]);
+  });
+
   it('steers pods without devices away from device nodes when anti-affinity is set', () => {
     const { extender } = setUp('binpack', { antiAffinity: { Device: 5 } });
     expect(extender.prioritize(args(pod('ns/web', [])), 0)).toEqual([

@@ -133,12 +133,7 @@ export class NlsController {
       this.enqueue(node.metadata?.name ?? '');
     });
     const onNls = (nls: NlsObject, isDelete: boolean): void => {
-      const name = nls.metadata?.name ?? '';
-      // Status writes (the agent's heartbeats) do not bump metadata.generation; only spec edits matter here.
-      if (!isDelete && this.nlsGenerations.has(name) && this.nlsGenerations.get(name) === nls.metadata?.generation && !nls.metadata?.deletionTimestamp) return;
-      if (isDelete) this.nlsGenerations.delete(name);
-      else this.nlsGenerations.set(name, nls.metadata?.generation);
-      this.enqueue(name);
+      if (this.isSpecEvent(nls, isDelete)) this.enqueue(nls.metadata?.name ?? '');
     };
     this.nlss.on('add', (nls) => onNls(nls, false));
     this.nlss.on('update', (nls) => onNls(nls, false));
@@ -149,6 +144,19 @@ export class NlsController {
       this.enqueue(SWEEP);
     };
     for (const event of ['add', 'update', 'delete'] as const) this.nlscs.on(event, onNlsc);
+  }
+
+  /** Status writes (the agent's heartbeats) do not bump metadata.generation: only spec edits, adds and deletes count. */
+  private isSpecEvent(nls: NlsObject, isDelete: boolean): boolean {
+    const name = nls.metadata?.name ?? '';
+    if (isDelete) {
+      this.nlsGenerations.delete(name);
+      return true;
+    }
+    const generation = nls.metadata?.generation;
+    const isKnown = this.nlsGenerations.has(name) && this.nlsGenerations.get(name) === generation;
+    this.nlsGenerations.set(name, generation);
+    return !isKnown || Boolean(nls.metadata?.deletionTimestamp);
   }
 
   private onNode(node: V1Node, labels: string): void {

@@ -21,7 +21,15 @@ export function isSpaceHolding(lv: LogicalVolume): boolean {
   return !lv.isThin && !lv.isHidden;
 }
 
-export function vgAllocatableBytes(vg: VolumeGroup, lvs: readonly LogicalVolume[], rule: OwnershipRule, reserve: StorageReserve): number {
+export interface AllocatableInput {
+  readonly vg: VolumeGroup;
+  /** LVs of the node (those of other VGs are ignored). */
+  readonly lvs: readonly LogicalVolume[];
+  readonly rule: OwnershipRule;
+  readonly reserve: StorageReserve;
+}
+
+export function vgAllocatableBytes({ vg, lvs, rule, reserve }: AllocatableInput): number {
   const foreignBytes = lvs
     .filter((lv) => lv.vgName === vg.name && isSpaceHolding(lv) && !isOurLv(lv.name, rule))
     .reduce((sum, lv) => sum + lv.sizeBytes, 0);

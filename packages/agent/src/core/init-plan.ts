@@ -57,11 +57,14 @@ export function planMountInit(mountpoints: readonly MountPointToBeInited[], moun
     if (mountedPaths.has(path)) return { kind: 'mounted', path };
     const fsType = mp.fsType ?? 'ext4';
     if (fsType !== 'ext4' && fsType !== 'xfs') return { kind: 'refuse', path, reason: `fsType ${JSON.stringify(fsType)} is not supported (ext4 or xfs)` };
-    const fact = facts.get(mp.device);
-    if (!fact?.exists) return { kind: 'refuse', path, reason: `device ${mp.device} does not exist` };
-    if (fact.signature !== null && fact.signature !== fsType) {
-      return { kind: 'refuse', path, reason: `device ${mp.device} holds ${fact.signature}, not ${fsType}; it is not formatted` };
-    }
-    return { kind: 'mount', path, device: mp.device, fsType, isFormatNeeded: fact.signature === null, options: [...(mp.options ?? [])] };
+    const problem = mountDeviceProblem(mp.device, fsType, facts.get(mp.device));
+    if (problem !== null) return { kind: 'refuse', path, reason: problem };
+    return { kind: 'mount', path, device: mp.device, fsType, isFormatNeeded: facts.get(mp.device)?.signature === null, options: [...(mp.options ?? [])] };
   });
+}
+
+function mountDeviceProblem(device: string, fsType: string, fact: DeviceFacts | undefined): string | null {
+  if (!fact?.exists) return `device ${device} does not exist`;
+  if (fact.signature !== null && fact.signature !== fsType) return `device ${device} holds ${fact.signature}, not ${fsType}; it is not formatted`;
+  return null;
 }

@@ -14,7 +14,7 @@ function discovery(parts: Partial<Discovery>): Discovery {
 describe('buildNodeStorageInfo', () => {
   it('reports a VG with its PVs, LVs and numbers, ready when space is left', () => {
     const info = buildNodeStorageInfo(discovery({
-      lvm: state({ vgs: [vg('pool', 100 * GiB, 60 * GiB)], pvs: [pv('/dev/loop2', 'pool'), pv('/dev/loop1', 'pool'), pv('/dev/loop3', '')], lvs: [lv('pool', 'local-1', 10 * GiB), lv('pool', 'user', 30 * GiB)] }),
+      lvm: state({ vgs: [vg('pool', 100 * GiB, 60 * GiB)], pvs: [pv('/dev/loop2', 'pool'), pv('/dev/loop1', 'pool'), pv('/dev/loop3', '')], lvs: [lv('pool/local-1', 10 * GiB), lv('pool/user', 30 * GiB)] }),
     }), rule, none);
     expect(info.volumeGroups).toEqual([{
       name: 'pool', physicalVolumes: ['/dev/loop1', '/dev/loop2'], total: 100 * GiB, available: 60 * GiB, allocatable: 70 * GiB, condition: 'DiskReady',
@@ -29,8 +29,8 @@ describe('buildNodeStorageInfo', () => {
 
   it.each([
     { name: 'DiskFull when the VG has no free extents', group: vg('pool', 100 * GiB, 0), lvs: [], want: 'DiskFull' },
-    { name: 'DiskFull when our LVs used up what the reserve leaves, though extents are free', group: vg('pool', 100 * GiB, 20 * GiB), lvs: [lv('pool', 'local-1', 80 * GiB)], reserve: parseStorageReserved('{"pool":"20%"}'), want: 'DiskFull' },
-    { name: 'DiskFault when PVs are missing (partial VG)', group: vg('pool', 100 * GiB, 50 * GiB, 'wz-pn-'), lvs: [], want: 'DiskFault' },
+    { name: 'DiskFull when our LVs used up what the reserve leaves, though extents are free', group: vg('pool', 100 * GiB, 20 * GiB), lvs: [lv('pool/local-1', 80 * GiB)], reserve: parseStorageReserved('{"pool":"20%"}'), want: 'DiskFull' },
+    { name: 'DiskFault when PVs are missing (partial VG)', group: { ...vg('pool', 100 * GiB, 50 * GiB), attr: 'wz-pn-' }, lvs: [], want: 'DiskFault' },
     { name: 'DiskReady otherwise', group: vg('pool', 100 * GiB, 1), lvs: [], want: 'DiskReady' },
   ])('$name', ({ group, lvs, want, reserve }) => {
     const info = buildNodeStorageInfo(discovery({ lvm: state({ vgs: [group], lvs }) }), rule, reserve ?? none);

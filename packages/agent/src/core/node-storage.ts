@@ -35,9 +35,15 @@ function vgCondition(vg: VolumeGroup, allocatableBytes: number, ourBytes: number
   return vg.freeBytes === 0 || allocatableBytes - ourBytes <= 0 ? 'DiskFull' : 'DiskReady';
 }
 
-function volumeGroup(vg: VolumeGroup, state: LvmState, rule: OwnershipRule, reserve: StorageReserve): NlsVolumeGroup {
+interface VgContext {
+  readonly state: LvmState;
+  readonly rule: OwnershipRule;
+  readonly reserve: StorageReserve;
+}
+
+function volumeGroup(vg: VolumeGroup, { state, rule, reserve }: VgContext): NlsVolumeGroup {
   const lvs = state.lvs.filter((lv) => lv.vgName === vg.name && !lv.isHidden);
-  const allocatable = vgAllocatableBytes(vg, state.lvs, rule, reserve);
+  const allocatable = vgAllocatableBytes({ vg, lvs: state.lvs, rule, reserve });
   const ourBytes = lvs.filter((lv) => isSpaceHolding(lv) && isOurLv(lv.name, rule)).reduce((sum, lv) => sum + lv.sizeBytes, 0);
   const logicalVolumes: NlsLogicalVolume[] = lvs.map((lv) => ({
     name: lv.name, vgname: vg.name, total: lv.sizeBytes, readOnly: lv.attr.charAt(1) === 'r', condition: 'DiskReady',
@@ -62,7 +68,7 @@ function mountPoint(mp: DiscoveredMountPoint): MountPoint {
 /** The node's storage as the agent reports it, without timestamps (the caller adds them). */
 export function buildNodeStorageInfo(discovery: Discovery, rule: OwnershipRule, reserve: StorageReserve): NodeStorageInfo {
   const deviceInfos = discovery.devices.map(deviceInfo);
-  const volumeGroups = [...discovery.lvm.vgs].sort((a, b) => a.name.localeCompare(b.name)).map((vg) => volumeGroup(vg, discovery.lvm, rule, reserve));
+  const volumeGroups = [...discovery.lvm.vgs].sort((a, b) => a.name.localeCompare(b.name)).map((vg) => volumeGroup(vg, { state: discovery.lvm, rule, reserve }));
   const mountPoints = [...discovery.mountPoints].sort((a, b) => a.path.localeCompare(b.path)).map(mountPoint);
   const faults = [
     ...deviceInfos.filter((d) => d.condition === 'DiskFault').map((d) => `device ${d.name ?? ''} is read-only or empty`),

@@ -3,15 +3,17 @@ import type { BlockDevice, LogicalVolume, LvmState, PhysicalVolume, VolumeGroup 
 
 export const GiB = 1024 ** 3;
 
-export function vg(name: string, sizeBytes: number, freeBytes: number, attr = 'wz--n-'): VolumeGroup {
-  return { name, uuid: `uuid-${name}`, sizeBytes, freeBytes, extentSizeBytes: 4 * 1024 ** 2, extentCount: 0, freeExtentCount: 0, pvCount: 1, lvCount: 0, tags: [], attr };
+export function vg(name: string, sizeBytes: number, freeBytes: number): VolumeGroup {
+  return { name, uuid: `uuid-${name}`, sizeBytes, freeBytes, extentSizeBytes: 4 * 1024 ** 2, extentCount: 0, freeExtentCount: 0, pvCount: 1, lvCount: 0, tags: [], attr: 'wz--n-' };
 }
 
 export function pv(name: string, vgName: string): PhysicalVolume {
   return { name, uuid: `uuid-${name}`, vgName, sizeBytes: GiB, freeBytes: GiB, deviceSizeBytes: GiB, tags: [] };
 }
 
-export function lv(vgName: string, name: string, sizeBytes: number, extra: Partial<LogicalVolume> = {}): LogicalVolume {
+/** An LV named `vg/lv`. */
+export function lv(path: string, sizeBytes: number, extra: Partial<LogicalVolume> = {}): LogicalVolume {
+  const [vgName = '', name = ''] = path.split('/');
   return {
     name, vgName, uuid: `uuid-${name}`, sizeBytes, attr: '-wi-a-----', tags: [], origin: '', poolLv: '', isActive: false, isThinPool: false,
     isThin: false, isSnapshot: false, isHidden: false, stripes: 1, stripeSizeBytes: 0, devicePath: `/dev/${vgName}/${name}`, ...extra,

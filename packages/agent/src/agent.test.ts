@@ -100,6 +100,17 @@ describe('Agent.pass', () => {
   });
 });
 
+describe('Agent.pass with an SPDK spec', () => {
+  it('says once that SPDK is not supported and still reports LVM', async () => {
+    const { node, agent } = setUp();
+    node.nls = { metadata: { name: 'n1', uid: 'uid-1' }, spec: { nodeName: 'n1', spdkConfig: { deviceType: 'nvme' } } };
+    await agent.pass();
+    await agent.pass();
+    expect(node.events.filter((e) => e.reason === 'SpdkUnsupported')).toHaveLength(1);
+    expect(node.writes[0]?.nodeStorageInfo?.volumeGroups?.[0]?.name).toBe('pool');
+  });
+});
+
 describe('Agent.run', () => {
   it('rediscovers at once when its NLS changes, without waiting for the interval', async () => {
     const { node, agent, clock } = setUp();

@@ -95,6 +95,9 @@ export class Agent {
     }
     this.isWaitingLogged = false;
     const spec = nls.spec ?? { nodeName };
+    if (spec.spdkConfig?.deviceType) {
+      await this.options.events.warnOnce('spdk', 'SpdkUnsupported', `spec.spdkConfig.deviceType ${JSON.stringify(spec.spdkConfig.deviceType)} is ignored: this agent manages LVM, devices and mount points only`);
+    }
     let discovery = await host.discover(signal);
     if (!this.isActivated) await this.activateManagedVgs(nls, discovery.lvm.vgs.map((vg) => vg.name));
     if (await this.options.initializer.apply(spec, discovery.lvm, signal)) discovery = await host.discover(signal);

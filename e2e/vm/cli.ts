@@ -87,7 +87,8 @@ async function commandVitest(args: string[]): Promise<number> {
     ],
     cwd: lvmDir,
     env: { OPENLOCAL_COUNTS_FILE: `${GUEST_SHARE_PATH}/counts.json`, OPENLOCAL_IN_GUEST: '1', FORCE_COLOR: '0' },
-    disks: [{ sizeBytes: 2 * GiB }, { sizeBytes: 2 * GiB }, { sizeBytes: 2 * GiB }, { sizeBytes: 2 * GiB }],
+    // Sparse: six 2 GiB disks cost nothing until written. Each test file claims its own.
+    disks: Array.from({ length: 6 }, () => ({ sizeBytes: 2 * GiB })),
     timeoutMs: values.timeout ? Number(values.timeout) * 1000 : 600_000,
     ...(outputDir ? { outputDir } : {}),
     log,

@@ -44,13 +44,18 @@ export async function claimDisk(): Promise<string> {
   throw new Error(`every guest disk is taken (${guestDisks().join(', ')}); give the guest more disks`);
 }
 
+function lvcreateName(argv: readonly string[], type: string | undefined): string {
+  if (type !== undefined) return `lvm lvcreate --type ${type}`;
+  if (argv.includes('--snapshot')) return 'lvm lvcreate --snapshot';
+  return argv.includes('--stripes') ? 'lvm lvcreate --stripes' : 'lvm lvcreate';
+}
+
 /** A short label for the per-operation table: `lvm lvcreate --snapshot`, `mkfs.xfs`, `resize2fs`... */
 export function operationName(argv: readonly string[]): string {
   const [program = '', sub = ''] = argv;
   if (program !== 'lvm') return program.slice(program.lastIndexOf('/') + 1);
   const valueOf = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  if (sub === 'lvcreate' && valueOf('--type') !== undefined) return `lvm lvcreate --type ${valueOf('--type')}`;
-  if (sub === 'lvcreate' && argv.includes('--snapshot')) return 'lvm lvcreate --snapshot';
+  if (sub === 'lvcreate') return lvcreateName(argv, valueOf('--type'));
   if (sub === 'vgchange' || sub === 'lvchange') return `lvm ${sub} --activate ${valueOf('--activate') ?? '?'}`;
   return `lvm ${sub}`;
 }

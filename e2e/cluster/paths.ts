@@ -1,5 +1,6 @@
 // Where the harness finds the repository, the pinned tool binaries and the per-run log directory.
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,9 +9,13 @@ export function repoRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
-/** `$OPENLOCAL_CACHE/tools/bin`, where scripts/build-tools puts the upstream binaries. */
+/**
+ * `$OPENLOCAL_CACHE/tools/bin`, where scripts/build-tools puts the upstream binaries. The default cache is the
+ * one scripts/lib.sh uses: `${XDG_CACHE_HOME:-$HOME/.cache}/open-local-ts` (outside the checkout, so a fresh
+ * clone on the same machine reuses it).
+ */
 export function toolsBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cache = env.OPENLOCAL_CACHE ?? join(repoRoot(), '.cache');
+  const cache = env.OPENLOCAL_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'open-local-ts');
   return join(cache, 'tools', 'bin');
 }
 

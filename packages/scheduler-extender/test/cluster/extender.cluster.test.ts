@@ -119,6 +119,21 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
       // 40Gi fits alone on ext-y (60) and not on ext-z; 2×40Gi fits only on ext-x (100).
       await createPodWithClaims(kubeConfig, { namespace, name: 'pair', sizes: ['40Gi', '40Gi'], schedulerName: BINPACK });
       expect(await placementOf(namespace, 'pair')).toEqual(['ext-x', 'ext-x']);
+
+      // What CreateVolume on ext-x would ask: the plan for each claim, the same when asked twice.
+      const plan = async (claim: string, node: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+        const url = `http://127.0.0.1:${ports['binpack'] ?? 0}/apis/scheduling/${namespace}/persistentvolumeclaims/${claim}?nodeName=${node}&volumeType=LVM`;
+        const response = await fetch(url, { method: 'POST' });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const first = await plan('pair-data-0', 'ext-x');
+      expect(first).toEqual({ status: 200, body: expect.objectContaining({ node: 'ext-x', vgName: 'pool', volumeType: 'LVM', persistentVolumeClaim: `${namespace}/pair-data-0` }) });
+      expect(await plan('pair-data-0', 'ext-x')).toEqual(first);
+      expect((await plan('pair-data-1', 'ext-x')).status).toBe(200);
+      // The same pod's volumes on the 30 GiB node: refused, with the reason.
+      const refused = await plan('pair-data-0', 'ext-z');
+      expect(refused.status).toBe(507);
+      expect(String(refused.body['Error'])).toContain('Insufficient LVM storage on node ext-z');
     });
   });
 

@@ -41,7 +41,7 @@ sanity_on_host() {
     echo '  use_devicesfile = 0'; echo '  obtain_device_list_from_udev = 0'; echo '}'; } > "$work/lvm/lvm.conf"
   printf 'volumeType: Device\nmediaType: hdd\n' > "$work/params.yaml"
   node "$plugin_js" --endpoint "unix://$work/csi.sock" --nodeid sanity-node --kubelet-dir "$work/kubelet" \
-    --lvm-system-dir "$work/lvm" --device-regexp "^($names)\$" --mount-dir "$work/mnt" >"$OPENLOCAL_RUN_DIR/60-csi-plugin.log" 2>&1 &
+    --lvm-system-dir "$work/lvm" --device-regexp "^($names)\$" --mount-dir "$work/mnt" --metrics-port=0 >"$OPENLOCAL_RUN_DIR/60-csi-plugin.log" 2>&1 &
   plugin_pid=$!
   for _ in $(seq 100); do [ -S "$work/csi.sock" ] && break; sleep 0.1; done
   [ -S "$work/csi.sock" ] || { tail -20 "$OPENLOCAL_RUN_DIR/60-csi-plugin.log"; fail_part sanity-device "plugin did not start"; return; }

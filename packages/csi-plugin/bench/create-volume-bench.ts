@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const socketPath = `${sandbox.root}/csi.sock`;
   try {
     await sandbox.run(['lvm', 'vgcreate', vgName, sandbox.loops[0] ?? '']);
-    const config = parseConfig(['node', 'bench', '--endpoint', `unix://${socketPath}`, '--nodeid', 'bench-node', '--kubelet-dir', sandbox.kubeletDir, '--lvm-system-dir', sandbox.lvmSystemDir]);
+    const config = parseConfig(['node', 'bench', '--endpoint', `unix://${socketPath}`, '--nodeid', 'bench-node', '--kubelet-dir', sandbox.kubeletDir, '--lvm-system-dir', sandbox.lvmSystemDir, '--metrics-port=-1']);
     const server = await startPlugin(config, pino({ level: 'silent' }));
     const bench: Bench = { sandbox, vgName, client: createCsiClient(socketPath) };
     const latencies = await sequentialLatencies(bench, 50);

@@ -14,7 +14,7 @@ work="$(mktemp -d)"
 mkdir -p "$work/kubelet/sanity"
 printf 'volumeType: LVM\nvgName: %s\n' "$vg" > "$work/params.yaml"
 node packages/csi-plugin/dist/main.js --endpoint "unix://$work/csi.sock" --nodeid sanity-node --kubelet-dir "$work/kubelet" \
-  --device-regexp '^$' --vg-regexp "^$vg\$" > "$share/plugin.log" 2>&1 &
+  --device-regexp '^$' --vg-regexp "^$vg\$" --metrics-port=0 > "$share/plugin.log" 2>&1 &
 plugin_pid=$!
 for _ in $(seq 100); do [ -S "$work/csi.sock" ] && break; sleep 0.2; done
 "$sanity" --csi.endpoint "$work/csi.sock" \

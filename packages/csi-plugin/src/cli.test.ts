@@ -13,6 +13,8 @@ describe('parseConfig', () => {
       kubeletDir: '/var/lib/kubelet',
       stateDir: '/var/lib/kubelet/plugins/local.csi.aliyun.com/claims',
       maxVolumesPerNode: 256,
+      metricsHost: '0.0.0.0',
+      metricsPort: 9102,
     });
     expect(config.deviceRegexp.test('sdb')).toBe(true);
   });

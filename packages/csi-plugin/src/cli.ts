@@ -35,6 +35,8 @@ export const configSchema = z
     kubeconfig: z.string(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
     shutdownGraceMs: z.coerce.number().int().nonnegative(),
+    metricsHost: z.string(),
+    metricsPort: z.coerce.number().int().min(-1).max(65535),
   })
   .superRefine((config, ctx) => {
     if (config.mode === 'node' && config.nodeid === '') ctx.addIssue({ code: 'custom', message: '--nodeid is required in node mode (usually $(KUBE_NODE_NAME))' });
@@ -62,7 +64,9 @@ export function buildCommand(): Command {
     .addOption(new Option('--max-volumes-per-node <n>', 'reported in NodeGetInfo (0 = unlimited)').default('256'))
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig (unused by the node path today; in-cluster config when empty)').default(''))
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
-    .addOption(new Option('--shutdown-grace-ms <ms>', 'how long running calls may finish on SIGTERM').default('10000'));
+    .addOption(new Option('--shutdown-grace-ms <ms>', 'how long running calls may finish on SIGTERM').default('10000'))
+    .addOption(new Option('--metrics-host <host>', 'address of /metrics and /healthz').default('0.0.0.0'))
+    .addOption(new Option('--metrics-port <port>', 'port of /metrics and /healthz (0 = any free port, -1 = off; the agent uses 9101)').default('9102'));
 }
 
 /** Parses argv (as process.argv: node, script, flags...) into a Config; throws with every problem listed. */

@@ -11,6 +11,7 @@ import { createHost } from './adapters/host.js';
 import { createIdentityService } from './adapters/identity-service.js';
 import { createIoThrottle } from './adapters/io-throttle.js';
 import { createNodeService } from './adapters/node-service.js';
+import { createCsiMetrics, startMetricsServer } from './adapters/metrics.js';
 import { loadCsiProto } from './adapters/proto.js';
 import { createToolCheck } from './adapters/tool-check.js';
 import { parseConfig, type Config } from './cli.js';
@@ -19,6 +20,8 @@ import { PLUGIN_VERSION } from './version.js';
 
 /** Builds every part and starts serving; the returned server is what a test stops. */
 export async function startPlugin(config: Config, logger: Logger): Promise<RunningServer> {
+  const metrics = createCsiMetrics();
+  const metricsServer = config.metricsPort < 0 ? undefined : await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, metrics, logger });
   const env: Record<string, string> = { LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir ? { LVM_SYSTEM_DIR: config.lvmSystemDir } : {}) };
   const executor = createLocalExecutor({ env });
   const lvm = new Lvm({ executor, env });
@@ -37,8 +40,15 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
           throttle: createIoThrottle({ cgroupRoot: config.cgroupRoot, kubeletDir: config.kubeletDir }),
         })
       : undefined;
-  const services = buildServiceEntries({ proto: loadCsiProto(), identity, controller, node, logger, locks: new VolumeLocks() });
-  return startGrpcServer({ endpoint: config.endpoint, services, logger });
+  const services = buildServiceEntries({ proto: loadCsiProto(), identity, controller, node, logger, locks: new VolumeLocks(), metrics });
+  const server = await startGrpcServer({ endpoint: config.endpoint, services, logger });
+  return {
+    socketPath: server.socketPath,
+    close: async (graceMs) => {
+      await server.close(graceMs);
+      await metricsServer?.close();
+    },
+  };
 }
 
 /** The process entry: flags, logger, server, signals. */

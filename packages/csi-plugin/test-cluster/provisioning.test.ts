@@ -108,7 +108,7 @@ describe.skipIf(skipReason !== null)('provisioning through external-provisioner 
       await cluster.startProcess({
         name: `csi-plugin-${node.name}`,
         command: process.execPath,
-        args: [pluginBin(), '--endpoint', `unix://${node.socketPath}`, '--nodeid', node.name, '--kubelet-dir', node.sandbox.kubeletDir, '--lvm-system-dir', node.sandbox.lvmSystemDir, '--device-regexp', '^$'],
+        args: [pluginBin(), '--endpoint', `unix://${node.socketPath}`, '--nodeid', node.name, '--kubelet-dir', node.sandbox.kubeletDir, '--lvm-system-dir', node.sandbox.lvmSystemDir, '--device-regexp', '^$', '--metrics-port=0'],
       });
       await cluster.startProcess({
         name: `csi-provisioner-${node.name}`,
@@ -118,7 +118,7 @@ describe.skipIf(skipReason !== null)('provisioning through external-provisioner 
       });
     }
     const controllerSocket = join(nodes[0]?.sandbox.root ?? '', 'controller.sock');
-    await cluster.startProcess({ name: 'csi-plugin-controller', command: process.execPath, args: [pluginBin(), '--endpoint', `unix://${controllerSocket}`, '--mode', 'controller'] });
+    await cluster.startProcess({ name: 'csi-plugin-controller', command: process.execPath, args: [pluginBin(), '--endpoint', `unix://${controllerSocket}`, '--mode', 'controller', '--metrics-port=0'] });
     if (resizerSkipReason !== null) return;
     await cluster.startProcess({ name: 'csi-resizer', command: toolPath('csi-resizer'), args: [`--csi-address=${controllerSocket}`, `--kubeconfig=${cluster.kubeconfigPath}`, '--leader-election=false', '--v=4'] });
   });

@@ -77,7 +77,7 @@ describe('the plugin binary', () => {
     spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socketPath)}, () => process.exit(0))`]);
     expect((await stat(socketPath)).isSocket()).toBe(true);
 
-    running = startBinary(['--endpoint', `unix://${socketPath}`, '--nodeid', 'node-bin', '--kubelet-dir', join(dir, 'kubelet'), '--vg-regexp', '^none$']);
+    running = startBinary(['--endpoint', `unix://${socketPath}`, '--nodeid', 'node-bin', '--kubelet-dir', join(dir, 'kubelet'), '--vg-regexp', '^none$', '--metrics-host', '127.0.0.1', '--metrics-port=0']);
     await waitForSocket(socketPath, running);
     expect((await stat(socketPath)).mode & 0o777).toBe(0o600);
     expect(await healthCheck(socketPath, 'csi.v1.Node')).toBe('SERVING');
@@ -87,6 +87,10 @@ describe('the plugin binary', () => {
     const info = await client.must<{ name: string }>('Identity', 'GetPluginInfo', {});
     client.close();
     expect(info.name).toBe('local.csi.aliyun.com');
+    const port = /"port":(\d+),"msg":"serving \/metrics and \/healthz"/.exec(running.output())?.[1];
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('openlocal_csi_requests_total{method="GetPluginInfo",code="OK"} 1');
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe('ok\n');
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
@@ -97,7 +101,7 @@ describe('the plugin binary', () => {
   it('refuses to replace a file at the endpoint that is not a socket, and exits non-zero', async () => {
     const path = join(dir, 'precious.txt');
     await writeFile(path, 'do not delete');
-    running = startBinary(['--endpoint', `unix://${path}`, '--nodeid', 'node-bin', '--kubelet-dir', join(dir, 'kubelet')]);
+    running = startBinary(['--endpoint', `unix://${path}`, '--nodeid', 'node-bin', '--kubelet-dir', join(dir, 'kubelet'), '--metrics-port=-1']);
     expect(await running.exited).toBe(1);
     expect(running.output()).toContain('refusing to replace');
     expect((await stat(path)).isFile()).toBe(true);
@@ -111,7 +115,7 @@ describe('the plugin binary', () => {
 
   it('in controller mode serves expansion only and no Node service', async () => {
     const socketPath = join(dir, 'ctl.sock');
-    running = startBinary(['--endpoint', `unix://${socketPath}`, '--mode', 'controller']);
+    running = startBinary(['--endpoint', `unix://${socketPath}`, '--mode', 'controller', '--metrics-port=0']);
     await waitForSocket(socketPath, running);
     const client = createCsiClient(socketPath);
     const caps = await client.must<{ capabilities: { rpc: { type: string } }[] }>('Controller', 'ControllerGetCapabilities', {});

@@ -7,6 +7,7 @@ import type { ProtoGrpcType } from '../generated/csi.js';
 import type { ControllerService } from './controller-service.js';
 import type { ServiceEntry } from './grpc-server.js';
 import type { IdentityService } from './identity-service.js';
+import type { CsiMetrics } from './metrics.js';
 import type { NodeService } from './node-service.js';
 import { wrapUnary, type Handler } from './request-wrapper.js';
 
@@ -26,7 +27,7 @@ const LOCK_FIELD: Readonly<Record<string, 'name' | 'volume_id'>> = {
 
 const QUIET = new Set(['Probe', 'GetPluginInfo', 'GetPluginCapabilities', 'ControllerGetCapabilities', 'NodeGetCapabilities', 'NodeGetInfo', 'NodeGetVolumeStats', 'GetCapacity']);
 
-function implement(handlers: AnyHandlers, context: { logger: Logger; locks: VolumeLocks }): UntypedServiceImplementation {
+function implement(handlers: AnyHandlers, context: { logger: Logger; locks: VolumeLocks; metrics?: CsiMetrics | undefined }): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
   for (const [method, handler] of Object.entries(handlers)) {
     const field = LOCK_FIELD[method];
@@ -34,6 +35,7 @@ function implement(handlers: AnyHandlers, context: { logger: Logger; locks: Volu
       method,
       logger: context.logger,
       locks: context.locks,
+      metrics: context.metrics,
       isQuiet: QUIET.has(method),
       ...(field === undefined ? {} : { lockKey: (request: Record<string, unknown>) => String(request[field] ?? '') }),
     });
@@ -48,9 +50,10 @@ export function buildServiceEntries(options: {
   node?: NodeService | undefined;
   logger: Logger;
   locks: VolumeLocks;
+  metrics?: CsiMetrics | undefined;
 }): ServiceEntry[] {
   const v1 = options.proto.csi.v1;
-  const context = { logger: options.logger, locks: options.locks };
+  const context = { logger: options.logger, locks: options.locks, metrics: options.metrics };
   const entries: ServiceEntry[] = [
     { name: 'csi.v1.Identity', definition: v1.Identity.service, implementation: implement(options.identity as unknown as AnyHandlers, context) },
     { name: 'csi.v1.Controller', definition: v1.Controller.service, implementation: implement(options.controller as unknown as AnyHandlers, context) },

@@ -5,6 +5,7 @@ import { status, type sendUnaryData, type ServerUnaryCall, type UntypedHandleCal
 import type { Logger } from 'pino';
 import { redactSecrets } from '../core/redact.js';
 import type { VolumeLocks } from '../core/volume-locks.js';
+import type { CsiMetrics } from './metrics.js';
 import { toServiceError } from './service-error.js';
 
 /** A CSI handler: the decoded request in, the response out. The signal fires when the client goes away. */
@@ -18,6 +19,7 @@ export interface WrapOptions<Req> {
   lockKey?: (request: Req) => string;
   /** Probe and capability calls are frequent and uninteresting at info level. */
   isQuiet?: boolean;
+  metrics?: CsiMetrics | undefined;
 }
 
 /** Adapts a handler to grpc-js, with logging, locking and error mapping. */
@@ -40,12 +42,15 @@ export function wrapUnary<Req, Res>(handler: Handler<Req, Res>, options: WrapOpt
     };
     run().then(
       (response) => {
-        log[level]({ durationMs: Math.round(performance.now() - started), response }, 'response');
+        const durationMs = performance.now() - started;
+        options.metrics?.observe(options.method, 'OK', durationMs / 1000);
+        log[level]({ durationMs: Math.round(durationMs), response }, 'response');
         callback(null, response);
       },
       (error: unknown) => {
         const mapped = toServiceError(error);
         const durationMs = Math.round(performance.now() - started);
+        options.metrics?.observe(options.method, status[mapped.code] ?? String(mapped.code), durationMs / 1000);
         // Expected refusals (bad input, not found, busy) are one line; only internal failures carry the stack.
         if (mapped.code === status.INTERNAL) log.error({ durationMs, code: mapped.code, err: error }, mapped.details);
         else log.warn({ durationMs, code: mapped.code }, mapped.details);

@@ -36,6 +36,7 @@ export async function startTestPlugin(sandbox: PluginPlace, extraFlags: string[]
     sandbox.deviceRegexp,
     '--mount-dir',
     join(sandbox.root, 'mnt'),
+    '--metrics-port=-1',
     ...extraFlags,
   ]);
   const server = await startPlugin(config, pino({ level: process.env.CSI_TEST_LOG_LEVEL ?? 'silent' }));

@@ -1,0 +1,65 @@
+// Prometheus metrics of the CSI calls (count and latency per method and gRPC code) and the HTTP server that
+// serves them with /healthz. The registry is created per plugin, never global.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Logger } from 'pino';
+
+export interface CsiMetrics {
+  registry: Registry;
+  /** Records one finished call; `code` is the gRPC status name (OK, INVALID_ARGUMENT, ...). */
+  observe(method: string, code: string, seconds: number): void;
+}
+
+export function createCsiMetrics(): CsiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const total = new Counter({ name: 'openlocal_csi_requests_total', help: 'CSI calls by method and gRPC code', labelNames: ['method', 'code'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'openlocal_csi_request_duration_seconds',
+    help: 'CSI call latency by method and gRPC code',
+    labelNames: ['method', 'code'],
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observe(method, code, seconds) {
+      total.inc({ method, code });
+      duration.observe({ method, code }, seconds);
+    },
+  };
+}
+
+export interface MetricsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves GET /metrics and GET /healthz on host:port (port 0 = any free port). */
+export async function startMetricsServer(options: { host: string; port: number; metrics: CsiMetrics; logger: Logger }): Promise<MetricsServer> {
+  const server: Server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/metrics') {
+      options.metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': options.metrics.registry.contentType }).end(text),
+        (error: unknown) => {
+          options.logger.error({ err: error }, 'collecting metrics failed');
+          response.writeHead(500).end('collecting metrics failed\n');
+        },
+      );
+      return;
+    }
+    if (request.method === 'GET' && request.url === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    response.writeHead(404).end('not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  options.logger.info({ host: options.host, port }, 'serving /metrics and /healthz');
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

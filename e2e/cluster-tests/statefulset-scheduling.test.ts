@@ -9,17 +9,21 @@ import { clusterTest, describeCluster, simulatedNodes } from './harness.js';
 const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 const REPLICAS = 3;
 
-function storageClass(name: string): object {
-  return {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: { name },
-    // Our CSI driver's name; nothing provisions it in this test.
-    provisioner: 'local.csi.aliyun.com',
-    volumeBindingMode: 'WaitForFirstConsumer',
-    reclaimPolicy: 'Delete',
-    parameters: { volumeType: 'LVM', vgName: 'open-local-pool-0' },
-  };
+/** As YAML text, the way users write it (applyManifests takes text or objects). */
+function storageClass(name: string): string {
+  return `
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: ${name}
+# Our CSI driver's name; nothing provisions it in this test.
+provisioner: local.csi.aliyun.com
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Delete
+parameters:
+  volumeType: LVM
+  vgName: open-local-pool-0
+`;
 }
 
 function statefulSet(storageClassName: string): object {
@@ -89,6 +93,7 @@ describeCluster('StatefulSet on a WaitForFirstConsumer StorageClass', () => {
     onTestFinished(async () => {
       await storage.deleteStorageClass({ name: className });
     });
+    expect((await storage.readStorageClass({ name: className })).volumeBindingMode).toBe('WaitForFirstConsumer');
     await applyManifests(kubeConfig, statefulSet(className), { namespace });
     const set = await kubeConfig.makeApiClient(AppsV1Api).readNamespacedStatefulSet({ name: 'web', namespace });
     expect(set.spec?.podManagementPolicy).toBe('Parallel');

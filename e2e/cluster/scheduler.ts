@@ -100,7 +100,7 @@ export function schedulerArgs(options: { configPath: string; securePort: number;
   ];
 }
 
-/** Writes the config, starts kube-scheduler and waits for its /healthz. */
+/** Writes the config, starts kube-scheduler and waits for its /readyz. */
 export async function startScheduler(group: ProcessGroup, options: SchedulerOptions): Promise<ManagedProcess> {
   const schedulerName = options.schedulerName ?? 'default-scheduler';
   const name = options.name ?? (schedulerName === 'default-scheduler' ? 'kube-scheduler' : `kube-scheduler-${schedulerName}`);
@@ -113,7 +113,8 @@ export async function startScheduler(group: ProcessGroup, options: SchedulerOpti
   });
   await waitForHealthy({
     process: child,
-    url: `https://127.0.0.1:${options.securePort}/healthz`,
+    // /readyz includes informer and event-handler sync: once it answers, new pods are scheduled at once.
+    url: `https://127.0.0.1:${options.securePort}/readyz`,
     tls: { ca: readFileSync(options.pki.caCert, 'utf8') },
     timeoutMs: options.timeoutMs,
   });

@@ -18,6 +18,7 @@ describe('classifyLvmFailure on real lvm 2.03 failures', () => {
     { name: 'lvcreate in a missing VG', words: ['lvcreate', 'novg'], want: 'VG_NOT_FOUND' },
     { name: 'lvremove of a missing LV', words: ['lvremove', 'fixvg/missing'], want: 'LV_NOT_FOUND' },
     { name: 'lvs of a missing LV', words: ['lvs', 'fixvg/missing'], want: 'LV_NOT_FOUND' },
+    { name: 'a snapshot of a missing origin', words: ['--snapshot', 'fixvg/no-such-origin'], want: 'LV_NOT_FOUND' },
     { name: 'pvcreate on a PV of another VG', words: ['pvcreate'], want: 'DEVICE_IN_OTHER_VG' },
     { name: 'vgcreate with a PV of another VG', words: ['vgcreate', 'othervg'], want: 'DEVICE_IN_OTHER_VG' },
     { name: 'pvcreate on a missing device', words: ['pvcreate', '/dev/openlocal-no-such-device'], want: 'DEVICE_NOT_FOUND' },

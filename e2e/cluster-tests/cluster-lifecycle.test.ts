@@ -16,7 +16,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describeCluster('cluster lifecycle', (info) => {
+describeCluster('cluster lifecycle', (_info) => {
   it('a second cluster stops exactly its own processes and removes its work dir; the shared one keeps running', async () => {
     const second = await startCluster({ nodes: [{ name: 'lonely' }] });
     const pids = second.processes().map((child) => child.pid);

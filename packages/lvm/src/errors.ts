@@ -94,7 +94,7 @@ const FAILURE_PATTERNS: readonly FailurePattern[] = [
   { code: 'DEVICE_IN_OTHER_VG', pattern: /is already in volume group|of volume group "[^"]+" without -ff|Physical volume '[^']+' is already in/i },
   { code: 'DEVICE_HAS_FILESYSTEM', pattern: /signature detected on .* Wipe it|existing signature left on the device|Aborted wiping of/i },
   { code: 'VG_NOT_FOUND', pattern: /Volume group "[^"]+" not found|Cannot process volume group/i },
-  { code: 'LV_NOT_FOUND', pattern: /Failed to find logical volume|logical volume\(s\) not found|Snapshot origin LV \S+ not found|Pool LV \S+ not found|Thin pool \S+ not found/i },
+  { code: 'LV_NOT_FOUND', pattern: /Failed to find logical volume|logical volume\(s\) not found|Snapshot origin LV \S+ not found|Logical volume \S+ not found in volume group|Pool LV \S+ not found|Thin pool \S+ not found/i },
   { code: 'PV_NOT_FOUND', pattern: /Failed to find physical volume|No PV found on device/i },
   { code: 'DEVICE_NOT_FOUND', pattern: /No device found for|Cannot use \S+: device not found|Device \S+ not found/i },
   { code: 'DEVICE_BUSY', pattern: /in use|Can't remove open logical volume|device or resource busy|is busy/i },

@@ -28,6 +28,10 @@ interface NodeStorage {
   socketPath: string;
 }
 
+function ignoreNotFound(error: unknown): void {
+  if ((error as { code?: number }).code !== 404) throw error;
+}
+
 function pluginBin(): string {
   return join(import.meta.dirname, '..', 'dist', 'main.js');
 }
@@ -183,8 +187,9 @@ describe.skipIf(skipReason !== null)('provisioning through external-provisioner 
     const core = kubeConfig.makeApiClient(CoreV1Api);
     // Delete the pods and claims: each node's provisioner calls DeleteVolume and the LV goes.
     await kubeConfig.makeApiClient(AppsV1Api).deleteNamespacedStatefulSet({ name: 'db', namespace: namespace.name });
+    // The StatefulSet's garbage collection may delete a pod first: gone is fine.
     for (const pod of (await core.listNamespacedPod({ namespace: namespace.name })).items) {
-      await core.deleteNamespacedPod({ name: pod.metadata?.name ?? '', namespace: namespace.name, gracePeriodSeconds: 0 });
+      await core.deleteNamespacedPod({ name: pod.metadata?.name ?? '', namespace: namespace.name, gracePeriodSeconds: 0 }).catch(ignoreNotFound);
     }
     for (const pv of volumes) await core.deleteNamespacedPersistentVolumeClaim({ name: pv.spec?.claimRef?.name ?? '', namespace: namespace.name });
     await waitFor({ what: 'every LV of the StatefulSet removed', timeoutMs: 120_000 }, async () => {

@@ -118,11 +118,14 @@ describe.skipIf(skipReason !== null)('Device and MountPoint volumes on the node'
     expect(await readFile(join(staging('dev-a'), 'data.txt'), 'utf8')).toBe('kept');
   });
 
-  it('publishes read-only so the pod cannot write', async () => {
+  it('publishes read-only so the pod cannot write, and refuses to republish the same target read-write', async () => {
     const cap = mountCapability('ext4');
     const ro = join(pods(), 'dev-a-ro', 'mount');
     await plugin.client.must('Node', 'NodePublishVolume', { volume_id: 'dev-a', staging_target_path: staging('dev-a'), target_path: ro, volume_capability: cap, readonly: true });
     await expect(writeFile(join(ro, 'x'), 'y')).rejects.toThrow(/EROFS/);
+    await plugin.client.must('Node', 'NodePublishVolume', { volume_id: 'dev-a', staging_target_path: staging('dev-a'), target_path: ro, volume_capability: cap, readonly: true });
+    const readWrite = await plugin.client.call('Node', 'NodePublishVolume', { volume_id: 'dev-a', staging_target_path: staging('dev-a'), target_path: ro, volume_capability: cap });
+    expect(readWrite).toMatchObject({ ok: false, code: status.ALREADY_EXISTS });
     await plugin.client.must('Node', 'NodeUnpublishVolume', { volume_id: 'dev-a', target_path: ro });
   });
 

@@ -1,5 +1,6 @@
 // NodePublishVolume / NodeUnpublishVolume: bind the staged filesystem (or the raw device node) into the pod's
 // target; inline ephemeral volumes get their LV created here and removed at unpublish.
+import type { MountEntry } from '@openlocal/lvm';
 import type { Logger } from 'pino';
 import { DEFAULT_SIZE_BYTES, EPHEMERAL_TAG, OWNER_TAG } from '../core/driver-info.js';
 import { CsiError, missingField } from '../core/errors.js';
@@ -29,9 +30,23 @@ export interface PublishRequest {
   signal: AbortSignal;
 }
 
+/**
+ * A target that is already mounted is fine when it is this volume with the same read-only flag (a retry); any
+ * other mount there is ALREADY_EXISTS, as the spec asks, and is left alone.
+ */
+function isSamePublication(mounts: readonly MountEntry[], request: PublishRequest): boolean {
+  const existing = mountAt(mounts, request.targetPath);
+  if (existing === undefined) return false;
+  const isReadOnly = existing.options.includes('ro');
+  const staged = request.access.kind === 'mount' ? mountAt(mounts, request.stagingPath) : undefined;
+  const isSameSource = request.access.kind === 'block' || (staged !== undefined && staged.majMin === existing.majMin && staged.root === existing.root);
+  if (isSameSource && isReadOnly === request.isReadOnly) return true;
+  throw new CsiError('ALREADY_EXISTS', `target ${request.targetPath} is already published with ${isSameSource ? `readonly=${isReadOnly}` : `another source (${existing.source})`}`);
+}
+
 export async function publishVolume(deps: PublishDeps, request: PublishRequest): Promise<void> {
   const { host } = deps;
-  if (mountAt(await host.mountInfo(), request.targetPath) !== undefined) return;
+  if (isSamePublication(await host.mountInfo(), request)) return;
   if (request.access.kind === 'block') {
     const device = await usableDevice(deps, request.volume, request.volumeId);
     await host.ensureFile(request.targetPath);

@@ -34,7 +34,8 @@ mount -t devtmpfs devtmpfs "$root/dev"
 mkdir -p "$root/dev/pts" "$root/dev/shm"
 mount -t devpts devpts "$root/dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
-mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+# /tmp is not replaced by an empty tmpfs: a checkout may live under the host's /tmp (CI clones anywhere), and the
+# overlay already keeps every write in the guest's memory.
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
 mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup" || say "no cgroup2 (continuing)"
 share="$root/run/openlocal/share"

@@ -5,7 +5,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO_ROOT
 # Built upstream binaries, the VM kernel and Go's caches live outside the checkout, so a fresh clone on the same
 # machine (CI runs in one) starts warm. <repo>/.cache is a link to it, for tools that default to that path.
-export OPENLOCAL_CACHE="${OPENLOCAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/open-local-ts}"
+export OPENLOCAL_CACHE="${OPENLOCAL_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/open-local-ts}"
 export LVM_SUPPRESS_FD_WARNINGS=1
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }

@@ -7,21 +7,34 @@ export const STORAGE_CLASS = 'open-local-lvm-e2e';
 
 /** Creates the NLS of `node` with one VG per entry (GiB), and its status as the agent writes it. */
 export async function writeNls(kubeConfig: KubeConfig, node: string, vgs: Record<string, number>): Promise<void> {
+  const volumeGroups = Object.entries(vgs).map(([name, gi], i) => ({ name, sizeBytes: gi * GI, physicalVolumes: [`/dev/loop${i}`] }));
+  await writeNlsVolumeGroups(kubeConfig, node, volumeGroups);
+}
+
+/** One VG as an agent would report it from `vgs`: its name, size in bytes and PVs; nothing allocated yet. */
+export interface ReportedVg {
+  name: string;
+  sizeBytes: number;
+  physicalVolumes: string[];
+}
+
+/** Creates the NLS of `node` with these VGs (all free) in its status, as the agent writes it. */
+export async function writeNlsVolumeGroups(kubeConfig: KubeConfig, node: string, vgs: readonly ReportedVg[]): Promise<void> {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const ref = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' };
   await custom.createClusterCustomObject({ ...ref, body: { apiVersion: 'csi.aliyun.com/v1alpha1', kind: 'NodeLocalStorage', metadata: { name: node }, spec: { nodeName: node } } });
-  const volumeGroups = Object.entries(vgs).map(([name, gi], i) => ({
-    name,
-    physicalVolumes: [`/dev/loop${i}`],
+  const volumeGroups = vgs.map((vg) => ({
+    name: vg.name,
+    physicalVolumes: vg.physicalVolumes,
     logicalVolumes: [],
-    total: gi * GI,
-    available: gi * GI,
-    allocatable: gi * GI,
+    total: vg.sizeBytes,
+    available: vg.sizeBytes,
+    allocatable: vg.sizeBytes,
     condition: 'DiskReady',
   }));
   const status = {
     nodeStorageInfo: { deviceInfo: [], volumeGroups, mountPoints: [], phase: 'Running' },
-    filteredStorageInfo: { volumeGroups: Object.keys(vgs), devices: [], mountPoints: [] },
+    filteredStorageInfo: { volumeGroups: vgs.map((vg) => vg.name), devices: [], mountPoints: [] },
   };
   await custom.patchClusterCustomObjectStatus({ ...ref, name: node, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 }

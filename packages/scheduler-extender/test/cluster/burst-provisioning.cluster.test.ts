@@ -1,10 +1,10 @@
 // Burst scheduling AND provisioning, end to end: a real kube-scheduler asks the built extender (nodeCacheCapable,
 // ignorable); each simulated node runs the built csi-plugin in node mode, which asks the same extender for its
 // plan, and an external-provisioner with --node-deployment; each node owns a real VG on a loop device (metadata
-// only: no device-mapper on this host) whose real size is what the node's NLS status reports. 40 pods with one
+// only: no device-mapper on this host) whose real size is what the node's NLS status reports. 60 pods with one
 // 64Mi claim each arrive at once against room for exactly 9 (4 + 3 + 2 by VG size): exactly 9 claims end Bound
 // to PVs whose LVs exist in the chosen node's VG, no VG holds more than it has, no provisioning failed for want
-// of space, and the other 31 pods stay Pending (Unschedulable, claims unplaced).
+// of space, and the other 51 pods stay Pending (Unschedulable, claims unplaced).
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { CoreV1Api, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
@@ -31,7 +31,7 @@ const DRIVER = 'local.csi.aliyun.com';
 const SCHEDULER = 'openlocal-burst';
 const MiB = 2 ** 20;
 const CLAIM_BYTES = 64 * MiB;
-const PODS = 40;
+const PODS = 60;
 /** Loop sizes in MiB. LVM keeps 1 MiB of metadata and 4 MiB extents: VGs of 296, 196 and 136 MiB, room for 4, 3 and 2 claims. */
 const LOOPS_MIB = { 'burst-a': 300, 'burst-b': 200, 'burst-c': 140 } as const;
 const EXPECTED_PER_NODE: Record<string, number> = { 'burst-a': 4, 'burst-b': 3, 'burst-c': 2 };
@@ -216,7 +216,7 @@ describe.skipIf(reason !== null)('burst through the extender, node csi-plugins a
     return Number(line?.split(' ').at(-1) ?? 0);
   }
 
-  it('burst: 40 pods with a 64Mi claim each against room for 9 — exactly 9 provisioned as LVs in their node VG, 31 Pending', async () => {
+  it('burst: 60 pods with a 64Mi claim each against room for 9 — exactly 9 provisioned as LVs in their node VG, 51 Pending', async () => {
     expect(nodes.map((n) => Math.floor(n.vgSizeBytes / CLAIM_BYTES))).toEqual(nodes.map((n) => EXPECTED_PER_NODE[n.name]));
     const namespace = await createTestNamespace(kubeConfig, 'burst-provisioning');
     const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -247,7 +247,7 @@ describe.skipIf(reason !== null)('burst through the extender, node csi-plugins a
     expect(await extenderCalls('/scheduler/predicates')).toBeGreaterThanOrEqual(PODS);
     expect(await extenderCalls('/apis/scheduling/:namespace/persistentvolumeclaims/:name')).toBeGreaterThanOrEqual(EXPECTED_BOUND);
 
-    // The other 31 pods are still Pending with no node and the extender's reason; their claims still Pending.
+    // The other 51 pods are still Pending with no node and the extender's reason; their claims still Pending.
     const unplaced = (await core.listNamespacedPod({ namespace: namespace.name })).items.filter((p) => settled.pending.includes(p.metadata?.name ?? ''));
     expect(unplaced).toHaveLength(PODS - EXPECTED_BOUND);
     expect(unplaced.map((p) => ({ phase: p.status?.phase, nodeName: p.spec?.nodeName }))).toEqual(unplaced.map(() => ({ phase: 'Pending', nodeName: undefined })));

@@ -2,7 +2,7 @@ import type { NodeLocalStorage, NodeLocalStorageStatus } from '@openlocal/crd-ty
 import { Lvm } from '@openlocal/lvm';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from './adapters/event-recorder.js';
+import type { EventRecord } from '@openlocal/kube-runtime';
 import type { StorageReader } from './adapters/host-storage.js';
 import type { NlsSource } from './adapters/own-nls.js';
 import { Agent } from './agent.js';
@@ -12,7 +12,7 @@ import { GiB, state, vg } from './core/test-data.js';
 import { EventSink } from './event-sink.js';
 import { createAgentMetrics } from './metrics.js';
 import { ResourceInitializer } from './resource-initializer.js';
-import { ManualClock } from './testing/manual-clock.js';
+import { ManualClock } from '@openlocal/kube-runtime/testing';
 
 /** Unit-test doubles of the agent's ports: the node's storage, its NLS and the status writer. */
 class FakeNode implements StorageReader, NlsSource {

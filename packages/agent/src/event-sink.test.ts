@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from './adapters/event-recorder.js';
+import type { EventRecord } from '@openlocal/kube-runtime';
 import { EventSink } from './event-sink.js';
 
 function sink(): { events: EventRecord[]; sink: EventSink } {

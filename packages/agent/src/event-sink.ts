@@ -1,6 +1,6 @@
 // Events on the agent's NLS, de-duplicated: the same warning for the same subject is sent once until it
 // changes or clears, so a problem that persists across passes does not flood the API server.
-import type { EventRecorder, EventTarget } from './adapters/event-recorder.js';
+import type { EventRecorder, EventTarget } from '@openlocal/kube-runtime';
 
 export class EventSink {
   private readonly lastBySubject = new Map<string, string>();

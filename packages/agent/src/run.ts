@@ -3,14 +3,14 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLocalExecutor, Lvm } from '@openlocal/lvm';
 import { pino } from 'pino';
-import { createEventRecorder } from './adapters/event-recorder.js';
+import { createEventRecorder } from '@openlocal/kube-runtime';
 import { HostStorage } from './adapters/host-storage.js';
-import { startHttpServer } from './adapters/http-server.js';
+import { startHttpServer } from '@openlocal/kube-runtime';
 import { createNlsStatusWriter } from './adapters/nls-api.js';
 import { OwnNlsInformer } from './adapters/own-nls.js';
 import { Agent, nlsEventTarget } from './agent.js';
 import { parseConfig } from './cli.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '@openlocal/kube-runtime';
 import { EventSink } from './event-sink.js';
 import { createAgentMetrics } from './metrics.js';
 import { ResourceInitializer } from './resource-initializer.js';

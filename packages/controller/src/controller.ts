@@ -3,11 +3,11 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import { GROUP, NLS, NLSC, VERSION, type NodeLocalStorage, type NodeLocalStorageInitConfig } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
-import type { EventRecorder } from './adapters/event-recorder.js';
-import { Informer } from './adapters/informer.js';
+import type { EventRecorder } from '@openlocal/kube-runtime';
+import { Informer } from '@openlocal/kube-runtime';
 import type { NlsWriter } from './adapters/nls-api.js';
-import type { Clock } from './clock.js';
-import type { BackoffPolicy } from './core/backoff.js';
+import type { Clock } from '@openlocal/kube-runtime';
+import type { BackoffPolicy } from '@openlocal/kube-runtime';
 import type { ControllerMetrics } from './metrics.js';
 import { NlsReconciler, type ClusterView } from './reconciler.js';
 import { WorkQueue } from './work-queue.js';

@@ -1,7 +1,7 @@
 import type { NodeLocalStorageInitConfigSpec, NodeLocalStorageSpec } from '@openlocal/crd-types';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { EventRecord, EventRecorder } from './adapters/event-recorder.js';
+import type { EventRecord, EventRecorder } from '@openlocal/kube-runtime';
 import type { NlsWriter } from './adapters/nls-api.js';
 import type { NlsView, NodeView } from './core/nls-plan.js';
 import { createControllerMetrics } from './metrics.js';

@@ -2,7 +2,7 @@
 // and tells the init config's owner what happened through Events on the NLSC.
 import { API_VERSION, NLSC, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
-import type { EventRecorder } from './adapters/event-recorder.js';
+import type { EventRecorder } from '@openlocal/kube-runtime';
 import type { NlsWriter } from './adapters/nls-api.js';
 import { planNls, sweepNames, type NlsView, type NodeView } from './core/nls-plan.js';
 import type { ControllerMetrics } from './metrics.js';

@@ -2,12 +2,12 @@
 // (stop leading and let in-flight reconciles finish, release the lease, stop informers, close HTTP).
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { createEventRecorder } from './adapters/event-recorder.js';
-import { startHttpServer } from './adapters/http-server.js';
+import { createEventRecorder } from '@openlocal/kube-runtime';
+import { startHttpServer } from '@openlocal/kube-runtime';
 import { createLeaseStore } from './adapters/lease-api.js';
 import { createNlsWriter } from './adapters/nls-api.js';
 import { parseConfig } from './cli.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '@openlocal/kube-runtime';
 import { NlsController } from './controller.js';
 import { LeaderElector } from './leader-elector.js';
 import { createControllerMetrics } from './metrics.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkQueue } from './work-queue.js';
-import { ManualClock } from './testing/manual-clock.js';
+import { ManualClock } from '@openlocal/kube-runtime/testing';
 
 function makeQueue(): { queue: WorkQueue; clock: ManualClock } {
   const clock = new ManualClock(0);

@@ -3,8 +3,8 @@
 import { CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATIONS, GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import { Informer } from './informer.js';
+import type { Clock } from '@openlocal/kube-runtime';
+import { Informer } from '@openlocal/kube-runtime';
 
 type NlsObject = NodeLocalStorage & KubernetesObject;
 

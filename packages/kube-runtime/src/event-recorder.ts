@@ -1,7 +1,7 @@
 // core/v1 Events about our objects (cluster-scoped objects' events live in "default", as client-go does).
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 
 export interface EventTarget {
   readonly apiVersion: string;

@@ -3,8 +3,8 @@
 // fails, so this wrapper restarts it with capped exponential backoff and reports when the first LIST landed.
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import { backoffDelayMs, type BackoffPolicy } from '../core/backoff.js';
+import type { Clock } from './clock.js';
+import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 
 export interface InformerOptions<T extends KubernetesObject> {
   /** For logs and metrics, e.g. `nodes`. */

@@ -1,0 +1,7 @@
+// @openlocal/kube-runtime: the small runtime pieces every Open-Local app needs — an injectable clock, retry
+// backoff, informers that restart after errors, an Event recorder and the metrics/health HTTP server.
+export { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+export { systemClock, type Clock } from './clock.js';
+export { createEventRecorder, type EventRecord, type EventRecorder, type EventTarget } from './event-recorder.js';
+export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './http-server.js';
+export { Informer, type InformerOptions } from './informer.js';

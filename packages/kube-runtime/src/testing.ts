@@ -1,0 +1,2 @@
+// Test doubles of @openlocal/kube-runtime, published as '@openlocal/kube-runtime/testing'.
+export { flushMicrotasks, ManualClock } from './testing/manual-clock.js';

@@ -1,6 +1,6 @@
 // Command line of the VM harness (run with `npx tsx e2e/vm/cli.ts`):
 //   build                          build the cached kernel and initramfs (apt-get as needed)
-//   run [--disk BYTES]... [--disk-file IMG]... -- ARGV
+//   run [--disk BYTES]... [--disk-file IMG]... [--network] [--memory MIB] -- ARGV
 //                                  boot a guest, run ARGV in it (cwd: the current dir), exit with its exit code;
 //                                  new sparse disks first, then existing images kept across runs
 //   vitest [FILE]...               run the lvm:guest vitest project (or these files of it) in one guest
@@ -41,6 +41,8 @@ async function commandRun(args: string[]): Promise<number> {
       'disk-file': { type: 'string', multiple: true },
       timeout: { type: 'string' },
       env: { type: 'string', multiple: true },
+      network: { type: 'boolean' },
+      memory: { type: 'string' },
     },
   });
   const env = Object.fromEntries((values.env ?? []).map((pair) => {
@@ -57,6 +59,8 @@ async function commandRun(args: string[]): Promise<number> {
       ...(values['disk-file'] ?? []).map((file) => ({ file: resolve(file) })),
     ],
     timeoutMs: values.timeout ? Number(values.timeout) * 1000 : 600_000,
+    network: values.network ?? false,
+    ...(values.memory === undefined ? {} : { memoryMiB: Number(values.memory) }),
     log,
     onConsole: echo,
   });
@@ -120,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
       return commandVitest(rest);
     case undefined:
     default:
-      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
+      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] [--network] [--memory MIB] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
       return 2;
   }
 }

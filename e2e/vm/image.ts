@@ -15,7 +15,7 @@ import { dependsOf, moduleNameOfPath, readModinfo, resolveLoadOrder, type Kernel
 export const WANTED_MODULES: readonly string[] = [
   'virtio_pci', 'virtio_blk', 'virtio_console', '9pnet_virtio', '9p', 'overlay',
   'dm_mod', 'dm_snapshot', 'dm_thin_pool', 'dm_bufio', 'dm_persistent_data', 'dm_bio_prison',
-  'loop', 'ext4', 'xfs',
+  'loop', 'ext4', 'xfs', 'virtio_net',
 ];
 /** Loaded before everything: libcrc32c, ext4 and xfs reach crc32c through the crypto API, not a symbol. */
 export const FIRST_MODULES: readonly string[] = ['crc32c_generic'];
@@ -242,7 +242,14 @@ async function buildGuestImage(options: ImageOptions): Promise<GuestImage> {
     return resolveKernelPackage(options.signal);
   });
   const kernelDir = join(options.cacheDir, kernelPackage);
-  if (!existsSync(join(kernelDir, 'modules.order'))) await extractKernel(kernelPackage, kernelDir, options);
+  // The wanted list is stamped next to the extracted modules, so adding a module to it re-extracts.
+  const wantedStamp = [...FIRST_MODULES, ...WANTED_MODULES].join(' ');
+  const stampPath = join(kernelDir, 'wanted-modules');
+  const isExtracted = existsSync(join(kernelDir, 'modules.order')) && (await readFile(stampPath, 'utf8').catch(() => '')) === wantedStamp;
+  if (!isExtracted) {
+    await extractKernel(kernelPackage, kernelDir, options);
+    await writeFile(stampPath, wantedStamp);
+  }
   const modules = (await readFile(join(kernelDir, 'modules.order'), 'utf8')).split('\n').filter(Boolean);
   const initrdPath = await buildInitrd({ kernelPackage, kernelDir, moduleNames: modules }, options);
   return { kernelPackage, kernelPath: join(kernelDir, 'vmlinuz'), initrdPath, modules };

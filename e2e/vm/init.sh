@@ -42,6 +42,12 @@ share="$root/run/openlocal/share"
 mkdir -p "$share"
 mount -t 9p -o "$ninep" share "$share" || fail "mount the work share over 9p"
 ip link set lo up 2>/dev/null
+# QEMU user-mode network (runInGuest's `network` option): fixed addresses, the host's loopback is 10.0.2.2.
+if [ -e /sys/class/net/eth0 ]; then
+  ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up && ip route add default via 10.0.2.2 || fail "configure eth0"
+  echo "nameserver 10.0.2.3" > "$root/etc/resolv.conf" 2>/dev/null
+  say "network: eth0 10.0.2.15, host at 10.0.2.2"
+fi
 
 # No udev in the guest: LVM must not wait for it or ask it for devices.
 mkdir -p "$root/etc/lvm"

@@ -19,6 +19,14 @@ describe('qemuArgs', () => {
       'console=ttyS0 quiet panic=-1 OPENLOCAL_NODE=/usr/bin/node OPENLOCAL_RUNNER=/repo/e2e/vm/guest-runner.mjs',
     );
     expect(argv).toContain('-no-reboot');
+    expect(argv).not.toContain('-netdev');
+  });
+
+  it('adds a user-mode NIC only when the network is asked for', () => {
+    const argv = qemuArgs({ ...base, network: true });
+    expect(argv[argv.indexOf('-netdev') + 1]).toBe('user,id=net0');
+    expect(argv[argv.indexOf('-device') + 1]).toBe('virtio-net-pci,netdev=net0');
+    expect(qemuArgs({ ...base, network: false })).not.toContain('-device');
   });
 
   it.each([

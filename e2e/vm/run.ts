@@ -25,6 +25,11 @@ export interface RunInGuestOptions {
   /** Kill the guest after this long (console log kept). Default 10 minutes. */
   timeoutMs?: number;
   memoryMiB?: number;
+  /**
+   * Give the guest a NIC on QEMU's user-mode network: the guest is 10.0.2.15 and reaches the host's loopback
+   * services at 10.0.2.2 (how a guest kubelet reaches the host's kube-apiserver). Default: no network.
+   */
+  network?: boolean;
   /** Where the console log and the share (the guest's results) are kept. Default: a new dir in the cache. */
   outputDir?: string;
   image?: GuestImage;
@@ -96,7 +101,7 @@ function validateLimits(options: Pick<RunInGuestOptions, 'timeoutMs' | 'memoryMi
 }
 
 /** The qemu argv: TCG, one vCPU (beats two on this 2-core host), host / read-only and the share over 9p. */
-export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; nodePath: string; runnerPath: string }): string[] {
+export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; nodePath: string; runnerPath: string; network?: boolean }): string[] {
   for (const [field, value] of Object.entries({ nodePath: request.nodePath, runnerPath: request.runnerPath })) {
     // These ride on the kernel command line, which has no quoting.
     if (!CMDLINE_SAFE.test(value)) throw new TypeError(`${field} ${JSON.stringify(value)} must match ${CMDLINE_SAFE} to pass on the kernel command line`);
@@ -115,6 +120,8 @@ export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFil
     argv.push('-drive', `file=${file},if=virtio,format=raw,cache=unsafe`);
   }
   if (request.shareDir.includes(',')) throw new TypeError(`shareDir ${JSON.stringify(request.shareDir)} must not contain a comma`);
+  // User-mode networking: no host privileges or bridges; init.sh configures eth0 statically (10.0.2.15/24).
+  if (request.network === true) argv.push('-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0');
   return argv;
 }
 
@@ -180,7 +187,7 @@ export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunRe
     await writeJob(shareDir, { options, diskCount: diskFiles.length });
     const args = qemuArgs({
       image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536,
-      nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'),
+      nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'), network: options.network ?? false,
     });
     const boot = await bootAndWait({ args, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
     const exitCode = await readExitCode(shareDir);

@@ -1,14 +1,15 @@
-// Command kube is a multi-call build of the three upstream Kubernetes control-plane components the
-// project's tests run: kube-apiserver, kube-controller-manager and kube-scheduler. They share almost all
-// of their code, so one binary compiles and links that code once instead of three times (2-core
+// Command kube is a multi-call build of the upstream Kubernetes components the project's tests run:
+// kube-apiserver, kube-controller-manager, kube-scheduler and kubelet (the kubelet rung, in the QEMU guest). They share almost all
+// of their code, so one binary compiles and links that code once instead of four times (2-core
 // machines). Which component runs is chosen by the name the binary is started under (scripts/build-tools
-// installs it as three hard links), or by a first argument naming the component.
+// installs it as hard links), or by a first argument naming the component.
 //
 // This is build tooling only: nothing here ships in the product, and each component's behaviour is the
 // upstream one (the same command constructors and imports as its upstream main package).
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,12 +24,14 @@ import (
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
 
 var components = map[string]func() *cobra.Command{
 	"kube-apiserver":          func() *cobra.Command { return apiserver.NewAPIServerCommand() },
 	"kube-controller-manager": func() *cobra.Command { return controllermanager.NewControllerManagerCommand() },
 	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
+	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
 }
 
 func names() []string {

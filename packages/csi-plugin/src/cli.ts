@@ -1,6 +1,8 @@
 // Command-line flags → a validated Config. `--help` lists every flag with its default.
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { socketPathFromEndpoint } from './core/endpoint.js';
+import { registrationSocketPath, socketPathProblem } from './core/registration.js';
 
 function regexp(name: string) {
   return z.string().transform((value, ctx) => {
@@ -10,6 +12,13 @@ function regexp(name: string) {
       ctx.addIssue({ code: 'custom', message: `--${name} ${JSON.stringify(value)} is not a valid regular expression: ${(error as Error).message}` });
       return z.NEVER;
     }
+  });
+}
+
+/** A string flag whose error names the flag and quotes the value. */
+function checked(name: string, isValid: (value: string) => boolean, requirement: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (!isValid(value)) ctx.addIssue({ code: 'custom', message: `--${name} ${JSON.stringify(value)} ${requirement}` });
   });
 }
 
@@ -37,12 +46,25 @@ export const configSchema = z
     shutdownGraceMs: z.coerce.number().int().nonnegative(),
     metricsHost: z.string(),
     metricsPort: z.coerce.number().int().min(-1).max(65535),
+    // Undefined = the default under --kubelet-dir; '-' or '' = off. Resolved by parseConfig.
+    registrationDir: checked('registration-dir', (v) => v === '' || v === '-' || v.startsWith('/'), 'must be an absolute path (or - to turn registration off)').optional(),
+    kubeletRegistrationPath: checked(
+      'kubelet-registration-path',
+      (v) => v.startsWith('/') && !/[\0\n]/.test(v),
+      'must be an absolute path without a scheme, e.g. /var/lib/kubelet/plugins/local.csi.aliyun.com/csi.sock',
+    ).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.mode === 'node' && config.nodeid === '') ctx.addIssue({ code: 'custom', message: '--nodeid is required in node mode (usually $(KUBE_NODE_NAME))' });
   });
 
-export type Config = z.infer<typeof configSchema>;
+/** The validated flags with every derived default filled in. */
+export type Config = Omit<z.infer<typeof configSchema>, 'registrationDir' | 'kubeletRegistrationPath'> & {
+  /** Where kubelet's plugin watcher looks for `<driver>-reg.sock`; '' = do not register. */
+  registrationDir: string;
+  /** The CSI socket path reported to kubelet. */
+  kubeletRegistrationPath: string;
+};
 
 export function buildCommand(): Command {
   return new Command('open-local-csi-plugin')
@@ -66,7 +88,36 @@ export function buildCommand(): Command {
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
     .addOption(new Option('--shutdown-grace-ms <ms>', 'how long running calls may finish on SIGTERM').default('10000'))
     .addOption(new Option('--metrics-host <host>', 'address of /metrics and /healthz').default('0.0.0.0'))
-    .addOption(new Option('--metrics-port <port>', 'port of /metrics and /healthz (0 = any free port, -1 = off; the agent uses 9101)').default('9102'));
+    .addOption(new Option('--metrics-port <port>', 'port of /metrics and /healthz (0 = any free port, -1 = off; the agent uses 9101)').default('9102'))
+    .addOption(
+      new Option(
+        '--registration-dir <path>',
+        'node mode: kubelet plugin-watcher directory where <driver>-reg.sock is served so kubelet registers the driver (no node-driver-registrar needed); "-" or "" turns it off (default: <kubelet-dir>/plugins_registry)',
+      ),
+    )
+    .addOption(new Option('--kubelet-registration-path <path>', 'the CSI socket path kubelet dials, as seen on the host (default: the path of --endpoint)'));
+}
+
+/** Fills the defaults that depend on other flags and checks what only the whole Config can tell. */
+function resolve(flags: z.infer<typeof configSchema>): Config {
+  const kubeletDir = flags.kubeletDir.replace(/\/+$/, '');
+  const registrationDir = flags.registrationDir ?? `${kubeletDir}/plugins_registry`;
+  const config: Config = {
+    ...flags,
+    stateDir: flags.stateDir === '' ? `${kubeletDir}/plugins/local.csi.aliyun.com/claims` : flags.stateDir,
+    registrationDir: registrationDir === '-' ? '' : registrationDir,
+    kubeletRegistrationPath: flags.kubeletRegistrationPath ?? socketPathFromEndpoint(flags.endpoint),
+  };
+  const problems = [
+    { flag: 'endpoint', value: config.endpoint, problem: socketPathProblem(socketPathFromEndpoint(config.endpoint)) },
+    {
+      flag: 'registration-dir',
+      value: config.registrationDir,
+      problem: config.mode === 'node' && config.registrationDir !== '' ? socketPathProblem(registrationSocketPath(config.registrationDir, config.driver)) : null,
+    },
+  ].filter((p) => p.problem !== null);
+  if (problems.length > 0) throw new Error(`invalid flags:\n${problems.map((p) => `  --${p.flag} ${JSON.stringify(p.value)}: ${p.problem}`).join('\n')}`);
+  return config;
 }
 
 /** Parses argv (as process.argv: node, script, flags...) into a Config; throws with every problem listed. */
@@ -75,7 +126,5 @@ export function parseConfig(argv: readonly string[]): Config {
   command.parse([...argv]);
   const parsed = configSchema.safeParse(command.opts());
   if (!parsed.success) throw new Error(`invalid flags:\n${parsed.error.issues.map((i) => `  ${i.message}`).join('\n')}`);
-  const config = parsed.data;
-  if (config.stateDir === '') config.stateDir = `${config.kubeletDir.replace(/\/+$/, '')}/plugins/local.csi.aliyun.com/claims`;
-  return config;
+  return resolve(parsed.data);
 }

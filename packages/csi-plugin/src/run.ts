@@ -1,5 +1,6 @@
-// Wiring only: build the adapters from the Config, hand them to the services, serve, and on SIGTERM/SIGINT
-// stop accepting calls, let running ones finish, then exit.
+// Wiring only: build the adapters from the Config, hand them to the services, serve CSI, then (node mode) offer
+// kubelet the registration socket; on SIGTERM/SIGINT withdraw it, stop accepting calls, let running ones
+// finish, then exit.
 import { createLocalExecutor, Lvm } from '@openlocal/lvm';
 import { pino, type Logger } from 'pino';
 import { createClaimStore } from './adapters/claim-store.js';
@@ -11,15 +12,38 @@ import { createHost } from './adapters/host.js';
 import { createIdentityService } from './adapters/identity-service.js';
 import { createIoThrottle } from './adapters/io-throttle.js';
 import { createNodeService } from './adapters/node-service.js';
-import { createCsiMetrics, startMetricsServer } from './adapters/metrics.js';
+import { createCsiMetrics, startMetricsServer, type CsiMetrics } from './adapters/metrics.js';
 import { loadCsiProto } from './adapters/proto.js';
+import { startRegistrationServer } from './adapters/registration-server.js';
 import { createToolCheck } from './adapters/tool-check.js';
 import { parseConfig, type Config } from './cli.js';
+import { planRegistration } from './core/registration.js';
 import { VolumeLocks } from './core/volume-locks.js';
 import { PLUGIN_VERSION } from './version.js';
 
+/** The running plugin: its CSI socket, where it registered with kubelet (if it did) and its metrics port. */
+export interface RunningPlugin extends RunningServer {
+  registrationSocketPath: string | undefined;
+  /** undefined when --metrics-port is -1. */
+  metricsPort: number | undefined;
+}
+
+/**
+ * Kubelet dials the CSI endpoint right after GetInfo, so this runs only once the CSI socket serves. Nothing
+ * is left running when it fails: the caller closes `csi`.
+ */
+async function registerWithKubelet(config: Config, deps: { logger: Logger; metrics: CsiMetrics }): Promise<RunningServer | undefined> {
+  const plan = planRegistration(config);
+  if (!plan.isEnabled) {
+    deps.logger.info({ reason: plan.reason }, 'not registering with kubelet');
+    return undefined;
+  }
+  for (const warning of plan.warnings) deps.logger.warn(warning);
+  return startRegistrationServer({ socketPath: plan.socketPath, info: plan.info, logger: deps.logger, metrics: deps.metrics });
+}
+
 /** Builds every part and starts serving; the returned server is what a test stops. */
-export async function startPlugin(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startPlugin(config: Config, logger: Logger): Promise<RunningPlugin> {
   const metrics = createCsiMetrics();
   const metricsServer = config.metricsPort < 0 ? undefined : await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, metrics, logger });
   const env: Record<string, string> = { LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir ? { LVM_SYSTEM_DIR: config.lvmSystemDir } : {}) };
@@ -42,9 +66,18 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
       : undefined;
   const services = buildServiceEntries({ proto: loadCsiProto(), identity, controller, node, logger, locks: new VolumeLocks(), metrics });
   const server = await startGrpcServer({ endpoint: config.endpoint, services, logger });
+  const registration = await registerWithKubelet(config, { logger, metrics }).catch(async (error: unknown) => {
+    await server.close(0);
+    await metricsServer?.close();
+    throw error;
+  });
   return {
     socketPath: server.socketPath,
+    registrationSocketPath: registration?.socketPath,
+    metricsPort: metricsServer?.port,
     close: async (graceMs) => {
+      // Removing the registration socket first makes kubelet deregister before the CSI socket goes away.
+      await registration?.close(graceMs);
       await server.close(graceMs);
       await metricsServer?.close();
     },

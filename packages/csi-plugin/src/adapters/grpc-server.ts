@@ -1,10 +1,12 @@
-// The gRPC server on a unix socket: removes a stale socket (never any other kind of file), binds, tightens the
-// socket to 0600, adds the standard health service, and shuts down gracefully with a deadline.
+// The gRPC server on a unix socket: removes a stale socket (never a live one, never any other kind of file),
+// binds, tightens the socket to 0600, adds the standard health service, and shuts down gracefully with a deadline.
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
+import { socketPathFromEndpoint } from '../core/endpoint.js';
 
 export interface ServiceEntry {
   definition: ServiceDefinition;
@@ -19,12 +21,6 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** `unix:///csi/csi.sock` or `unix:/csi/csi.sock` → `/csi/csi.sock`. Other schemes are refused. */
-export function socketPathFromEndpoint(endpoint: string): string {
-  const match = /^unix:(?:\/\/)?(\/.+)$/.exec(endpoint);
-  if (!match?.[1]) throw new Error(`invalid --endpoint ${JSON.stringify(endpoint)}: expected unix:///absolute/path.sock`);
-  return match[1];
-}
 
 async function removeStaleSocket(path: string): Promise<void> {
   const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
@@ -33,7 +29,24 @@ async function removeStaleSocket(path: string): Promise<void> {
   });
   if (info === null) return;
   if (!info.isSocket()) throw new Error(`refusing to replace ${path}: it exists and is not a socket`);
+  if (await isAnswering(path)) throw new Error(`refusing to replace ${path}: another process is serving it`);
   await unlink(path);
+}
+
+/** Whether something accepts connections on the socket; a socket left by a dead process refuses them. */
+function isAnswering(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    // A listener too busy to accept within a second is still alive.
+    const timer = setTimeout(() => finish(true), 1000);
+    const finish = (isAlive: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(isAlive);
+    };
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
 }
 
 function bind(server: Server, address: string): Promise<void> {
@@ -43,7 +56,13 @@ function bind(server: Server, address: string): Promise<void> {
 }
 
 /** Starts serving `services` on the unix socket of `endpoint`. */
-export async function startGrpcServer(options: { endpoint: string; services: ServiceEntry[]; logger: Logger }): Promise<RunningServer> {
+export async function startGrpcServer(options: {
+  endpoint: string;
+  services: ServiceEntry[];
+  logger: Logger;
+  /** What the log line says is served; `CSI` unless given. */
+  label?: string;
+}): Promise<RunningServer> {
   const socketPath = socketPathFromEndpoint(options.endpoint);
   await mkdir(dirname(socketPath), { recursive: true });
   await removeStaleSocket(socketPath);
@@ -56,7 +75,7 @@ export async function startGrpcServer(options: { endpoint: string; services: Ser
   health.addToServer(server);
   await bind(server, `unix://${socketPath}`);
   await chmod(socketPath, 0o600);
-  options.logger.info({ socketPath, services: options.services.map((s) => s.name) }, 'serving CSI');
+  options.logger.info({ socketPath, services: options.services.map((s) => s.name) }, `serving ${options.label ?? 'CSI'}`);
   return {
     socketPath,
     close: async (graceMs = 10_000) => {

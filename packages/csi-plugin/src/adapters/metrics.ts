@@ -1,14 +1,17 @@
-// Prometheus metrics of the CSI calls (count and latency per method and gRPC code) and the HTTP server that
-// serves them with /healthz. The registry is created per plugin, never global.
+// Prometheus metrics of the CSI calls (count and latency per method and gRPC code) and of kubelet's
+// registration verdicts, and the HTTP server that serves them with /healthz. The registry is created per
+// plugin, never global.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 
 export interface CsiMetrics {
   registry: Registry;
   /** Records one finished call; `code` is the gRPC status name (OK, INVALID_ARGUMENT, ...). */
   observe(method: string, code: string, seconds: number): void;
+  /** Records one NotifyRegistrationStatus from kubelet. */
+  observeRegistration(isRegistered: boolean): void;
 }
 
 export function createCsiMetrics(): CsiMetrics {
@@ -22,11 +25,22 @@ export function createCsiMetrics(): CsiMetrics {
     buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
     registers: [registry],
   });
+  const verdicts = new Counter({
+    name: 'openlocal_csi_kubelet_registration_total',
+    help: 'NotifyRegistrationStatus calls from kubelet by result (registered or failed)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const registered = new Gauge({ name: 'openlocal_csi_kubelet_registered', help: '1 when kubelet last reported the driver registered, else 0', registers: [registry] });
   return {
     registry,
     observe(method, code, seconds) {
       total.inc({ method, code });
       duration.observe({ method, code }, seconds);
+    },
+    observeRegistration(isRegistered) {
+      verdicts.inc({ result: isRegistered ? 'registered' : 'failed' });
+      registered.set(isRegistered ? 1 : 0);
     },
   };
 }

@@ -1,43 +1,16 @@
 // The plugin as a process, started the way the DaemonSet starts it (main.ts through run.ts): it replaces a
 // stale socket but never another file, serves gRPC health, keeps the socket 0600, and on SIGTERM stops cleanly
 // and removes its socket.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { killBinary, startBinary, waitForSocket, type PluginProcess } from './support/binary.js';
 import { createCsiClient } from './support/csi-client.js';
-
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-interface Plugin {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startBinary(flags: string[]): Plugin {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...flags], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForSocket(path: string, plugin: Plugin): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const info = await stat(path).catch(() => null);
-    if (info?.isSocket() && plugin.output().includes('serving CSI')) return;
-    if (plugin.child.exitCode !== null) throw new Error(`plugin exited early: ${plugin.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`socket ${path} never appeared: ${plugin.output()}`);
-}
 
 function healthCheck(socketPath: string, service: string): Promise<string> {
   const definition = loadSync(healthProtoPath, { keepCase: true, enums: String });
@@ -56,17 +29,14 @@ function healthCheck(socketPath: string, service: string): Promise<string> {
 
 describe('the plugin binary', () => {
   let dir: string;
-  let running: Plugin | undefined;
+  let running: PluginProcess | undefined;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'openlocal-csi-bin-'));
   });
 
   afterEach(async () => {
-    if (running && running.child.exitCode === null && running.child.pid !== undefined) {
-      process.kill(running.child.pid, 'SIGKILL');
-      await running.exited;
-    }
+    await killBinary(running);
     running = undefined;
     await rm(dir, { recursive: true, force: true });
   });

@@ -1,5 +1,6 @@
-// src/generated must be exactly what `npm run generate` makes from proto/csi.proto today: a proto edit without
-// regenerating (or a hand edit of generated code) fails here.
+// src/generated must be exactly what `npm run generate` makes from proto/csi.proto and
+// proto/pluginregistration.proto today: a proto edit without regenerating (or a hand edit of generated code)
+// fails here.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,13 +17,13 @@ async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
 }
 
-describe('generated CSI types', () => {
+describe('generated CSI and plugin-registration types', () => {
   let outDir = '';
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('match a fresh generation from proto/csi.proto', async () => {
+  it('match a fresh generation from the protos in proto/', async () => {
     outDir = await mkdtemp(join(tmpdir(), 'csi-generated-'));
     await exec(process.execPath, [join(packageDir, 'scripts', 'generate.mjs'), outDir], { cwd: packageDir });
     const committed = join(packageDir, 'src', 'generated');

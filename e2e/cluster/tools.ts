@@ -7,6 +7,7 @@ import { toolsBinDir } from './paths.js';
 export const CONTROL_PLANE_TOOLS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
 export type ToolName =
   | (typeof CONTROL_PLANE_TOOLS)[number]
+  | 'kubelet'
   | 'csi-provisioner'
   | 'csi-resizer'
   | 'csi-node-driver-registrar'

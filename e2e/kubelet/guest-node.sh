@@ -1,0 +1,92 @@
+#!/bin/bash
+# One real Kubernetes node inside the e2e/vm QEMU guest (real device-mapper): containerd + runc, our csi-plugin
+# in node mode (it registers itself with kubelet), external-provisioner --node-deployment and kubelet, all
+# talking to the host's kube-apiserver at 10.0.2.2. The host test (kubelet-node.test.ts) writes the configs on
+# the share before boot, drives the scenario through the API, and reads what only the node can see from the
+# reports this script writes on the share every two seconds: the VG's LVs (lvs.json) and the mounts under the
+# kubelet dir with their filesystem sizes (mounts.json). It ends when the host creates share/stop.
+#
+# Environment (from the host): OPENLOCAL_GUEST_SHARE, OPENLOCAL_GUEST_DISKS (runInGuest), NODE_NAME, VG_NAME,
+# TOOLS_BIN (the directory of the pinned kubelet and csi-provisioner binaries).
+set -uo pipefail
+
+share="${OPENLOCAL_GUEST_SHARE:?}"
+node_name="${NODE_NAME:?}"
+vg="${VG_NAME:?}"
+tools="${TOOLS_BIN:?}"
+disk="${OPENLOCAL_GUEST_DISKS%%,*}"
+repo="$(pwd)"
+kubelet_dir=/var/lib/kubelet
+plugin_dir="$kubelet_dir/plugins/local.csi.aliyun.com"
+logs="$share/logs"
+mkdir -p "$logs"
+pids=()
+names=()
+
+say() { echo "kubelet-node [$(cut -d' ' -f1 /proc/uptime) s] $*"; }
+fail() { say "FAILED: $*"; echo "$*" > "$share/failed"; exit 1; }
+start() {
+  local name="$1"
+  shift
+  "$@" >"$logs/$name.log" 2>&1 &
+  pids+=("$!")
+  names+=("$name")
+  say "started $name (pid $!)"
+}
+stop_all() {
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
+  sleep 2
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -KILL "${pids[i]}" 2>/dev/null; done
+}
+trap stop_all EXIT
+
+# What only the node sees, written atomically (tmp + rename) so the host never reads half a file.
+report() {
+  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active "$vg" >"$share/.lvs.json" 2>/dev/null &&
+    mv -f "$share/.lvs.json" "$share/lvs.json"
+  findmnt --json --bytes --submounts --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$kubelet_dir" >"$share/.mounts.json" 2>/dev/null &&
+    mv -f "$share/.mounts.json" "$share/mounts.json"
+}
+
+# Writable, mountable state on tmpfs: containerd's overlay snapshots cannot live on the guest's overlay root.
+for dir in /var/lib/containerd "$kubelet_dir" /etc/cni/net.d; do mkdir -p "$dir"; done
+mount -t tmpfs -o mode=0755 tmpfs /var/lib/containerd || fail "tmpfs for containerd"
+mount -t tmpfs -o mode=0755 tmpfs "$kubelet_dir" || fail "tmpfs for kubelet"
+cp "$share/cni.conflist" /etc/cni/net.d/10-openlocal.conflist
+
+lvm pvcreate -q "$disk" >/dev/null && lvm vgcreate -q "$vg" "$disk" >/dev/null || fail "vgcreate $vg on $disk"
+say "VG $vg on $disk"
+
+start containerd containerd --config "$share/containerd.toml"
+for _ in $(seq 120); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.5; done
+[ -S /run/containerd/containerd.sock ] || fail "containerd did not start (see logs/containerd.log)"
+ctr --address /run/containerd/containerd.sock --namespace k8s.io images import "$share/image.tar" >"$logs/ctr-import.log" 2>&1 ||
+  fail "ctr images import (see logs/ctr-import.log)"
+say "containerd up, test image imported"
+
+mkdir -p "$plugin_dir"
+start csi-plugin node "$repo/packages/csi-plugin/dist/main.js" --endpoint "unix://$plugin_dir/csi.sock" --nodeid "$node_name" \
+  --kubelet-dir "$kubelet_dir" --device-regexp '^$' --vg-regexp "^$vg\$" --metrics-port=0
+for _ in $(seq 240); do [ -S "$plugin_dir/csi.sock" ] && break; sleep 0.5; done
+[ -S "$plugin_dir/csi.sock" ] || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
+start csi-provisioner env NODE_NAME="$node_name" "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
+  --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --volume-name-prefix=local \
+  --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --v=4
+start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
+  --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
+echo started >"$share/node-started"
+
+while [ ! -e "$share/stop" ]; do
+  report
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[i]}" 2>/dev/null; then
+      echo "${names[i]}" >>"$share/died"
+      fail "${names[i]} exited on its own (see logs/${names[i]}.log)"
+    fi
+  done
+  sleep 2
+done
+report
+say "stop asked by the host"
+exit 0

@@ -1,0 +1,223 @@
+// The kubelet rung: a real kubelet with containerd and runc, in the QEMU guest (real device-mapper), joins the
+// host's control plane as node "guest-node". Our csi-plugin registers itself with that kubelet, the node's
+// external-provisioner creates the LV, kubelet stages and publishes it into a running pod, a PVC resize goes
+// external-resizer -> controller-mode plugin -> kubelet -> NodeExpandVolume (lvextend, then resize2fs online),
+// and deleting the pod and claim unmounts and removes the LV. Nothing on the node is played by the test: it
+// only reads what the node reports on the share (lvs and findmnt, written by guest-node.sh).
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyManifests,
+  createRunDir,
+  createTestNamespace,
+  missingToolsReason,
+  repoRoot,
+  startCluster,
+  toolPath,
+  waitFor,
+  writeAdminKubeconfig,
+  type Cluster,
+  type TestNamespace,
+} from '../cluster/index.js';
+import { runInGuest, type GuestRunResult } from '../vm/run.js';
+import { renderCniConflist, renderContainerdConfig, renderKubeletConfig } from './node-config.js';
+import { buildBusyboxImage, TEST_IMAGE } from './oci-image.js';
+import { guestSkipReason } from './skip.js';
+
+const DRIVER = 'local.csi.aliyun.com';
+const NODE = 'guest-node';
+const VG = 'kubeletvg';
+const MiB = 2 ** 20;
+const CLASS = 'open-local-lvm-kubelet';
+
+const skipReason = missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'csi-provisioner', 'csi-resizer']) ?? (await guestSkipReason());
+if (skipReason !== null) console.warn(`skipping the kubelet rung: ${skipReason}`);
+
+interface LvReport { lv_name: string; vg_name: string; lv_size: string; lv_active: string }
+interface MountReport { target: string; source: string; fstype: string; size: number | string; options: string; children?: MountReport[] }
+
+function flatten(mounts: readonly MountReport[]): MountReport[] {
+  return mounts.flatMap((m) => [m, ...flatten(m.children ?? [])]);
+}
+
+describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
+  let cluster: Cluster;
+  let kubeConfig: KubeConfig;
+  let shareDir: string;
+  let guest: Promise<GuestRunResult> | undefined;
+  let guestEnded: GuestRunResult | undefined;
+  // Aborts every wait at once when the guest node ends early (guest-node.sh wrote why on share/failed).
+  const guestGone = new AbortController();
+  let namespace: TestNamespace;
+  let volumeHandle = '';
+
+  /** The node's own view, as guest-node.sh last wrote it; fails at once if the node gave up. */
+  function nodeReport(): { lvs: Map<string, number>; mounts: MountReport[] } {
+    const failed = readOptional(join(shareDir, 'failed'));
+    if (failed !== null || guestEnded !== undefined) throw new Error(`the guest node is gone: ${failed ?? `guest ended with exit code ${guestEnded?.exitCode}`}; logs in ${join(shareDir, 'logs')}`);
+    const lvsText = readOptional(join(shareDir, 'lvs.json'));
+    const mountsText = readOptional(join(shareDir, 'mounts.json'));
+    const lvs = lvsText === null ? [] : ((JSON.parse(lvsText) as { report: { lv: LvReport[] }[] }).report[0]?.lv ?? []);
+    const mounts = mountsText === null ? [] : flatten((JSON.parse(mountsText) as { filesystems: MountReport[] }).filesystems);
+    return { lvs: new Map(lvs.map((lv) => [lv.lv_name, Number(lv.lv_size)])), mounts };
+  }
+
+  beforeAll(async () => {
+    const runDir = createRunDir('kubelet');
+    cluster = await startCluster({ runDir });
+    kubeConfig = cluster.kubeConfig;
+    const manifests: object[] = [
+      { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: DRIVER }, spec: { attachRequired: false, podInfoOnMount: true, volumeLifecycleModes: ['Persistent', 'Ephemeral'] } },
+      {
+        apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: CLASS }, provisioner: DRIVER,
+        volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete', allowVolumeExpansion: true,
+        parameters: { volumeType: 'LVM', vgName: VG, 'csi.storage.k8s.io/fstype': 'ext4' },
+      },
+    ];
+    await applyManifests(kubeConfig, manifests as KubernetesObject[]);
+    // Expansion's controller half runs on the host, as a central Deployment would.
+    const controllerSocket = join(cluster.workDir, 'csi-controller.sock');
+    const pluginBin = join(repoRoot(), 'packages', 'csi-plugin', 'dist', 'main.js');
+    await cluster.startProcess({ name: 'csi-plugin-controller', command: process.execPath, args: [pluginBin, '--endpoint', `unix://${controllerSocket}`, '--mode', 'controller', '--metrics-port=0'] });
+    await cluster.startProcess({ name: 'csi-resizer', command: toolPath('csi-resizer'), args: [`--csi-address=${controllerSocket}`, `--kubeconfig=${cluster.kubeconfigPath}`, '--leader-election=false', '--v=4'] });
+
+    // The guest's files, on the share before it boots.
+    const outputDir = join(runDir, 'guest');
+    shareDir = join(outputDir, 'share');
+    mkdirSync(shareDir, { recursive: true });
+    const port = new URL(cluster.apiServerUrl).port;
+    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), `https://10.0.2.2:${port}`, cluster.pki, 'localhost');
+    writeFileSync(join(shareDir, 'containerd.toml'), renderContainerdConfig(TEST_IMAGE));
+    writeFileSync(join(shareDir, 'cni.conflist'), renderCniConflist());
+    writeFileSync(join(shareDir, 'kubelet.yaml'), renderKubeletConfig());
+    await buildBusyboxImage(join(shareDir, 'image.tar'));
+    console.log(`kubelet rung: guest console and node logs under ${outputDir}`);
+    guest = runInGuest({
+      argv: ['/bin/bash', join(repoRoot(), 'e2e', 'kubelet', 'guest-node.sh')],
+      cwd: repoRoot(),
+      env: { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')) },
+      disks: [{ sizeBytes: 1024 * MiB }],
+      network: true,
+      memoryMiB: 2048,
+      timeoutMs: 20 * 60_000,
+      outputDir,
+      log: (message) => console.log(`[guest] ${message}`),
+    });
+    void guest.then((result) => {
+      guestEnded = result;
+      guestGone.abort(new Error(`the guest node ended (exit code ${result.exitCode}): ${readOptional(join(shareDir, 'failed')) ?? 'no reason recorded'}; logs in ${join(shareDir, 'logs')}, console ${result.consoleLogPath}`));
+    });
+    namespace = await createTestNamespace(kubeConfig, 'kubelet-rung');
+  }, 300_000);
+
+  afterAll(async () => {
+    if (shareDir !== undefined) writeFileSync(join(shareDir, 'stop'), 'done\n');
+    const ended = await Promise.race([guest, new Promise((resolve) => setTimeout(resolve, 60_000, 'still running'))]);
+    if (ended === 'still running') console.warn('the guest did not stop within 60 s of the stop file; runInGuest kills it at its deadline');
+    await cluster?.stop();
+  }, 180_000);
+
+  it('registers the guest node, Ready, with our driver in its CSINode (the plugin registered itself)', async () => {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const storage = kubeConfig.makeApiClient(StorageV1Api);
+    await waitFor({ what: `node ${NODE} Ready`, timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const node = await core.readNode({ name: NODE }).catch(() => undefined);
+      const ready = node?.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.status === 'True' ? { done: true, value: true } : { done: false, observed: ready ?? 'not registered' };
+    });
+    const driver = await waitFor({ what: `CSINode ${NODE} lists ${DRIVER}`, timeoutMs: 120_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const csiNode = await storage.readCSINode({ name: NODE }).catch(() => undefined);
+      const found = csiNode?.spec?.drivers?.find((d) => d.name === DRIVER);
+      return found ? { done: true, value: found } : { done: false, observed: csiNode?.spec ?? 'no CSINode' };
+    });
+    expect(driver).toMatchObject({ nodeID: NODE, topologyKeys: ['kubernetes.io/hostname'] });
+  });
+
+  it('provisions, stages and publishes an LV into a running pod', async () => {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const claimAndPod: object[] = [
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: CLASS, resources: { requests: { storage: '64Mi' } } } },
+      {
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'app' },
+        spec: {
+          hostNetwork: true,
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'Never', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+          volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+        },
+      },
+    ];
+    await applyManifests(kubeConfig, claimAndPod as KubernetesObject[], { namespace: namespace.name });
+    const pod = await waitFor({ what: 'pod app Running', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const p = await core.readNamespacedPod({ name: 'app', namespace: namespace.name });
+      return p.status?.phase === 'Running' ? { done: true, value: p } : { done: false, observed: { phase: p.status?.phase, conditions: p.status?.conditions, containers: p.status?.containerStatuses?.map((c) => c.state) } };
+    });
+    expect(pod.spec?.nodeName).toBe(NODE);
+    const claim = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
+    const pv = await core.readPersistentVolume({ name: claim.spec?.volumeName ?? '' });
+    volumeHandle = pv.spec?.csi?.volumeHandle ?? '';
+    expect(pv.spec?.csi?.volumeAttributes).toMatchObject({ volumeType: 'LVM', vgName: VG });
+    // On the node: the LV exists at the requested size and kubelet's publish path of this pod is an ext4 mount.
+    const { lvs, mounts } = await waitFor({ what: 'the node reporting the published volume', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const report = nodeReport();
+      const published = report.mounts.find((m) => m.target.includes(`/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${pv.metadata?.name}/mount`));
+      return published ? { done: true, value: report } : { done: false, observed: report.mounts.map((m) => m.target) };
+    });
+    expect(lvs.get(volumeHandle)).toBe(64 * MiB);
+    const published = mounts.find((m) => m.target.endsWith(`/${pv.metadata?.name}/mount`) && m.target.includes('/pods/'));
+    expect(published).toMatchObject({ fstype: 'ext4' });
+    expect(Number(published?.size)).toBeGreaterThan(50 * MiB);
+    expect(Number(published?.size)).toBeLessThanOrEqual(64 * MiB);
+  });
+
+  it('grows the volume online when the claim grows: kubelet calls NodeExpandVolume, which runs lvextend and resize2fs', async () => {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    await core.patchNamespacedPersistentVolumeClaim(
+      { name: 'data', namespace: namespace.name, body: { spec: { resources: { requests: { storage: '128Mi' } } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    // Done only when kubelet has reported the node step finished: capacity updated, no resize conditions left.
+    await waitFor({ what: 'claim data grown to 128Mi by the node', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const pvc = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
+      const isDone = pvc.status?.capacity?.['storage'] === '128Mi' && (pvc.status?.conditions ?? []).length === 0;
+      return isDone ? { done: true, value: true } : { done: false, observed: { capacity: pvc.status?.capacity, conditions: pvc.status?.conditions, allocated: pvc.status?.allocatedResourceStatuses } };
+    });
+    const { lvs, mounts } = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const report = nodeReport();
+      const published = report.mounts.find((m) => m.target.includes('/pods/') && m.target.includes('kubernetes.io~csi'));
+      return Number(published?.size) > 100 * MiB ? { done: true, value: report } : { done: false, observed: published };
+    });
+    expect(lvs.get(volumeHandle)).toBe(128 * MiB);
+    const published = mounts.find((m) => m.target.includes('/pods/') && m.target.includes('kubernetes.io~csi'));
+    expect(Number(published?.size)).toBeLessThanOrEqual(128 * MiB);
+  });
+
+  it('unmounts and removes the LV when the pod and the claim are deleted', async () => {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    await core.deleteNamespacedPod({ name: 'app', namespace: namespace.name });
+    await waitFor({ what: 'pod app gone (kubelet unpublished and unstaged)', timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const gone = await core.readNamespacedPod({ name: 'app', namespace: namespace.name }).then(() => false, () => true);
+      return gone ? { done: true, value: true } : { done: false, observed: 'still there' };
+    });
+    await core.deleteNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
+    const report = await waitFor({ what: `LV ${volumeHandle} removed on the node`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const r = nodeReport();
+      return r.lvs.has(volumeHandle) ? { done: false, observed: [...r.lvs.keys()] } : { done: true, value: r };
+    });
+    expect(report.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
+  });
+});
+
+function readOptional(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}

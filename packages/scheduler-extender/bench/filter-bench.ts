@@ -1,43 +1,64 @@
-// Filter and prioritize latency over HTTP against the real express app on a loopback port, for 100, 1000 and
-// 5000 nodes, pods with 1 and 4 claims and a pod without local volumes. Prints p50/p99 in milliseconds.
-// Run: npx tsx bench/filter-bench.ts [iterations]
-import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Filter and prioritize latency over HTTP, as kube-scheduler sees it: the extender runs in its own process
+// (bench-server.ts, the real express app), this process is the client and sends what kube-scheduler sends —
+// ExtenderArgs JSON with the whole Pod and the NodeNames list (nodeCacheCapable) — for 100, 1000 and 5000
+// nodes, pods with 1 and 4 claims and a pod with no local volumes. Prints p50/p99 in milliseconds.
+// Run: npx tsx bench/filter-bench.ts [iterations [node counts, e.g. 100,1000,5000]] [-- <node flags for the server>]
+import { fork, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import { pino } from 'pino';
-import { createHttpApp } from '../src/adapters/http-app.js';
-import { createMetrics } from '../src/adapters/metrics.js';
-import { ClusterState } from '../src/core/cluster-state.js';
-import { DRIVER_NAMES } from '../src/core/constants.js';
-import { Extender } from '../src/core/extender.js';
-import type { PodShape } from '../src/core/k8s-shapes.js';
-import { nls, pod, pv, pvc, storageClass } from '../src/test-support/builders.js';
+import { fileURLToPath } from 'node:url';
+import type { ParentMessage, ServerMessage } from './bench-server.js';
+import { schedulerPod } from './bench-pods.js';
 
-const ITERATIONS = Math.min(Number(process.argv[2] ?? 300), 5000);
-const WARMUP = 30;
+const separator = process.argv.indexOf('--');
+const ownArgs = separator === -1 ? process.argv.slice(2) : process.argv.slice(2, separator);
+const serverFlags = separator === -1 ? [] : process.argv.slice(separator + 1);
+const ITERATIONS = Math.min(Number(ownArgs[0] ?? 1000), 20_000);
+const NODE_COUNTS = (ownArgs[1] ?? '100,1000,5000').split(',').map(Number);
+// Enough for V8 to optimise the hot paths, as in a server that has been answering kube-scheduler for a while.
+const WARMUP = 300;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function buildState(nodes: number): ClusterState {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
-  state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
-  for (let i = 0; i < nodes; i += 1) {
-    // Two VGs per node and three existing volumes, so views have real charges to sum.
-    state.upsertNls(nls(`node-${i}`, { vgs: { pool: 500 + (i % 7) * 100, fast: 200 } }), 0);
-    for (let v = 0; v < 3; v += 1) state.upsertPv(pv(`pv-${i}-${v}`, `node-${i}`, { vgName: v === 0 ? 'fast' : 'pool', size: `${10 + v}Gi` }), 0);
-  }
-  for (const claims of [1, 4]) {
-    const keys = Array.from({ length: claims }, (_, c) => `bench/p${claims}-c${c}`);
-    keys.forEach((key) => state.upsertPvc(pvc(key, 'lvm', '20Gi'), 0));
-  }
-  return state;
+type SamplesMessage = Extract<ServerMessage, { type: 'samples' }>;
+
+interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  execArgv: string[];
+  ask(message: ParentMessage): Promise<SamplesMessage>;
 }
 
-function post(port: number, path: string, body: string): Promise<number> {
+function startServer(nodes: number): Promise<ServerProcess> {
+  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
+  const child = fork(script, [String(nodes)], { execArgv: ['--import', 'tsx', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ask = (message: ParentMessage): Promise<SamplesMessage> =>
+    new Promise((resolve) => {
+      child.once('message', (reply: ServerMessage) => resolve(reply as SamplesMessage));
+      child.send(message);
+    });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`bench-server exited with ${code} before it listened`)));
+    child.once('message', (message: ServerMessage) => {
+      if (message.type === 'ready') resolve({ child, port: message.port, pid: message.pid, execArgv: message.execArgv, ask });
+    });
+  });
+}
+
+function post(port: number, path: string, body: string): Promise<{ ms: number; text: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`HTTP ${res.statusCode}`))));
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode === 200) resolve({ ms, text });
+        else reject(new Error(`${path}: HTTP ${res.statusCode}: ${text}`));
+      });
     });
     req.on('error', reject);
     req.end(body);
@@ -48,89 +69,103 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-// Server-side time of each request (body read, parse, decide, encode), next to the client's round trip.
-const serverSamples: number[] = [];
-// Process CPU time spent while the server handled each request: what latency becomes on an idle machine.
-const cpuSamples: number[] = [];
+interface Case {
+  label: string;
+  body: string;
+  /** How many names the filter must pass: every candidate for a pass-through pod, one chosen node otherwise. */
+  wantPassing: number;
+}
 
-interface Latency {
+/** The answers must be right before their speed means anything: checked once per case, outside the timing. */
+function checkAnswers(filterText: string, prioritizeText: string, wanted: Case): void {
+  const filter = JSON.parse(filterText) as { NodeNames?: unknown; Error?: unknown };
+  if (!Array.isArray(filter.NodeNames) || filter.NodeNames.length !== wanted.wantPassing || filter.Error !== '') {
+    throw new Error(`${wanted.label}: filter answered ${filterText.slice(0, 200)}…, want ${wanted.wantPassing} names`);
+  }
+  if (!Array.isArray(JSON.parse(prioritizeText))) throw new Error(`${wanted.label}: prioritize answered ${prioritizeText.slice(0, 200)}`);
+}
+
+interface Stats {
   p50: number;
   p99: number;
+  max: number;
   serverP50: number;
   serverP99: number;
   cpuP50: number;
   cpuP99: number;
+  gc: string;
 }
 
-async function measure(port: number, path: string, body: string): Promise<Latency> {
-  for (let i = 0; i < WARMUP; i += 1) await post(port, path, body);
-  serverSamples.length = 0;
-  cpuSamples.length = 0;
+async function measure(server: ServerProcess, path: string, body: string): Promise<Stats> {
+  for (let i = 0; i < WARMUP; i += 1) await post(server.port, path, body);
+  await server.ask({ type: 'reset' });
   const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i += 1) samples.push(await post(port, path, body));
-  samples.sort((a, b) => a - b);
-  const server = [...serverSamples].sort((a, b) => a - b);
-  const cpu = [...cpuSamples].sort((a, b) => a - b);
+  for (let i = 0; i < ITERATIONS; i += 1) samples.push((await post(server.port, path, body)).ms);
+  const report = await server.ask({ type: 'samples' });
+  const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
+  const [rt, wall, cpu] = [sorted(samples), sorted(report.wallMs), sorted(report.cpuMs)];
   return {
-    p50: percentile(samples, 50),
-    p99: percentile(samples, 99),
-    serverP50: percentile(server, 50),
-    serverP99: percentile(server, 99),
+    p50: percentile(rt, 50),
+    p99: percentile(rt, 99),
+    max: rt[rt.length - 1] ?? NaN,
+    serverP50: percentile(wall, 50),
+    serverP99: percentile(wall, 99),
     cpuP50: percentile(cpu, 50),
     cpuP99: percentile(cpu, 99),
+    gc: `${report.gcCount} / ${report.gcMaxMs.toFixed(2)}`,
   };
 }
 
 const cell = (value: number): string => value.toFixed(2).padStart(6);
+const columns = (s: Stats): string =>
+  [s.p50, s.p99, s.max, s.serverP50, s.serverP99, s.cpuP50, s.cpuP99].map(cell).join(' | ') + ` | ${s.gc.padStart(9)}`;
+
+function cases(nodes: number): Case[] {
+  const NodeNames = Array.from({ length: nodes }, (_, i) => `node-${i}`);
+  // Go's encoding/json writes the struct fields in order and a nil Nodes as null.
+  const body = (pod: object): string => JSON.stringify({ Pod: pod, Nodes: null, NodeNames });
+  return [
+    { label: 'no local volumes', body: body(schedulerPod('bench/web-6d4cf56db6-x7k2p', [])), wantPassing: nodes },
+    { label: '1 PVC', body: body(schedulerPod('bench/p1-6d4cf56db6-q8r4m', ['bench/p1-c0'])), wantPassing: 1 },
+    { label: '4 PVCs', body: body(schedulerPod('bench/p4-6d4cf56db6-z2n9w', ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'])), wantPassing: 1 },
+  ];
+}
+
+async function benchNodes(nodes: number, rows: string[]): Promise<string[]> {
+  const server = await startServer(nodes);
+  try {
+    for (const c of cases(nodes)) {
+      checkAnswers((await post(server.port, '/scheduler/predicates', c.body)).text, (await post(server.port, '/scheduler/priorities', c.body)).text, c);
+      const filter = await measure(server, '/scheduler/predicates', c.body);
+      const prioritize = await measure(server, '/scheduler/priorities', c.body);
+      const kb = (Buffer.byteLength(c.body) / 1024).toFixed(0);
+      rows.push(`| ${String(nodes).padStart(5)} | ${c.label.padEnd(16)} | ${kb.padStart(4)} | ${columns(filter)} | ${columns(prioritize)} |`);
+    }
+    return server.execArgv;
+  } finally {
+    // Only the process this benchmark started, by its PID.
+    process.kill(server.pid, 'SIGTERM');
+  }
+}
 
 async function main(): Promise<void> {
   const rows: string[] = [];
-  for (const nodes of [100, 1000, 5000]) {
-    const state = buildState(nodes);
-    const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
-    extender.setSynced(true);
-    const metrics = createMetrics(state, { withDefaultMetrics: false });
-    const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => Date.now() }, version: 'bench', isReady: () => true });
-    const server: Server = await new Promise((resolve) => {
-      const s = createServer((req, res) => {
-        const started = process.hrtime.bigint();
-        const cpuStarted = process.cpuUsage();
-        res.on('finish', () => {
-          serverSamples.push(Number(process.hrtime.bigint() - started) / 1e6);
-          const cpu = process.cpuUsage(cpuStarted);
-          cpuSamples.push((cpu.user + cpu.system) / 1000);
-        });
-        app(req, res);
-      });
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const port = (server.address() as AddressInfo).port;
-    const names = Array.from({ length: nodes }, (_, i) => `node-${i}`);
-    const pods: [string, PodShape][] = [
-      ['no local volumes', pod('bench/web', [])],
-      ['1 PVC', pod('bench/p1', ['bench/p1-c0'])],
-      ['4 PVCs', pod('bench/p4', ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'])],
-    ];
-    for (const [label, p] of pods) {
-      const body = JSON.stringify({ Pod: p, NodeNames: names });
-      const filter = await measure(port, '/scheduler/predicates', body);
-      const prioritize = await measure(port, '/scheduler/priorities', body);
-      rows.push(
-        `| ${String(nodes).padStart(5)} | ${label.padEnd(16)} | ${cell(filter.p50)} | ${cell(filter.p99)} | ${cell(filter.serverP50)} | ${cell(filter.serverP99)} | ` +
-          `${cell(filter.cpuP50)} | ${cell(filter.cpuP99)} | ${cell(prioritize.p50)} | ${cell(prioritize.p99)} | ${cell(prioritize.serverP50)} | ` +
-          `${cell(prioritize.serverP99)} | ${cell(prioritize.cpuP50)} | ${cell(prioritize.cpuP99)} |`,
-      );
-    }
-    await new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections();
-  }
+  const loadAtStart = loadavg();
+  let execArgv: string[] = [];
+  for (const nodes of NODE_COUNTS) execArgv = await benchNodes(nodes, rows);
   agent.destroy();
-  process.stdout.write(`latency in ms over HTTP (127.0.0.1, keep-alive, ${ITERATIONS} requests each after ${WARMUP} warm-up); `);
-  process.stdout.write('"rt" = client round trip, "srv" = inside the server (read, parse, decide, encode), "cpu" = process CPU time meanwhile\n');
-  process.stdout.write(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
-  process.stdout.write('| nodes | pod | filter rt p50 | rt p99 | srv p50 | srv p99 | cpu p50 | cpu p99 | prioritize rt p50 | rt p99 | srv p50 | srv p99 | cpu p50 | cpu p99 |\n');
-  process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n');
-  process.stdout.write(`${rows.join('\n')}\n`);
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  const out = [
+    `server: a separate Node ${process.version} process (node ${execArgv.join(' ')}), client: this process; 127.0.0.1, keep-alive`,
+    `${ITERATIONS} requests per cell after ${WARMUP} warm-up; load average ${load(loadAtStart)} at start, ${load(loadavg())} at end, ${cpus().length} cores`,
+    '"rt" = client round trip; "srv" = inside the server process (read, parse, decide, encode); "cpu" = server process CPU time',
+    'during the request (all its threads: GC helpers and the JIT count too); "gc" = collections in the server during the cell / longest pause ms',
+    '',
+    '| nodes | pod | body KiB | filter rt p50 | rt p99 | rt max | srv p50 | srv p99 | cpu p50 | cpu p99 | gc | prioritize rt p50 | rt p99 | rt max | srv p50 | srv p99 | cpu p50 | cpu p99 | gc |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 await main();

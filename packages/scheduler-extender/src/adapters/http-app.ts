@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { ClusterState } from '../core/cluster-state.js';
 import { ExtenderError } from '../core/errors.js';
 import type { Extender } from '../core/extender.js';
-import { extenderArgsSchema, zodErrorToMessage, type ExtenderArgs } from '../core/wire.js';
+import { zodErrorToMessage } from '../core/wire.js';
+import { decodeExtenderBody, EMPTY_PRIORITIES, passThroughFilterAnswer } from './extender-body.js';
 import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
 import type { ExtenderMetrics } from './metrics.js';
 
@@ -35,16 +36,13 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
-function decodeArgs(body: unknown): ExtenderArgs {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ExtenderError('INVALID_ARGUMENT', 'request body must be a JSON object of ExtenderArgs {Pod, NodeNames | Nodes}');
-  }
-  return parse(extenderArgsSchema, body);
-}
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const { extender, state, metrics, clock } = options;
   const app = express();
+  // Read once: building debug objects per request costs time on the hot path even when pino drops them.
+  const isDebug = options.logger.isLevelEnabled('debug');
   app.disable('x-powered-by');
   // ETags hash every response body: ~0.2 ms per 5000-name answer that no client ever revalidates.
   app.set('etag', false);
@@ -53,21 +51,33 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.on('finish', () => {
       const route = typeof req.route?.path === 'string' ? req.route.path : 'unmatched';
       const seconds = end({ route, status: String(res.statusCode) });
-      options.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: seconds * 1000 }, 'request');
+      if (isDebug) options.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: seconds * 1000 }, 'request');
     });
     next();
   });
-  app.use(express.json({ limit: options.bodyLimit ?? '200mb', type: () => true }));
+  // Raw bytes: the extender routes read kube-scheduler's usual shape without decoding the node names.
+  app.use(express.raw({ limit: options.bodyLimit ?? '200mb', type: () => true }));
 
   app.post('/scheduler/predicates', (req, res) => {
-    const args = decodeArgs(req.body);
-    const result = extender.filter(args, clock.now());
-    const pod = `${args.Pod.metadata.namespace ?? ''}/${args.Pod.metadata.name}`;
-    options.logger.debug({ pod, passing: result.NodeNames?.length ?? result.Nodes?.items.length, failed: Object.keys(result.FailedNodes).length }, 'filter');
+    const body = decodeExtenderBody(req.body);
+    if (body.rawNodeNames !== undefined && extender.isFilterPassThrough(body.pod)) {
+      res.type(JSON_TYPE).send(passThroughFilterAnswer(body.rawNodeNames));
+      return;
+    }
+    const result = extender.filter(body.args(), clock.now());
+    if (isDebug) {
+      const pod = `${body.pod.metadata?.namespace ?? ''}/${body.pod.metadata?.name ?? ''}`;
+      options.logger.debug({ pod, passing: result.NodeNames?.length ?? result.Nodes?.items.length, failed: Object.keys(result.FailedNodes).length }, 'filter');
+    }
     res.json(result);
   });
   app.post('/scheduler/priorities', (req, res) => {
-    res.json(extender.prioritize(decodeArgs(req.body), clock.now()));
+    const body = decodeExtenderBody(req.body);
+    if (body.rawNodeNames !== undefined && extender.isPrioritizeEmpty(body.pod)) {
+      res.type(JSON_TYPE).send(EMPTY_PRIORITIES);
+      return;
+    }
+    res.json(extender.prioritize(body.args(), clock.now()));
   });
   app.post('/apis/scheduling/:namespace/persistentvolumeclaims/:name', (req, res) => {
     const request = parse(schedulingRequest, { ...req.params, nodeName: req.query['nodeName'] });

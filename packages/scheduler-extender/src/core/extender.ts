@@ -1,7 +1,7 @@
 // The extender's decisions: filter (which nodes hold all of a pod's volumes, and — when choosing — which one
 // gets them, reserved at once), prioritize (0–10 by strategy) and the provisioning-time plan for CreateVolume.
 import type { ClusterState } from './cluster-state.js';
-import { hasCandidateVolumes } from './demand.js';
+import { hasCandidateVolumes, type PodDemand } from './demand.js';
 import { ExtenderError } from './errors.js';
 import type { PodShape } from './k8s-shapes.js';
 import { claimKey } from './objects.js';
@@ -37,16 +37,29 @@ export class Extender {
     this.isSynced = isSynced;
   }
 
+  /**
+   * True when filter would pass every candidate node unchanged, whichever they are (nothing of ours to place):
+   * the HTTP layer then answers without decoding the node names.
+   */
+  isFilterPassThrough(pod: PodShape): boolean {
+    return this.filterDemand(pod).kind === 'none';
+  }
+
+  /** True when prioritize answers [] whichever the candidate nodes are. */
+  isPrioritizeEmpty(pod: PodShape): boolean {
+    const demand = this.prioritizeDemand(pod);
+    return demand.kind === 'none' ? !this.hasAntiAffinityWeights() : demand.kind !== 'demands';
+  }
+
   filter(args: ExtenderArgs, nowMs: number): ExtenderFilterResult {
     const names = candidateNames(args);
     const failed: Record<string, string> = {};
     const unresolvable: Record<string, string> = {};
     const answer = (passing: string[]): ExtenderFilterResult => respond(args, passing, { FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable });
     const pod = args.Pod as PodShape;
-    if (!hasCandidateVolumes(pod)) return answer(names);
-    if (!this.isSynced) return answer(failAll(names, failed, 'open-local scheduler extender: cache not synced yet'));
-    const demand = this.options.state.demandOf(pod);
+    const demand = this.filterDemand(pod);
     if (demand.kind === 'none') return answer(names);
+    if (demand.kind === 'not-synced') return answer(failAll(names, failed, 'open-local scheduler extender: cache not synced yet'));
     if (demand.kind !== 'demands') return answer(failAll(names, demand.kind === 'invalid' ? unresolvable : failed, demand.reason));
     this.options.state.expire(nowMs);
     const fits = this.fits(names, demand.demands, failed);
@@ -64,18 +77,32 @@ export class Extender {
     const names = candidateNames(args);
     const pod = args.Pod as PodShape;
     const { state, antiAffinity } = this.options;
-    const hasWeights = Object.values(antiAffinity).some((w) => w > 0);
-    const demand = hasCandidateVolumes(pod) ? state.demandOf(pod) : { kind: 'none' as const };
+    const demand = this.prioritizeDemand(pod);
     // kube-scheduler scores hosts missing from the list as 0, so "all zero" is the empty list: for a pod without
     // our volumes that saves encoding and parsing 5000 entries.
     if (demand.kind === 'none') {
-      if (!hasWeights) return [];
+      if (!this.hasAntiAffinityWeights()) return [];
       return names.map((Host) => ({ Host, Score: antiAffinityScore(state.ledger.view(Host), [], antiAffinity) }));
     }
     if (demand.kind !== 'demands') return [];
     state.expire(nowMs);
     const scores = new Map(this.fits(names, demand.demands, undefined).map((f) => [f.node, f.score]));
     return names.map((Host) => ({ Host, Score: scores.get(Host) ?? 0 }));
+  }
+
+  /** A pod without candidate volumes passes without a look at the cache; one with them waits for the sync. */
+  private filterDemand(pod: PodShape): PodDemand | { kind: 'not-synced' } {
+    if (!hasCandidateVolumes(pod)) return { kind: 'none' };
+    if (!this.isSynced) return { kind: 'not-synced' };
+    return this.options.state.demandOf(pod);
+  }
+
+  private prioritizeDemand(pod: PodShape): PodDemand {
+    return hasCandidateVolumes(pod) ? this.options.state.demandOf(pod) : { kind: 'none' };
+  }
+
+  private hasAntiAffinityWeights(): boolean {
+    return Object.values(this.options.antiAffinity).some((w) => w > 0);
   }
 
   /** The nodes that hold all `demands`, with scores; reasons for the others go to `failed` when given. */
@@ -148,12 +175,12 @@ function failAll(names: string[], into: Record<string, string>, reason: string):
 type Failures = Pick<ExtenderFilterResult, 'FailedNodes' | 'FailedAndUnresolvableNodes'>;
 
 function respond(args: ExtenderArgs, passing: string[], failures: Failures): ExtenderFilterResult {
-  const base = { ...failures, Error: '' };
-  if (args.NodeNames != null || args.Nodes == null) return { ...base, Nodes: null, NodeNames: passing };
+  // Keys in the order of Go's ExtenderFilterResult struct, as kube-scheduler's own encoder writes them.
+  if (args.NodeNames != null || args.Nodes == null) return { Nodes: null, NodeNames: passing, ...failures, Error: '' };
   // Not nodeCacheCapable: echo the full Node objects of the passing names, in the scheduler's order.
   const keep = new Set(passing);
   const items = (args.Nodes.items ?? []).filter((node) => keep.has(node.metadata.name));
-  return { ...base, Nodes: { ...args.Nodes, items }, NodeNames: null };
+  return { Nodes: { ...args.Nodes, items }, NodeNames: null, ...failures, Error: '' };
 }
 
 function bindingInfo(key: string, node: string, allocation: Allocation): BindingInfo {

@@ -22,7 +22,7 @@ const volumeSchema = z.looseObject({
     .nullish(),
 });
 
-const podSchema = z.looseObject({
+export const podSchema = z.looseObject({
   metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().nullish(), uid: z.string().nullish() }),
   spec: z.looseObject({ volumes: z.array(volumeSchema).nullish(), nodeName: z.string().nullish() }).nullish(),
 });

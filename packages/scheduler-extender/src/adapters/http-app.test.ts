@@ -5,20 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../core/cluster-state.js';
 import { DRIVER_NAMES } from '../core/constants.js';
 import { EXTENDER_ERROR_CODES } from '../core/errors.js';
-import { Extender } from '../core/extender.js';
-import { GI, nls, pod, pvc, storageClass } from '../test-support/builders.js';
+import { Extender, type ExtenderOptions } from '../core/extender.js';
+import { GI, inlineVolume, nls, pod, pvc, storageClass } from '../test-support/builders.js';
 import { createHttpApp } from './http-app.js';
 import { HTTP_STATUS_BY_CODE } from './http-errors.js';
 import { createMetrics } from './metrics.js';
 
-function setUp(isReady = true) {
+function setUp(isReady = true, extra: Partial<ExtenderOptions> = {}) {
   const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
+  state.upsertStorageClass(storageClass('ebs', {}, 'ebs.csi.aws.com'));
+  state.upsertPvc(pvc('ns/elsewhere', 'ebs', '5Gi'), 0);
+  state.upsertPvc(pvc('ns/bound', 'lvm', '5Gi', { volumeName: 'pv-bound' }), 0);
   state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
   state.upsertNls(nls('n2', { vgs: { pool: 50 } }), 0);
   state.upsertPvc(pvc('ns/data', 'lvm', '60Gi'), 0);
   state.upsertPod(pod('ns/app', ['ns/data']), 0);
-  const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
+  const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000, ...extra });
   extender.setSynced(isReady);
   const metrics = createMetrics(state, { withDefaultMetrics: false });
   const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 1000 }, version: 'v0.7.1-test', isReady: () => isReady });
@@ -140,5 +143,90 @@ describe('debug and operations routes', () => {
 
   it('GET /version is the version text', async () => {
     expect((await request(setUp().app).get('/version')).text).toBe('v0.7.1-test');
+  });
+});
+
+// kube-scheduler's nodeCacheCapable body, which takes the quick read; an extra top-level key sends the same
+// arguments down the general path (JSON.parse + schema), whose answers the quick read must match byte for byte.
+const NAMES = ['n2', 'n1', 'ghost'];
+const schedulerBody = (p: unknown, names: unknown = NAMES): string => `{"Pod":${JSON.stringify(p)},"Nodes":null,"NodeNames":${JSON.stringify(names)}}`;
+const generalBody = (p: unknown): string => JSON.stringify({ Pod: p, Nodes: null, NodeNames: NAMES, Extra: 1 });
+const tokenVolume = { name: 'kube-api-access-x1', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } };
+
+async function post(app: ReturnType<typeof setUp>['app'], path: string, body: string) {
+  return request(app).post(path).set('Content-Type', 'application/json').send(body);
+}
+
+describe('pods without volumes of ours: answered from the request bytes', () => {
+  it.each([
+    { name: 'a pod without volumes', pod: pod('ns/web', []) },
+    { name: 'a pod with only the service-account token volume', pod: { ...pod('ns/web', []), spec: { volumes: [tokenVolume] } } },
+    { name: "a pod whose claim is another driver's", pod: pod('ns/web', ['ns/elsewhere']) },
+    { name: 'a pod whose claim is already bound', pod: pod('ns/web', ['ns/bound']) },
+    { name: "a pod with another driver's inline volume", pod: pod('ns/web', [], [inlineVolume('scratch', { size: '1Gi' }, 'other.csi.example.com')]) },
+  ])('$name passes every candidate, in order, as the general path does', async ({ pod: p }) => {
+    const want = '{"Nodes":null,"NodeNames":["n2","n1","ghost"],"FailedNodes":{},"FailedAndUnresolvableNodes":{},"Error":""}';
+    const quick = await post(setUp().app, '/scheduler/predicates', schedulerBody(p));
+    expect(quick.status).toBe(200);
+    expect(quick.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(quick.text).toBe(want);
+    expect((await post(setUp().app, '/scheduler/predicates', generalBody(p))).text).toBe(want);
+    const priorities = await post(setUp().app, '/scheduler/priorities', schedulerBody(p));
+    expect(priorities.text).toBe('[]');
+    expect((await post(setUp().app, '/scheduler/priorities', generalBody(p))).text).toBe('[]');
+  });
+
+  it('echoes the names exactly as sent, whitespace and all, and they still parse to the input', async () => {
+    const body = `{"Pod":${JSON.stringify(pod('ns/web', []))},"Nodes":null,"NodeNames":[ "n2",\n"n1" ]}`;
+    const res = await post(setUp().app, '/scheduler/predicates', body);
+    expect(res.text).toBe('{"Nodes":null,"NodeNames":[ "n2",\n"n1" ],"FailedNodes":{},"FailedAndUnresolvableNodes":{},"Error":""}');
+    expect(res.body.NodeNames).toEqual(['n2', 'n1']);
+  });
+
+  it.each([
+    { name: 'a pod with our claim gets the chosen node and the reasons', pod: appPod, isReady: true, want: { NodeNames: ['n1'], failed: ['ghost', 'n2'] } },
+    { name: 'a pod with our claim before the sync fails every node', pod: appPod, isReady: false, want: { NodeNames: [], failed: ['ghost', 'n1', 'n2'] } },
+    { name: 'a claim not yet in the cache fails every node', pod: pod('ns/app', ['ns/unknown']), isReady: true, want: { NodeNames: [], failed: ['ghost', 'n1', 'n2'] } },
+  ])('$name (the quick read does not pass it through)', async ({ pod: p, isReady, want }) => {
+    const quick = await post(setUp(isReady).app, '/scheduler/predicates', schedulerBody(p));
+    expect({ NodeNames: quick.body.NodeNames, failed: Object.keys(quick.body.FailedNodes).sort() }).toEqual(want);
+    expect(quick.text).toBe((await post(setUp(isReady).app, '/scheduler/predicates', generalBody(p))).text);
+    const scores = await post(setUp(isReady).app, '/scheduler/priorities', schedulerBody(p));
+    expect(scores.text).toBe((await post(setUp(isReady).app, '/scheduler/priorities', generalBody(p))).text);
+  });
+
+  it('with anti-affinity weights a pod without volumes is still scored per node', async () => {
+    const setUpWeighted = () => setUp(true, { antiAffinity: { MountPoint: 5 } });
+    const res = await post(setUpWeighted().app, '/scheduler/priorities', schedulerBody(pod('ns/web', []), ['n1', 'n2']));
+    expect(res.body).toEqual([
+      { Host: 'n1', Score: 5 },
+      { Host: 'n2', Score: 5 },
+    ]);
+  });
+
+  it('a full Nodes list (nodeCacheCapable: false) is echoed unchanged for a pod without volumes', async () => {
+    const nodes = { apiVersion: 'v1', kind: 'NodeList', metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'n2', labels: { z: '1' } } }, { metadata: { name: 'n1' } }] };
+    const res = await post(setUp().app, '/scheduler/predicates', JSON.stringify({ Pod: pod('ns/web', []), Nodes: nodes }));
+    expect(res.body).toEqual({ Nodes: nodes, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: '' });
+  });
+
+  it.each([
+    { name: 'garbage after a valid body', path: '/scheduler/predicates', body: `${schedulerBody(pod('ns/web', []))}]`, want: 'malformed request body' },
+    { name: 'a truncated node list', path: '/scheduler/predicates', body: schedulerBody(pod('ns/web', [])).slice(0, -5), want: 'malformed request body' },
+    { name: 'an empty body', path: '/scheduler/predicates', body: '', want: 'request body must be a JSON object' },
+    { name: 'NodeNames not an array', path: '/scheduler/predicates', body: schedulerBody(pod('ns/web', []), 'n1'), want: 'NodeNames: must be an array of non-empty node names' },
+    { name: 'a number among the NodeNames', path: '/scheduler/priorities', body: schedulerBody(pod('ns/web', []), ['n1', 7]), want: 'NodeNames: must be an array of non-empty node names' },
+    { name: 'a Pod without metadata.name', path: '/scheduler/predicates', body: schedulerBody({ metadata: {} }), want: 'Pod.metadata.name' },
+    { name: 'a Pod that is a string', path: '/scheduler/priorities', body: schedulerBody('web'), want: 'Pod' },
+    { name: 'volumes that are not an array', path: '/scheduler/predicates', body: schedulerBody({ metadata: { name: 'p' }, spec: { volumes: {} } }), want: 'Pod.spec.volumes' },
+    { name: 'a duplicate NodeNames whose last value is bad', path: '/scheduler/predicates', body: `{"Pod":{"metadata":{"name":"p"}},"NodeNames":["n1"],"NodeNames":[""]}`, want: 'NodeNames: must be an array' },
+    { name: 'Nodes items without names', path: '/scheduler/predicates', body: `{"Pod":{"metadata":{"name":"p"}},"Nodes":{"items":[{}]}}`, want: 'Nodes.items: must be an array of Nodes' },
+  ])('$name → 400 naming the problem', async ({ path, body, want }) => {
+    const { app } = setUp();
+    const res = await post(app, path, body);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('INVALID_ARGUMENT');
+    expect(res.body.Error).toContain(want);
+    expect((await post(app, path, schedulerBody(pod('ns/web', [])))).status).toBe(200);
   });
 });

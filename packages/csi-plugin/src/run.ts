@@ -29,8 +29,8 @@ export interface RunningPlugin extends RunningServer {
 }
 
 /**
- * Kubelet dials the CSI endpoint right after GetInfo, so this runs only once the CSI socket serves. Nothing
- * is left running when it fails: the caller closes `csi`.
+ * Kubelet dials the CSI endpoint right after GetInfo, so this runs only once the CSI socket serves. When it
+ * fails, startPlugin closes what it already started before rethrowing.
  */
 async function registerWithKubelet(config: Config, deps: { logger: Logger; metrics: CsiMetrics }): Promise<RunningServer | undefined> {
   const plan = planRegistration(config);

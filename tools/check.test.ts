@@ -63,6 +63,7 @@ const cases: readonly ToolCase[] = [
   { binary: 'kube-apiserver', tool: 'kubernetes', key: 'KUBERNETES_VERSION', args: ['--version'], expected: kubeVersion },
   { binary: 'kube-controller-manager', tool: 'kubernetes', key: 'KUBERNETES_VERSION', args: ['--version'], expected: kubeVersion },
   { binary: 'kube-scheduler', tool: 'kubernetes', key: 'KUBERNETES_VERSION', args: ['--version'], expected: kubeVersion },
+  { binary: 'kubelet', tool: 'kubernetes', key: 'KUBERNETES_VERSION', args: ['--version'], expected: kubeVersion },
   { binary: 'etcd', tool: 'etcd', key: 'ETCD_VERSION', args: ['--version'], expected: (v) => `etcd Version: ${v.slice(1)}` },
   { binary: 'csi-sanity', tool: 'csi-sanity', key: 'CSI_TEST_VERSION', args: ['-version'], expected: (v) => `Version = ${v}` },
   { binary: 'csi-provisioner', tool: 'external-provisioner', key: 'EXTERNAL_PROVISIONER_VERSION', args: ['--version'], expected: (v) => v },
@@ -239,9 +240,9 @@ describe('scripts/build-tools', () => {
   });
 
   it('rejects an unknown tool name, listing the known ones', async () => {
-    const result = await run(buildTools, ['kubelet']);
+    const result = await run(buildTools, ['kube-proxy']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("unknown tool 'kubelet'");
+    expect(result.stderr).toContain("unknown tool 'kube-proxy'");
     expect(result.stderr).toContain('csi-sanity');
   });
 

@@ -31,6 +31,7 @@ const NODE = 'guest-node';
 const VG = 'kubeletvg';
 const MiB = 2 ** 20;
 const CLASS = 'open-local-lvm-kubelet';
+const RESIZE_CONDITIONS = new Set(['Resizing', 'FileSystemResizePending', 'ControllerResizeError', 'NodeResizeError']);
 
 const skipReason = missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'csi-provisioner', 'csi-resizer']) ?? (await guestSkipReason());
 if (skipReason !== null) console.warn(`skipping the kubelet rung: ${skipReason}`);
@@ -184,7 +185,9 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     await waitFor({ what: 'claim data grown to 128Mi by the node', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
       nodeReport();
       const pvc = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
-      const isDone = pvc.status?.capacity?.['storage'] === '128Mi' && (pvc.status?.conditions ?? []).length === 0;
+      // Other conditions (e.g. "Unused") are not about resizing; only the resize ones must be gone.
+      const resizing = (pvc.status?.conditions ?? []).filter((c) => RESIZE_CONDITIONS.has(c.type));
+      const isDone = pvc.status?.capacity?.['storage'] === '128Mi' && resizing.length === 0 && Object.keys(pvc.status?.allocatedResourceStatuses ?? {}).length === 0;
       return isDone ? { done: true, value: true } : { done: false, observed: { capacity: pvc.status?.capacity, conditions: pvc.status?.conditions, allocated: pvc.status?.allocatedResourceStatuses } };
     });
     const { lvs, mounts } = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {

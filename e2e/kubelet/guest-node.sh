@@ -3,8 +3,8 @@
 # in node mode (it registers itself with kubelet), external-provisioner --node-deployment and kubelet, all
 # talking to the host's kube-apiserver at 10.0.2.2. The host test (kubelet-node.test.ts) writes the configs on
 # the share before boot, drives the scenario through the API, and reads what only the node can see from the
-# reports this script writes on the share every two seconds: the VG's LVs (lvs.json) and the mounts under the
-# kubelet dir with their filesystem sizes (mounts.json). It ends when the host creates share/stop.
+# reports this script writes on the share every two seconds: the VG's LVs (lvs.json), the mounts under the
+# kubelet dir with their filesystem sizes (mounts.json) and what the pods wrote into their volumes (markers.json). It ends when the host creates share/stop.
 #
 # Environment (from the host): OPENLOCAL_GUEST_SHARE, OPENLOCAL_GUEST_DISKS (runInGuest), NODE_NAME, VG_NAME,
 # TOOLS_BIN (the directory of the pinned kubelet and csi-provisioner binaries).
@@ -47,6 +47,20 @@ report() {
     mv -f "$share/.lvs.json" "$share/lvs.json"
   findmnt --json --bytes --submounts --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$kubelet_dir" >"$share/.mounts.json" 2>/dev/null &&
     mv -f "$share/.mounts.json" "$share/mounts.json"
+  # The marker file each test pod writes into its volume (pod names only: safe to put in JSON as they are).
+  local f text first=1
+  {
+    printf '{'
+    for f in "$kubelet_dir"/pods/*/volumes/kubernetes.io~csi/*/mount/marker; do
+      [ -f "$f" ] || continue
+      text="$(head -c 100 "$f" | tr -d '\n')"
+      [[ "$text" =~ ^[a-z0-9-]+$ ]] || text="(unexpected content)"
+      [ "$first" -eq 1 ] || printf ','
+      first=0
+      printf '"%s":"%s"' "$f" "$text"
+    done
+    printf '}'
+  } >"$share/.markers.json" && mv -f "$share/.markers.json" "$share/markers.json"
 }
 
 # Writable, mountable state on tmpfs: containerd's overlay snapshots cannot live on the guest's overlay root.

@@ -53,16 +53,18 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
   const guestGone = new AbortController();
   let namespace: TestNamespace;
   let volumeHandle = '';
+  let publishPath = '';
 
   /** The node's own view, as guest-node.sh last wrote it; fails at once if the node gave up. */
-  function nodeReport(): { lvs: Map<string, number>; mounts: MountReport[] } {
+  function nodeReport(): { lvs: Map<string, number>; mounts: MountReport[]; markers: Map<string, string> } {
     const failed = readOptional(join(shareDir, 'failed'));
     if (failed !== null || guestEnded !== undefined) throw new Error(`the guest node is gone: ${failed ?? `guest ended with exit code ${guestEnded?.exitCode}`}; logs in ${join(shareDir, 'logs')}`);
     const lvsText = readOptional(join(shareDir, 'lvs.json'));
     const mountsText = readOptional(join(shareDir, 'mounts.json'));
+    const markers = new Map(Object.entries(JSON.parse(readOptional(join(shareDir, 'markers.json')) ?? '{}') as Record<string, string>));
     const lvs = lvsText === null ? [] : ((JSON.parse(lvsText) as { report: { lv: LvReport[] }[] }).report[0]?.lv ?? []);
     const mounts = mountsText === null ? [] : flatten((JSON.parse(mountsText) as { filesystems: MountReport[] }).filesystems);
-    return { lvs: new Map(lvs.map((lv) => [lv.lv_name, Number(lv.lv_size)])), mounts };
+    return { lvs: new Map(lvs.map((lv) => [lv.lv_name, Number(lv.lv_size)])), mounts, markers };
   }
 
   beforeAll(async () => {
@@ -146,7 +148,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
         spec: {
           hostNetwork: true,
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'Never', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+          containers: [markerContainer('/data')],
           volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
         },
       },
@@ -163,11 +165,14 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     volumeHandle = pv.spec?.csi?.volumeHandle ?? '';
     expect(pv.spec?.csi?.volumeAttributes).toMatchObject({ volumeType: 'LVM', vgName: VG });
     // On the node: the LV exists at the requested size and kubelet's publish path of this pod is an ext4 mount.
-    const { lvs, mounts } = await waitFor({ what: 'the node reporting the published volume', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+    publishPath = `/var/lib/kubelet/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${pv.metadata?.name}/mount`;
+    const { lvs, mounts, markers } = await waitFor({ what: 'the node reporting the published volume', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
       const report = nodeReport();
-      const published = report.mounts.find((m) => m.target.includes(`/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${pv.metadata?.name}/mount`));
-      return published ? { done: true, value: report } : { done: false, observed: report.mounts.map((m) => m.target) };
+      const published = report.mounts.find((m) => m.target === publishPath);
+      return published && report.markers.has(`${publishPath}/marker`) ? { done: true, value: report } : { done: false, observed: { mounts: report.mounts.map((m) => m.target), markers: [...report.markers] } };
     });
+    // What the container wrote to /data is on the LV kubelet published for it.
+    expect(markers.get(`${publishPath}/marker`)).toBe('app');
     expect(lvs.get(volumeHandle)).toBe(64 * MiB);
     const published = mounts.find((m) => m.target.endsWith(`/${pv.metadata?.name}/mount`) && m.target.includes('/pods/'));
     expect(published).toMatchObject({ fstype: 'ext4' });
@@ -190,14 +195,51 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       const isDone = pvc.status?.capacity?.['storage'] === '128Mi' && resizing.length === 0 && Object.keys(pvc.status?.allocatedResourceStatuses ?? {}).length === 0;
       return isDone ? { done: true, value: true } : { done: false, observed: { capacity: pvc.status?.capacity, conditions: pvc.status?.conditions, allocated: pvc.status?.allocatedResourceStatuses } };
     });
-    const { lvs, mounts } = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+    const { lvs, mounts, markers } = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
       const report = nodeReport();
       const published = report.mounts.find((m) => m.target.includes('/pods/') && m.target.includes('kubernetes.io~csi'));
       return Number(published?.size) > 100 * MiB ? { done: true, value: report } : { done: false, observed: published };
     });
     expect(lvs.get(volumeHandle)).toBe(128 * MiB);
-    const published = mounts.find((m) => m.target.includes('/pods/') && m.target.includes('kubernetes.io~csi'));
+    const published = mounts.find((m) => m.target === publishPath);
     expect(Number(published?.size)).toBeLessThanOrEqual(128 * MiB);
+    // Online: the pod kept running on the same filesystem, and its data is still there.
+    expect(markers.get(`${publishPath}/marker`)).toBe('app');
+    expect((await core.readNamespacedPod({ name: 'app', namespace: namespace.name })).status?.containerStatuses?.[0]?.restartCount).toBe(0);
+  });
+
+  it('gives a pod an inline ephemeral volume: the LV is created at publish and removed with the pod', async () => {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const before = new Set(nodeReport().lvs.keys());
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'scratch' },
+      spec: {
+        hostNetwork: true,
+        terminationGracePeriodSeconds: 1,
+        containers: [markerContainer('/scratch')],
+        volumes: [{ name: 'data', csi: { driver: DRIVER, volumeAttributes: { vgName: VG, size: '32Mi' } } }],
+      },
+    };
+    await applyManifests(kubeConfig, [pod] as KubernetesObject[], { namespace: namespace.name });
+    await waitFor({ what: 'pod scratch Running', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const p = await core.readNamespacedPod({ name: 'scratch', namespace: namespace.name });
+      return p.status?.phase === 'Running' ? { done: true, value: p } : { done: false, observed: p.status?.containerStatuses?.map((c) => c.state) ?? p.status?.phase };
+    });
+    const report = await waitFor({ what: 'the node reporting the ephemeral volume and its marker', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const r = nodeReport();
+      return [...r.markers.values()].includes('scratch') ? { done: true, value: r } : { done: false, observed: [...r.markers] };
+    });
+    const created = [...report.lvs].filter(([name]) => !before.has(name));
+    expect(created).toHaveLength(1);
+    expect(created[0]?.[1]).toBe(32 * MiB);
+    await core.deleteNamespacedPod({ name: 'scratch', namespace: namespace.name });
+    await waitFor({ what: `ephemeral LV ${created[0]?.[0]} removed at unpublish`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const r = nodeReport();
+      return r.lvs.has(created[0]?.[0] ?? '') ? { done: false, observed: [...r.lvs.keys()] } : { done: true, value: true };
+    });
+    // The claim's LV is untouched.
+    expect(nodeReport().lvs.get(volumeHandle)).toBe(128 * MiB);
   });
 
   it('unmounts and removes the LV when the pod and the claim are deleted', async () => {
@@ -216,6 +258,18 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     expect(report.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
   });
 });
+
+/** A container that writes its pod's name to <dir>/marker, then sleeps: proof of which volume it got. */
+function markerContainer(dir: string): object {
+  return {
+    name: 'app',
+    image: TEST_IMAGE,
+    imagePullPolicy: 'Never',
+    command: ['/bin/busybox', 'sh', '-c', `echo "$POD_NAME" > ${dir}/marker && sync && exec /bin/busybox sleep 2147483647`],
+    env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+    volumeMounts: [{ name: 'data', mountPath: dir }],
+  };
+}
 
 function readOptional(path: string): string | null {
   try {

@@ -2,8 +2,10 @@
 // class, the external-provisioner of each chosen node (--node-deployment) calls CreateVolume on its own node's
 // csi-plugin, which creates the LV in that node's VG; external-resizer grows a claim through the controller-mode
 // plugin; deleting the claims removes the LVs; a claim larger than any VG fails with RESOURCE_EXHAUSTED.
-// No kubelet runs on the simulated nodes, so the test plays kubelet's two parts: the CSINode object the
-// node-driver-registrar would publish, and the NodeExpandVolume call after a resize.
+// No kubelet runs on the simulated nodes, so the test plays kubelet's two parts: the CSINode object kubelet
+// would publish when the plugin registers, and the NodeExpandVolume call after a resize. The same flows with
+// a real kubelet (registration, stage/publish into a running pod, resize through NodeExpandVolume) are in
+// e2e/kubelet, the kubelet rung.
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 // The server half of the filter benchmark, run as its own process (kube-scheduler and the extender never share
 // an event loop): the real HTTP app over a cluster state of N nodes; per request it records wall time, the
 // process's CPU time and the GC pauses, and hands them to the parent over IPC.
-// Started by filter-bench.ts: node --import tsx bench/bench-server.ts <nodes>
-import { createServer } from 'node:http';
+// Started by filter-bench.ts: node --import tsx bench/bench-server.ts <nodes> [floor]
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
@@ -57,6 +57,21 @@ const observer = new PerformanceObserver((list) => {
 });
 observer.observe({ entryTypes: ['gc'] });
 
+/** The machine's floor: plain node:http reading the same request and writing an answer as long, no framework. */
+function floor(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const answer = req.url === '/scheduler/predicates' ? [Buffer.from('{"Nodes":null,"NodeNames":'), body.subarray(body.indexOf('"NodeNames":') + 12, -1), Buffer.from(',"FailedNodes":{},"FailedAndUnresolvableNodes":{},"Error":""}')] : [Buffer.from('[]')];
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', answer.reduce((n, b) => n + b.length, 0));
+    for (const chunk of answer) res.write(chunk);
+    res.end();
+  });
+}
+
+const isFloor = process.argv[3] === 'floor';
 const server = createServer((req, res) => {
   const started = process.hrtime.bigint();
   const cpuStarted = process.cpuUsage();
@@ -65,7 +80,8 @@ const server = createServer((req, res) => {
     const cpu = process.cpuUsage(cpuStarted);
     cpuMs.push((cpu.user + cpu.system) / 1000);
   });
-  app(req, res);
+  if (isFloor) floor(req, res);
+  else app(req, res);
 });
 
 process.on('message', (message: ParentMessage) => {

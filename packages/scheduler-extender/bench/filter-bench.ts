@@ -2,7 +2,7 @@
 // (bench-server.ts, the real express app), this process is the client and sends what kube-scheduler sends —
 // ExtenderArgs JSON with the whole Pod and the NodeNames list (nodeCacheCapable) — for 100, 1000 and 5000
 // nodes, pods with 1 and 4 claims and a pod with no local volumes. Prints p50/p99 in milliseconds.
-// Run: npx tsx bench/filter-bench.ts [iterations [node counts, e.g. 100,1000,5000]] [-- <node flags for the server>]
+// Run: npx tsx bench/filter-bench.ts [iterations [node counts: 100,1000,5000 [pods: none,1,4 [floor]]]] [-- <server node flags>]
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +15,10 @@ const ownArgs = separator === -1 ? process.argv.slice(2) : process.argv.slice(2,
 const serverFlags = separator === -1 ? [] : process.argv.slice(separator + 1);
 const ITERATIONS = Math.min(Number(ownArgs[0] ?? 1000), 20_000);
 const NODE_COUNTS = (ownArgs[1] ?? '100,1000,5000').split(',').map(Number);
+// Which pods: any of "none,1,4" (claims per pod); a profile of one case is easier to read.
+const POD_CASES = (ownArgs[2] ?? 'none,1,4').split(',');
+// "floor" adds, per node count, plain node:http answering the same bytes: what this machine allows at that moment.
+const WITH_FLOOR = ownArgs[3] === 'floor';
 // Enough for V8 to optimise the hot paths, as in a server that has been answering kube-scheduler for a while.
 const WARMUP = 300;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -29,9 +33,9 @@ interface ServerProcess {
   ask(message: ParentMessage): Promise<SamplesMessage>;
 }
 
-function startServer(nodes: number): Promise<ServerProcess> {
+function startServer(nodes: number, isFloor: boolean): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = fork(script, [String(nodes)], { execArgv: ['--import', 'tsx', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [String(nodes), ...(isFloor ? ['floor'] : [])], { execArgv: ['--import', 'tsx', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (message: ParentMessage): Promise<SamplesMessage> =>
     new Promise((resolve) => {
       child.once('message', (reply: ServerMessage) => resolve(reply as SamplesMessage));
@@ -46,10 +50,10 @@ function startServer(nodes: number): Promise<ServerProcess> {
   });
 }
 
-function post(port: number, path: string, body: string): Promise<{ ms: number; text: string }> {
+function post(port: number, path: string, body: Buffer): Promise<{ ms: number; text: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const headers = { 'content-type': 'application/json', 'content-length': body.length };
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -71,7 +75,7 @@ function percentile(sorted: number[], p: number): number {
 
 interface Case {
   label: string;
-  body: string;
+  body: Buffer;
   /** How many names the filter must pass: every candidate for a pass-through pod, one chosen node otherwise. */
   wantPassing: number;
 }
@@ -96,7 +100,7 @@ interface Stats {
   gc: string;
 }
 
-async function measure(server: ServerProcess, path: string, body: string): Promise<Stats> {
+async function measure(server: ServerProcess, path: string, body: Buffer): Promise<Stats> {
   for (let i = 0; i < WARMUP; i += 1) await post(server.port, path, body);
   await server.ask({ type: 'reset' });
   const samples: number[] = [];
@@ -123,23 +127,26 @@ const columns = (s: Stats): string =>
 function cases(nodes: number): Case[] {
   const NodeNames = Array.from({ length: nodes }, (_, i) => `node-${i}`);
   // Go's encoding/json writes the struct fields in order and a nil Nodes as null.
-  const body = (pod: object): string => JSON.stringify({ Pod: pod, Nodes: null, NodeNames });
-  return [
+  const body = (pod: object): Buffer => Buffer.from(JSON.stringify({ Pod: pod, Nodes: null, NodeNames }));
+  const all = [
     { label: 'no local volumes', body: body(schedulerPod('bench/web-6d4cf56db6-x7k2p', [])), wantPassing: nodes },
     { label: '1 PVC', body: body(schedulerPod('bench/p1-6d4cf56db6-q8r4m', ['bench/p1-c0'])), wantPassing: 1 },
     { label: '4 PVCs', body: body(schedulerPod('bench/p4-6d4cf56db6-z2n9w', ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'])), wantPassing: 1 },
   ];
+  return all.filter((_, i) => POD_CASES.includes(['none', '1', '4'][i] ?? ''));
 }
 
-async function benchNodes(nodes: number, rows: string[]): Promise<string[]> {
-  const server = await startServer(nodes);
+/** One server process per node count; the floor server answers only the pass-through case (it decides nothing). */
+async function benchNodes(nodes: number, rows: string[], isFloor: boolean): Promise<string[]> {
+  const server = await startServer(nodes, isFloor);
   try {
-    for (const c of cases(nodes)) {
+    for (const c of cases(nodes).filter((k) => !isFloor || k.wantPassing === nodes)) {
       checkAnswers((await post(server.port, '/scheduler/predicates', c.body)).text, (await post(server.port, '/scheduler/priorities', c.body)).text, c);
       const filter = await measure(server, '/scheduler/predicates', c.body);
       const prioritize = await measure(server, '/scheduler/priorities', c.body);
-      const kb = (Buffer.byteLength(c.body) / 1024).toFixed(0);
-      rows.push(`| ${String(nodes).padStart(5)} | ${c.label.padEnd(16)} | ${kb.padStart(4)} | ${columns(filter)} | ${columns(prioritize)} |`);
+      const kb = (c.body.length / 1024).toFixed(0);
+      const label = isFloor ? 'node:http floor' : c.label;
+      rows.push(`| ${String(nodes).padStart(5)} | ${label.padEnd(16)} | ${kb.padStart(4)} | ${columns(filter)} | ${columns(prioritize)} |`);
     }
     return server.execArgv;
   } finally {
@@ -152,7 +159,10 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const loadAtStart = loadavg();
   let execArgv: string[] = [];
-  for (const nodes of NODE_COUNTS) execArgv = await benchNodes(nodes, rows);
+  for (const nodes of NODE_COUNTS) {
+    if (WITH_FLOOR) await benchNodes(nodes, rows, true);
+    execArgv = await benchNodes(nodes, rows, false);
+  }
   agent.destroy();
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   const out = [

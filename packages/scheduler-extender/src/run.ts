@@ -1,7 +1,7 @@
 // Wiring only: flags → logger, kube client, state, extender, informers, HTTP server; SIGTERM/SIGINT stop the
 // server, then the informers. The extender answers "not synced" until every informer has listed once.
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createHttpApp } from './adapters/http-app.js';
@@ -32,9 +32,14 @@ function loadKubeConfig(config: Config): KubeConfig {
   return kubeConfig;
 }
 
-function listen(app: ReturnType<typeof createHttpApp>, config: Config): Promise<Server> {
+function listen(listener: ReturnType<typeof createHttpApp>, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    const server = createServer(listener);
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }
 

@@ -1,13 +1,16 @@
 // The extender's HTTP surface (Open-Local's routes): decode and validate, call the core, encode. Every error
 // goes through toServiceError once, so bad input is a 400 with a message and never takes the process down.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ClusterState } from '../core/cluster-state.js';
 import { ExtenderError } from '../core/errors.js';
 import type { Extender } from '../core/extender.js';
-import { zodErrorToMessage } from '../core/wire.js';
-import { decodeExtenderBody, EMPTY_PRIORITIES, passThroughFilterAnswer } from './extender-body.js';
+import type { PodShape } from '../core/k8s-shapes.js';
+import { zodErrorToMessage, type ExtenderFilterResult } from '../core/wire.js';
+import { decodeExtenderBody, EMPTY_PRIORITIES, passThroughFilterAnswer, type ExtenderBody } from './extender-body.js';
+import { createFastLane, type RequestListener } from './fast-lane.js';
 import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
 import type { ExtenderMetrics } from './metrics.js';
 
@@ -20,7 +23,7 @@ export interface HttpAppOptions {
   version: string;
   isReady: () => boolean;
   /** Largest accepted body; a full NodeList of 5000 nodes is tens of MB. */
-  bodyLimit?: string;
+  bodyLimitBytes?: number;
 }
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -36,10 +39,35 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** A JSON answer from prepared chunks; node's first write corks the socket, so they leave in one writev. */
+function sendJsonChunks(res: Response, chunks: readonly Buffer[]): void {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', length);
+  for (const chunk of chunks) res.write(chunk);
+  res.end();
+}
 
-export function createHttpApp(options: HttpAppOptions): express.Express {
+function filterSummary(pod: PodShape, result: ExtenderFilterResult): Record<string, unknown> {
+  const passing = result.NodeNames?.length ?? result.Nodes?.items.length;
+  return { pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`, passing, failed: Object.keys(result.FailedNodes).length };
+}
+
+const DEFAULT_BODY_LIMIT_BYTES = 200 * 2 ** 20;
+
+/** The request listener of the extender's HTTP server: the fast lane in front of the express app. */
+export function createHttpApp(options: HttpAppOptions): RequestListener {
+  const { extender, metrics, logger } = options;
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const decoded = new WeakMap<IncomingMessage, ExtenderBody>();
+  const app = createExpressApp(options, { bodyLimitBytes, decoded });
+  return createFastLane({ extender, metrics, logger, bodyLimitBytes, decoded, next: (req, res) => app(req, res) });
+}
+
+function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: number; decoded: WeakMap<IncomingMessage, ExtenderBody> }): express.Express {
   const { extender, state, metrics, clock } = options;
+  const decode = (req: Request): ExtenderBody => shared.decoded.get(req) ?? decodeExtenderBody(req.body);
   const app = express();
   // Read once: building debug objects per request costs time on the hot path even when pino drops them.
   const isDebug = options.logger.isLevelEnabled('debug');
@@ -56,25 +84,23 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
   // Raw bytes: the extender routes read kube-scheduler's usual shape without decoding the node names.
-  app.use(express.raw({ limit: options.bodyLimit ?? '200mb', type: () => true }));
+  // The fast lane may have read the body already; body-parser then leaves req.body as it is.
+  app.use(express.raw({ limit: shared.bodyLimitBytes, type: () => true }));
 
   app.post('/scheduler/predicates', (req, res) => {
-    const body = decodeExtenderBody(req.body);
+    const body = decode(req);
     if (body.rawNodeNames !== undefined && extender.isFilterPassThrough(body.pod)) {
-      res.type(JSON_TYPE).send(passThroughFilterAnswer(body.rawNodeNames));
+      sendJsonChunks(res, passThroughFilterAnswer(body.rawNodeNames));
       return;
     }
     const result = extender.filter(body.args(), clock.now());
-    if (isDebug) {
-      const pod = `${body.pod.metadata?.namespace ?? ''}/${body.pod.metadata?.name ?? ''}`;
-      options.logger.debug({ pod, passing: result.NodeNames?.length ?? result.Nodes?.items.length, failed: Object.keys(result.FailedNodes).length }, 'filter');
-    }
+    if (isDebug) options.logger.debug(filterSummary(body.pod, result), 'filter');
     res.json(result);
   });
   app.post('/scheduler/priorities', (req, res) => {
-    const body = decodeExtenderBody(req.body);
+    const body = decode(req);
     if (body.rawNodeNames !== undefined && extender.isPrioritizeEmpty(body.pod)) {
-      res.type(JSON_TYPE).send(EMPTY_PRIORITIES);
+      sendJsonChunks(res, EMPTY_PRIORITIES);
       return;
     }
     res.json(extender.prioritize(body.args(), clock.now()));

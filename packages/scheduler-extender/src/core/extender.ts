@@ -66,7 +66,7 @@ export class Extender {
     if (!this.options.isChoosingNode || fits.length === 0) return answer(fits.map((f) => f.node));
     // Nodes that fit but were not chosen get no entry: a reason per node would make the answer for 5000 nodes
     // ~400 KB, and kube-scheduler only needs the feasible list (docs/adr/0001).
-    const best = fits.reduce((a, b) => (b.score > a.score || (b.score === a.score && b.node < a.node) ? b : a));
+    const best = fits.reduce(higherScore);
     const podUid = pod.metadata?.uid || claimKey(pod.metadata?.namespace, pod.metadata?.name);
     const allocations = this.allocationsOf(best, demand.demands);
     this.options.state.reserve({ podUid, node: best.node, allocations, nowMs, ttlMs: this.options.reservationTtlMs });
@@ -165,6 +165,11 @@ export class Extender {
     }
     return bindingInfo(key, request.nodeName, allocation);
   }
+}
+
+/** The better of two fits: higher score, then the smaller name, so the choice does not depend on list order. */
+function higherScore(a: Fit, b: Fit): Fit {
+  return b.score > a.score || (b.score === a.score && b.node < a.node) ? b : a;
 }
 
 function failAll(names: string[], into: Record<string, string>, reason: string): string[] {

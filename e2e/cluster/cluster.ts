@@ -143,7 +143,7 @@ async function bootControlPlane(input: BootInput): Promise<Cluster> {
     etcdUrl: etcd.url, securePort: apiPort, pki, workDir, timeoutMs, extraArgs: options.apiServerExtraArgs,
   });
   clock.mark('kube-apiserver');
-  const kubeconfigPath = writeAdminKubeconfig(join(workDir, 'admin.kubeconfig'), apiServer.url, pki);
+  const kubeconfigPath = writeAdminKubeconfig(join(workDir, 'admin.kubeconfig'), { server: apiServer.url, pki });
   const kubeConfig = loadKubeConfig(kubeconfigPath);
   const nodes = new SimulatedNodes(kubeConfig, {
     heartbeatIntervalMs: options.heartbeatIntervalMs,

@@ -20,7 +20,8 @@ export function renderKubeconfig(input: { server: string; caPem: string; certPem
 }
 
 /** Writes the admin kubeconfig (mode 0600) and returns its path. */
-export function writeAdminKubeconfig(path: string, server: string, pki: Pki, tlsServerName?: string): string {
+export function writeAdminKubeconfig(path: string, target: { server: string; pki: Pki; tlsServerName?: string }): string {
+  const { server, pki, tlsServerName } = target;
   const text = renderKubeconfig({
     server,
     caPem: readFileSync(pki.caCert, 'utf8'),

@@ -1,20 +1,23 @@
 #!/bin/bash
-# One real Kubernetes node inside the e2e/vm QEMU guest (real device-mapper): containerd + runc, our csi-plugin
-# in node mode (it registers itself with kubelet), external-provisioner --node-deployment and kubelet, all
-# talking to the host's kube-apiserver at 10.0.2.2. The host test (kubelet-node.test.ts) writes the configs on
-# the share before boot, drives the scenario through the API, and reads what only the node can see from the
-# reports this script writes on the share every two seconds: the VG's LVs (lvs.json), the mounts under the
-# kubelet dir with their filesystem sizes (mounts.json) and what the pods wrote into their volumes (markers.json). It ends when the host creates share/stop.
+# One real Kubernetes node inside the e2e/vm QEMU guest (real device-mapper): containerd + runc, our agent (it
+# creates the VG on the raw disk from its NodeLocalStorage spec and reports it), our csi-plugin in node mode (it
+# registers itself with kubelet and asks the host's scheduler extender for plans), external-provisioner
+# --node-deployment and kubelet, all talking to the host's kube-apiserver (and extender) at 10.0.2.2.
+# The host test (kubelet-node.test.ts) writes the configs on the share before boot, drives the scenario
+# through the API, and reads what only the node can see from the reports this script writes on the share
+# every two seconds: the VG's LVs (lvs.json), the mounts under the kubelet dir with their filesystem sizes
+# (mounts.json) and what the pods wrote into their volumes (markers.json). It ends when the host creates
+# share/stop.
 #
 # Environment (from the host): OPENLOCAL_GUEST_SHARE, OPENLOCAL_GUEST_DISKS (runInGuest), NODE_NAME, VG_NAME,
-# TOOLS_BIN (the directory of the pinned kubelet and csi-provisioner binaries).
+# TOOLS_BIN (the directory of the pinned kubelet and csi-provisioner binaries), EXTENDER_URL.
 set -uo pipefail
 
 share="${OPENLOCAL_GUEST_SHARE:?}"
 node_name="${NODE_NAME:?}"
 vg="${VG_NAME:?}"
 tools="${TOOLS_BIN:?}"
-disk="${OPENLOCAL_GUEST_DISKS%%,*}"
+extender="${EXTENDER_URL:?}"
 repo="$(pwd)"
 kubelet_dir=/var/lib/kubelet
 plugin_dir="$kubelet_dir/plugins/local.csi.aliyun.com"
@@ -69,9 +72,6 @@ mount -t tmpfs -o mode=0755 tmpfs /var/lib/containerd || fail "tmpfs for contain
 mount -t tmpfs -o mode=0755 tmpfs "$kubelet_dir" || fail "tmpfs for kubelet"
 cp "$share/cni.conflist" /etc/cni/net.d/10-openlocal.conflist
 
-lvm pvcreate -q "$disk" >/dev/null && lvm vgcreate -q "$vg" "$disk" >/dev/null || fail "vgcreate $vg on $disk"
-say "VG $vg on $disk"
-
 start containerd containerd --config "$share/containerd.toml"
 for _ in $(seq 120); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.5; done
 [ -S /run/containerd/containerd.sock ] || fail "containerd did not start (see logs/containerd.log)"
@@ -79,9 +79,12 @@ ctr --address /run/containerd/containerd.sock --namespace k8s.io images import "
   fail "ctr images import (see logs/ctr-import.log)"
 say "containerd up, test image imported"
 
+# The agent creates the VG the controller put in this node's NLS spec (resourceToBeInited) on the raw disk.
+start agent node "$repo/packages/agent/dist/main.js" --nodename "$node_name" --kubeconfig "$share/kubeconfig" \
+  --interval 2 --metrics-host 127.0.0.1 --metrics-port 0
 mkdir -p "$plugin_dir"
 start csi-plugin node "$repo/packages/csi-plugin/dist/main.js" --endpoint "unix://$plugin_dir/csi.sock" --nodeid "$node_name" \
-  --kubelet-dir "$kubelet_dir" --device-regexp '^$' --vg-regexp "^$vg\$" --metrics-port=0
+  --kubelet-dir "$kubelet_dir" --device-regexp '^$' --vg-regexp "^$vg\$" --extender-url "$extender" --metrics-port=0
 for _ in $(seq 240); do [ -S "$plugin_dir/csi.sock" ] && break; sleep 0.5; done
 [ -S "$plugin_dir/csi.sock" ] || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
 start csi-provisioner env NODE_NAME="$node_name" "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \

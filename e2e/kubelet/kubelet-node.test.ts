@@ -1,17 +1,25 @@
 // The kubelet rung: a real kubelet with containerd and runc, in the QEMU guest (real device-mapper), joins the
-// host's control plane as node "guest-node". Our csi-plugin registers itself with that kubelet, the node's
-// external-provisioner creates the LV, kubelet stages and publishes it into a running pod, a PVC resize goes
+// host's control plane as node "guest-node", with the whole of Open-Local around it: the controller (host)
+// writes the node's NodeLocalStorage from the init config, our agent (guest) creates the VG on the raw disk
+// and reports it, kube-scheduler asks our extender (host) where the claim fits, our csi-plugin registers
+// itself with kubelet and creates the LV the extender planned (through the node's external-provisioner),
+// kubelet stages and publishes it into a running pod, a PVC resize goes
 // external-resizer -> controller-mode plugin -> kubelet -> NodeExpandVolume (lvextend, then resize2fs online),
 // and deleting the pod and claim unmounts and removes the LV. Nothing on the node is played by the test: it
 // only reads what the node reports on the share (lvs and findmnt, written by guest-node.sh).
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolumeClaimStatus, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, NLS, NLSC, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
 import {
+  appProcessSpec,
   applyManifests,
   createRunDir,
   createTestNamespace,
+  freePorts,
+  installCrds,
+  openLocalCrds,
   missingToolsReason,
   repoRoot,
   startCluster,
@@ -54,6 +62,22 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
   let namespace: TestNamespace;
   let volumeHandle = '';
   let publishPath = '';
+  let extenderPort = 0;
+
+  async function waitForRunning(name: string): Promise<V1Pod> {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    return waitFor({ what: `pod ${name} Running`, timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const pod = await core.readNamespacedPod({ name, namespace: namespace.name });
+      return pod.status?.phase === 'Running' ? { done: true, value: pod } : { done: false, observed: pod.status };
+    });
+  }
+
+  /** Bytes the extender counts as used on each VG of the node. */
+  async function extenderUsedBytes(): Promise<Record<string, number>> {
+    const body = (await (await fetch(`http://127.0.0.1:${extenderPort}/cache?nodeName=${NODE}`)).json()) as { nodes: { view?: { volumeGroups: { name: string; usedBytes: number }[] } }[] };
+    return Object.fromEntries((body.nodes[0]?.view?.volumeGroups ?? []).map((vg) => [vg.name, vg.usedBytes]));
+  }
 
   /** The node's own view, as guest-node.sh last wrote it; fails at once if the node gave up. */
   function nodeReport(): { lvs: Map<string, number>; mounts: MountReport[]; markers: Map<string, string> } {
@@ -69,17 +93,38 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
 
   beforeAll(async () => {
     const runDir = createRunDir('kubelet');
-    cluster = await startCluster({ runDir });
+    let controllerPort: number;
+    [extenderPort, controllerPort] = (await freePorts(2)) as [number, number];
+    const extenderOnHost = `http://127.0.0.1:${extenderPort}`;
+    // kube-scheduler asks the extender (ignorable: it may come up a moment after the scheduler).
+    cluster = await startCluster({
+      runDir,
+      scheduler: { extenders: [{ urlPrefix: `${extenderOnHost}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: true }] },
+    });
     kubeConfig = cluster.kubeConfig;
+    await installCrds(kubeConfig, await openLocalCrds());
     const manifests: object[] = [
       { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: DRIVER }, spec: { attachRequired: false, podInfoOnMount: true, volumeLifecycleModes: ['Persistent', 'Ephemeral'] } },
       {
+        // No vgName: the extender chooses the VG, and CreateVolume asks it for the plan.
         apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: CLASS }, provisioner: DRIVER,
         volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete', allowVolumeExpansion: true,
-        parameters: { volumeType: 'LVM', vgName: VG, 'csi.storage.k8s.io/fstype': 'ext4' },
+        parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext4' },
+      },
+      {
+        apiVersion: `${GROUP}/${VERSION}`, kind: NLSC.kind, metadata: { name: 'open-local' },
+        spec: { globalConfig: { listConfig: { vgs: { include: [VG] } }, resourceToBeInited: { vgs: [{ name: VG, devices: ['/dev/vda'] }] } } },
       },
     ];
     await applyManifests(kubeConfig, manifests as KubernetesObject[]);
+    await cluster.startProcess(appProcessSpec({
+      name: 'controller', packageName: '@openlocal/controller',
+      args: ['--kubeconfig', cluster.kubeconfigPath, '--http-host', '127.0.0.1', '--http-port', String(controllerPort), '--no-leader-elect', '--resync-period', '5s'],
+    }));
+    await cluster.startProcess(appProcessSpec({
+      name: 'scheduler-extender', packageName: '@openlocal/scheduler-extender',
+      args: ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(extenderPort), '--strategy', 'binpack'],
+    }));
     // Expansion's controller half runs on the host, as a central Deployment would.
     const controllerSocket = join(cluster.workDir, 'csi-controller.sock');
     const pluginBin = join(repoRoot(), 'packages', 'csi-plugin', 'dist', 'main.js');
@@ -91,7 +136,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     shareDir = join(outputDir, 'share');
     mkdirSync(shareDir, { recursive: true });
     const port = new URL(cluster.apiServerUrl).port;
-    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), `https://10.0.2.2:${port}`, cluster.pki, 'localhost');
+    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${port}`, pki: cluster.pki, tlsServerName: 'localhost' });
     writeFileSync(join(shareDir, 'containerd.toml'), renderContainerdConfig(TEST_IMAGE));
     writeFileSync(join(shareDir, 'cni.conflist'), renderCniConflist());
     writeFileSync(join(shareDir, 'kubelet.yaml'), renderKubeletConfig());
@@ -100,7 +145,8 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     guest = runInGuest({
       argv: ['/bin/bash', join(repoRoot(), 'e2e', 'kubelet', 'guest-node.sh')],
       cwd: repoRoot(),
-      env: { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')) },
+      // The guest reaches the host's loopback at 10.0.2.2.
+      env: { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), EXTENDER_URL: `http://10.0.2.2:${extenderPort}` },
       disks: [{ sizeBytes: 1024 * MiB }],
       network: true,
       memoryMiB: 2048,
@@ -139,6 +185,21 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     expect(driver).toMatchObject({ nodeID: NODE, topologyKeys: ['kubernetes.io/hostname'] });
   });
 
+  it('gets its NodeLocalStorage from the controller, and the agent creates and reports the VG on the raw disk', async () => {
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const nls = await waitFor({ what: `NLS ${NODE} reporting VG ${VG}`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const object = (await custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: NLS.plural, name: NODE })) as NodeLocalStorage;
+      const vg = object.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
+      return vg ? { done: true, value: object } : { done: false, observed: object.status ?? object.spec };
+    });
+    expect(nls.spec?.resourceToBeInited?.vgs).toEqual([{ name: VG, devices: ['/dev/vda'] }]);
+    const vg = nls.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
+    // A 1 GiB disk, less LVM's metadata: the real size, as the agent read it.
+    expect(vg?.total).toBeGreaterThan(1000 * MiB);
+    expect(vg?.total).toBeLessThanOrEqual(1024 * MiB);
+    expect(nls.status?.filteredStorageInfo?.volumeGroups).toEqual([VG]);
+  });
+
   it('provisions, stages and publishes an LV into a running pod', async () => {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const claimAndPod: object[] = [
@@ -154,12 +215,14 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       },
     ];
     await applyManifests(kubeConfig, claimAndPod as KubernetesObject[], { namespace: namespace.name });
-    const pod = await waitFor({ what: 'pod app Running', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
-      const p = await core.readNamespacedPod({ name: 'app', namespace: namespace.name });
-      return p.status?.phase === 'Running' ? { done: true, value: p } : { done: false, observed: { phase: p.status?.phase, conditions: p.status?.conditions, containers: p.status?.containerStatuses?.map((c) => c.state) } };
-    });
+    const pod = await waitForRunning('app');
     expect(pod.spec?.nodeName).toBe(NODE);
+    // The extender placed the claim on this node's VG and counts it there; CreateVolume asked it for the plan
+    // (kube-scheduler's filter calls and the plugin's plan call, from the extender's own request metrics).
+    expect(await extenderUsedBytes()).toEqual({ [VG]: 64 * MiB });
+    const metrics = await (await fetch(`http://127.0.0.1:${extenderPort}/metrics`)).text();
+    expect(okRequests(metrics, '/scheduler/predicates')).toBeGreaterThanOrEqual(1);
+    expect(okRequests(metrics, '/apis/scheduling/:namespace/persistentvolumeclaims/:name')).toBeGreaterThanOrEqual(1);
     const claim = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
     const pv = await core.readPersistentVolume({ name: claim.spec?.volumeName ?? '' });
     volumeHandle = pv.spec?.csi?.volumeHandle ?? '';
@@ -174,7 +237,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     // What the container wrote to /data is on the LV kubelet published for it.
     expect(markers.get(`${publishPath}/marker`)).toBe('app');
     expect(lvs.get(volumeHandle)).toBe(64 * MiB);
-    const published = mounts.find((m) => m.target.endsWith(`/${pv.metadata?.name}/mount`) && m.target.includes('/pods/'));
+    const published = mounts.find((m) => m.target === publishPath);
     expect(published).toMatchObject({ fstype: 'ext4' });
     expect(Number(published?.size)).toBeGreaterThan(50 * MiB);
     expect(Number(published?.size)).toBeLessThanOrEqual(64 * MiB);
@@ -189,11 +252,8 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     // Done only when kubelet has reported the node step finished: capacity updated, no resize conditions left.
     await waitFor({ what: 'claim data grown to 128Mi by the node', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
       nodeReport();
-      const pvc = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
-      // Other conditions (e.g. "Unused") are not about resizing; only the resize ones must be gone.
-      const resizing = (pvc.status?.conditions ?? []).filter((c) => RESIZE_CONDITIONS.has(c.type));
-      const isDone = pvc.status?.capacity?.['storage'] === '128Mi' && resizing.length === 0 && Object.keys(pvc.status?.allocatedResourceStatuses ?? {}).length === 0;
-      return isDone ? { done: true, value: true } : { done: false, observed: { capacity: pvc.status?.capacity, conditions: pvc.status?.conditions, allocated: pvc.status?.allocatedResourceStatuses } };
+      const status = (await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name })).status ?? {};
+      return isResizeFinished(status, '128Mi') ? { done: true, value: true } : { done: false, observed: status };
     });
     const { lvs, mounts, markers } = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
       const report = nodeReport();
@@ -221,11 +281,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       },
     };
     await applyManifests(kubeConfig, [pod] as KubernetesObject[], { namespace: namespace.name });
-    await waitFor({ what: 'pod scratch Running', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
-      const p = await core.readNamespacedPod({ name: 'scratch', namespace: namespace.name });
-      return p.status?.phase === 'Running' ? { done: true, value: p } : { done: false, observed: p.status?.containerStatuses?.map((c) => c.state) ?? p.status?.phase };
-    });
+    await waitForRunning('scratch');
     const report = await waitFor({ what: 'the node reporting the ephemeral volume and its marker', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
       const r = nodeReport();
       return [...r.markers.values()].includes('scratch') ? { done: true, value: r } : { done: false, observed: [...r.markers] };
@@ -258,6 +314,22 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     expect(report.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
   });
 });
+
+/** How many requests to `route` the extender answered with 200, from its Prometheus text. */
+function okRequests(metrics: string, route: string): number {
+  return metrics.split('\n')
+    .filter((l) => l.startsWith('openlocal_extender_request_duration_seconds_count{') && l.includes(`route="${route}"`) && l.includes('status="200"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/**
+ * kubelet has finished a resize: the capacity is the new size and no resize condition or allocated-resource
+ * status is left (other conditions, e.g. 1.37's "Unused", are not about resizing).
+ */
+function isResizeFinished(status: V1PersistentVolumeClaimStatus, size: string): boolean {
+  const resizing = (status.conditions ?? []).filter((c) => RESIZE_CONDITIONS.has(c.type));
+  return status.capacity?.['storage'] === size && resizing.length === 0 && Object.keys(status.allocatedResourceStatuses ?? {}).length === 0;
+}
 
 /** A container that writes its pod's name to <dir>/marker, then sleeps: proof of which volume it got. */
 function markerContainer(dir: string): object {

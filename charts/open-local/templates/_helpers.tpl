@@ -1,0 +1,75 @@
+{{/* Names, labels and image references shared by the templates. Validation lives in _validate.tpl. */}}
+
+{{/* The namespace of namespaced objects: values.namespace, else the release namespace. */}}
+{{- define "open-local.namespace" -}}
+{{- .Values.namespace | default .Release.Namespace -}}
+{{- end -}}
+
+{{/* Labels of every object; pass (dict "root" $ "component" "agent"). Open-Local's label set plus customLabels. */}}
+{{- define "open-local.labels" -}}
+{{- $root := .root -}}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/name: {{ $root.Values.name }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version }}
+{{- if .component }}
+app.kubernetes.io/component: {{ printf "%s-%s" $root.Values.name .component }}
+{{- end }}
+{{- with $root.Values.customLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod selector of one component: stable across upgrades (no version label). */}}
+{{- define "open-local.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Values.name }}
+app.kubernetes.io/component: {{ printf "%s-%s" .root.Values.name .component }}
+{{- end -}}
+
+{{/* <registry>/<image>:<tag>; global.RegistryURL wins over the image's own registry (an Open-Local mirror). */}}
+{{- define "open-local.image" -}}
+{{- $registry := .root.Values.global.RegistryURL | default .image.registry -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" $registry) .image.image (toString .image.tag) -}}
+{{- else -}}
+{{- printf "%s:%s" .image.image (toString .image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The extender Service's fixed ClusterIP, if any (extender.clusterIP or Open-Local's global.YodaSchedulerSvcIP). */}}
+{{- define "open-local.extenderClusterIP" -}}
+{{- .Values.extender.clusterIP | default .Values.global.YodaSchedulerSvcIP -}}
+{{- end -}}
+
+{{/* Base URL of the extender inside the cluster (csi-plugin --extender-url). */}}
+{{- define "open-local.extenderBaseUrl" -}}
+{{- printf "http://%s.%s:%v" .Values.extender.name (include "open-local.namespace" .) (int .Values.extender.port) -}}
+{{- end -}}
+
+{{/* urlPrefix for kube-scheduler: extender.url, else the fixed ClusterIP, else the Service's DNS name. */}}
+{{- define "open-local.extenderUrlPrefix" -}}
+{{- $ip := include "open-local.extenderClusterIP" . -}}
+{{- if .Values.extender.url -}}
+{{- .Values.extender.url -}}
+{{- else if $ip -}}
+{{- printf "http://%s:%v/scheduler" (ternary (printf "[%s]" $ip) $ip (contains ":" $ip)) (int .Values.extender.port) -}}
+{{- else -}}
+{{- printf "%s/scheduler" (include "open-local.extenderBaseUrl" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The CSI socket directory on the host and the socket kubelet dials. */}}
+{{- define "open-local.pluginDir" -}}
+{{- printf "%s/plugins/%s" (trimSuffix "/" .Values.agent.kubelet_dir) .Values.driver -}}
+{{- end -}}
+
+{{/* Where MountPoint volumes live on the host (Open-Local: /mnt/<name>/). */}}
+{{- define "open-local.mountDir" -}}
+{{- printf "/mnt/%s" .Values.name -}}
+{{- end -}}
+
+{{/* "true" or "false" from controller.update_nls (Open-Local wrote the string "true"). */}}
+{{- define "open-local.updateNls" -}}
+{{- toString .Values.controller.update_nls | lower -}}
+{{- end -}}

@@ -1,0 +1,112 @@
+{{/*
+Checks the values before anything renders (templates/validate.yaml includes this): each bad value fails
+`helm template`/`helm install` with a message naming the key and the value, instead of a broken DaemonSet.
+*/}}
+
+{{/* (list "key" value): an integer port 1..65535 (YAML numbers arrive as float64, --set numbers as int64). */}}
+{{- define "open-local.validatePort" -}}
+{{- $key := index . 0 -}}
+{{- $v := index . 1 -}}
+{{- if not (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
+{{- fail (printf "%s must be an integer port between 1 and 65535, got %q" $key (toString $v)) -}}
+{{- end -}}
+{{- if or (ne (float64 $v) (float64 (int64 $v))) (lt (int64 $v) 1) (gt (int64 $v) 65535) -}}
+{{- fail (printf "%s must be an integer port between 1 and 65535, got %v" $key $v) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* (list "key" value min): an integer >= min. */}}
+{{- define "open-local.validateInt" -}}
+{{- $key := index . 0 -}}
+{{- $v := index . 1 -}}
+{{- $min := index . 2 -}}
+{{- if not (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
+{{- fail (printf "%s must be an integer >= %d, got %q" $key $min (toString $v)) -}}
+{{- end -}}
+{{- if or (ne (float64 $v) (float64 (int64 $v))) (lt (int64 $v) (int64 $min)) -}}
+{{- fail (printf "%s must be an integer >= %d, got %v" $key $min $v) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* (list "key" value regex what): a string matching regex. */}}
+{{- define "open-local.validateMatch" -}}
+{{- $key := index . 0 -}}
+{{- $v := index . 1 -}}
+{{- if not (kindIs "string" $v) -}}
+{{- fail (printf "%s must be %s, got %q" $key (index . 3) (toString $v)) -}}
+{{- end -}}
+{{- if not (regexMatch (index . 2) $v) -}}
+{{- fail (printf "%s must be %s, got %q" $key (index . 3) $v) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "open-local.validateImage" -}}
+{{- $key := index . 0 -}}
+{{- $image := index . 1 -}}
+{{- if not (kindIs "map" $image) -}}
+{{- fail (printf "%s must be a map with image and tag, got %q" $key (toString $image)) -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list (printf "%s.image" $key) $image.image `^[a-z0-9][a-z0-9._/-]*$` "an image name (lower-case, no tag)") -}}
+{{- include "open-local.validateMatch" (list (printf "%s.tag" $key) (toString $image.tag) `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` "an image tag") -}}
+{{- end -}}
+
+{{- define "open-local.validate" -}}
+{{- $dnsLabel := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` -}}
+{{- $dnsSubdomain := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` -}}
+{{- $path := `^/[A-Za-z0-9._/-]*$` -}}
+{{- $v := .Values -}}
+{{- include "open-local.validateMatch" (list "name" $v.name $dnsLabel "a DNS label (lower-case letters, digits, '-')") -}}
+{{- if gt (len $v.name) 40 -}}
+{{- fail (printf "name must be at most 40 characters (object names append suffixes), got %q" $v.name) -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list "namespace" (include "open-local.namespace" .) $dnsLabel "a namespace name") -}}
+{{- if not $v.driver -}}
+{{- fail "driver must not be empty (the CSI driver name, e.g. local.csi.aliyun.com)" -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list "driver" $v.driver $dnsSubdomain "a DNS subdomain such as local.csi.aliyun.com") -}}
+{{- if gt (len $v.driver) 63 -}}
+{{- fail (printf "driver must be at most 63 characters, got %q" $v.driver) -}}
+{{- end -}}
+{{- include "open-local.validateImage" (list "images.local" $v.images.local) -}}
+{{- include "open-local.validateImage" (list "images.provisioner" $v.images.provisioner) -}}
+{{- include "open-local.validateImage" (list "images.resizer" $v.images.resizer) -}}
+{{- if not (has $v.images.pullPolicy (list "Always" "IfNotPresent" "Never")) -}}
+{{- fail (printf "images.pullPolicy must be Always, IfNotPresent or Never, got %q" (toString $v.images.pullPolicy)) -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list "agent.kubelet_dir" $v.agent.kubelet_dir $path "an absolute path of letters, digits, '.', '_', '-' and '/'") -}}
+{{- if $v.agent.device -}}
+{{- include "open-local.validateMatch" (list "agent.device" $v.agent.device `^/dev/[A-Za-z0-9._/-]+$` "empty or a device path under /dev") -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list "agent.volume_name_prefix" $v.agent.volume_name_prefix `^[a-z0-9][a-z0-9-]{0,31}$` "lower-case letters, digits and '-' (at most 32), as PV and LV names start with it") -}}
+{{- include "open-local.validateInt" (list "agent.interval" $v.agent.interval 1) -}}
+{{- include "open-local.validatePort" (list "agent.metrics_port" $v.agent.metrics_port) -}}
+{{- include "open-local.validatePort" (list "csi.metrics_port" $v.csi.metrics_port) -}}
+{{- if eq (int64 $v.agent.metrics_port) (int64 $v.csi.metrics_port) -}}
+{{- fail (printf "agent.metrics_port and csi.metrics_port must differ (both pods use the node's network), got %v for both" $v.agent.metrics_port) -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list "extender.name" $v.extender.name $dnsLabel "a DNS label (it names the Service)") -}}
+{{- if not (has (toString $v.extender.strategy) (list "binpack" "spread")) -}}
+{{- fail (printf "extender.strategy must be binpack or spread, got %q" (toString $v.extender.strategy)) -}}
+{{- end -}}
+{{- include "open-local.validatePort" (list "extender.port" $v.extender.port) -}}
+{{- include "open-local.validateInt" (list "extender.weight" $v.extender.weight 1) -}}
+{{- with (include "open-local.extenderClusterIP" .) -}}
+{{- include "open-local.validateMatch" (list "extender.clusterIP" . `^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+)$` "empty or an IP address") -}}
+{{- end -}}
+{{- if $v.extender.url -}}
+{{- include "open-local.validateMatch" (list "extender.url" $v.extender.url `^https?://[^\s/]+(/[^\s]*)?$` "empty or an http(s) URL") -}}
+{{- end -}}
+{{- include "open-local.validateMatch" (list "extender.scheduler_kubeconfig" $v.extender.scheduler_kubeconfig $path "an absolute path") -}}
+{{- if not (has (include "open-local.updateNls" .) (list "true" "false")) -}}
+{{- fail (printf "controller.update_nls must be \"true\" or \"false\", got %q" (toString $v.controller.update_nls)) -}}
+{{- end -}}
+{{- include "open-local.validateInt" (list "controller.replicas" $v.controller.replicas 1) -}}
+{{- include "open-local.validatePort" (list "controller.http_port" $v.controller.http_port) -}}
+{{- range $key := list "lvm" "lvm_xfs" "device_hdd" "device_ssd" "mountpoint_hdd" -}}
+{{- $class := index $v.storageclass $key | default dict -}}
+{{- include "open-local.validateMatch" (list (printf "storageclass.%s.name" $key) $class.name $dnsSubdomain "a DNS subdomain") -}}
+{{- end -}}
+{{- if $v.monitor.enabled -}}
+{{- include "open-local.validateMatch" (list "monitor.namespace" $v.monitor.namespace $dnsLabel "a namespace name") -}}
+{{- end -}}
+{{- end -}}

@@ -2,26 +2,40 @@
 // (bench-server.ts, the real express app), this process is the client and sends what kube-scheduler sends —
 // ExtenderArgs JSON with the whole Pod and the NodeNames list (nodeCacheCapable) — for 100, 1000 and 5000
 // nodes, pods with 1 and 4 claims and a pod with no local volumes. Prints p50/p99 in milliseconds.
-// Run: npx tsx bench/filter-bench.ts [iterations [node counts: 100,1000,5000 [pods: none,1,4 [floor]]]] [-- <server node flags>]
+// Run: npx tsx bench/filter-bench.ts [--iterations 1000] [--nodes 100,1000,5000] [--pods none,1,4] [--floor]
+//      [--node-client] [-- <node flags for the server process, e.g. --max-semi-space-size=32>]
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { ParentMessage, ServerMessage } from './bench-server.js';
 import { schedulerPod } from './bench-pods.js';
+import { RawHttpClient } from './raw-client.js';
 
 const separator = process.argv.indexOf('--');
-const ownArgs = separator === -1 ? process.argv.slice(2) : process.argv.slice(2, separator);
+const { values: flags } = parseArgs({
+  args: separator === -1 ? process.argv.slice(2) : process.argv.slice(2, separator),
+  options: {
+    iterations: { type: 'string', default: '1000' },
+    nodes: { type: 'string', default: '100,1000,5000' },
+    // Which pods: any of "none,1,4" (claims per pod); a profile of one case is easier to read.
+    pods: { type: 'string', default: 'none,1,4' },
+    // Adds, per node count, plain node:http answering the same bytes: what this machine allows at that moment.
+    floor: { type: 'boolean', default: false },
+    // node's http.request instead of the raw client: its own allocations and GC then count in "rt".
+    'node-client': { type: 'boolean', default: false },
+  },
+});
 const serverFlags = separator === -1 ? [] : process.argv.slice(separator + 1);
-const ITERATIONS = Math.min(Number(ownArgs[0] ?? 1000), 20_000);
-const NODE_COUNTS = (ownArgs[1] ?? '100,1000,5000').split(',').map(Number);
-// Which pods: any of "none,1,4" (claims per pod); a profile of one case is easier to read.
-const POD_CASES = (ownArgs[2] ?? 'none,1,4').split(',');
-// "floor" adds, per node count, plain node:http answering the same bytes: what this machine allows at that moment.
-const WITH_FLOOR = ownArgs[3] === 'floor';
-// Enough for V8 to optimise the hot paths, as in a server that has been answering kube-scheduler for a while.
+const ITERATIONS = Math.min(Number(flags.iterations), 20_000);
+const NODE_COUNTS = flags.nodes.split(',').map(Number);
+const POD_CASES = flags.pods.split(',');
+// At least this many requests and this long before each cell: V8 optimises the hot paths and finishes the
+// concurrent marking and compiling that building the cluster state started, as in a server that has been
+// answering kube-scheduler for a while (without it the first cell's p99 doubles).
 const WARMUP = 300;
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const WARMUP_MS = 3000;
 
 type SamplesMessage = Extract<ServerMessage, { type: 'samples' }>;
 
@@ -50,23 +64,47 @@ function startServer(nodes: number, isFloor: boolean): Promise<ServerProcess> {
   });
 }
 
-function post(port: number, path: string, body: Buffer): Promise<{ ms: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const headers = { 'content-type': 'application/json', 'content-length': body.length };
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const text = Buffer.concat(chunks).toString();
-        if (res.statusCode === 200) resolve({ ms, text });
-        else reject(new Error(`${path}: HTTP ${res.statusCode}: ${text}`));
+interface Client {
+  /** One request; the answer's body only when `keep` (decoding it is kube-scheduler's work, not the extender's). */
+  post(path: string, body: Buffer, keep?: boolean): Promise<{ ms: number; body?: Buffer }>;
+  close(): void;
+}
+
+async function rawClient(port: number): Promise<Client> {
+  const client = await RawHttpClient.connect(port);
+  const requests = new Map<string, Buffer>();
+  return {
+    async post(path, body, keep = false) {
+      const key = `${path} ${body.length}`;
+      const request = requests.get(key) ?? client.request(path, body);
+      requests.set(key, request);
+      const answer = await client.send(request, keep);
+      if (answer.status !== 200) throw new Error(`${path}: HTTP ${answer.status}`);
+      return answer;
+    },
+    close: () => client.close(),
+  };
+}
+
+function nodeClient(port: number): Client {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (path: string, body: Buffer): Promise<{ ms: number; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const headers = { 'content-type': 'application/json', 'content-length': body.length };
+      const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          if (res.statusCode === 200) resolve({ ms, body: Buffer.concat(chunks) });
+          else reject(new Error(`${path}: HTTP ${res.statusCode}`));
+        });
       });
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return { post, close: () => agent.destroy() };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -81,7 +119,9 @@ interface Case {
 }
 
 /** The answers must be right before their speed means anything: checked once per case, outside the timing. */
-function checkAnswers(filterText: string, prioritizeText: string, wanted: Case): void {
+async function checkAnswers(client: Client, wanted: Case): Promise<void> {
+  const filterText = (await client.post('/scheduler/predicates', wanted.body, true)).body?.toString() ?? '';
+  const prioritizeText = (await client.post('/scheduler/priorities', wanted.body, true)).body?.toString() ?? '';
   const filter = JSON.parse(filterText) as { NodeNames?: unknown; Error?: unknown };
   if (!Array.isArray(filter.NodeNames) || filter.NodeNames.length !== wanted.wantPassing || filter.Error !== '') {
     throw new Error(`${wanted.label}: filter answered ${filterText.slice(0, 200)}…, want ${wanted.wantPassing} names`);
@@ -100,11 +140,12 @@ interface Stats {
   gc: string;
 }
 
-async function measure(server: ServerProcess, path: string, body: Buffer): Promise<Stats> {
-  for (let i = 0; i < WARMUP; i += 1) await post(server.port, path, body);
+async function measure(server: ServerProcess, client: Client, { path, body }: { path: string; body: Buffer }): Promise<Stats> {
+  const warmUntil = performance.now() + WARMUP_MS;
+  for (let i = 0; i < WARMUP || performance.now() < warmUntil; i += 1) await client.post(path, body);
   await server.ask({ type: 'reset' });
   const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i += 1) samples.push((await post(server.port, path, body)).ms);
+  for (let i = 0; i < ITERATIONS; i += 1) samples.push((await client.post(path, body)).ms);
   const report = await server.ask({ type: 'samples' });
   const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
   const [rt, wall, cpu] = [sorted(samples), sorted(report.wallMs), sorted(report.cpuMs)];
@@ -139,17 +180,19 @@ function cases(nodes: number): Case[] {
 /** One server process per node count; the floor server answers only the pass-through case (it decides nothing). */
 async function benchNodes(nodes: number, rows: string[], isFloor: boolean): Promise<string[]> {
   const server = await startServer(nodes, isFloor);
+  const client = flags['node-client'] ? nodeClient(server.port) : await rawClient(server.port);
   try {
     for (const c of cases(nodes).filter((k) => !isFloor || k.wantPassing === nodes)) {
-      checkAnswers((await post(server.port, '/scheduler/predicates', c.body)).text, (await post(server.port, '/scheduler/priorities', c.body)).text, c);
-      const filter = await measure(server, '/scheduler/predicates', c.body);
-      const prioritize = await measure(server, '/scheduler/priorities', c.body);
+      await checkAnswers(client, c);
+      const filter = await measure(server, client, { path: '/scheduler/predicates', body: c.body });
+      const prioritize = await measure(server, client, { path: '/scheduler/priorities', body: c.body });
       const kb = (c.body.length / 1024).toFixed(0);
       const label = isFloor ? 'node:http floor' : c.label;
       rows.push(`| ${String(nodes).padStart(5)} | ${label.padEnd(16)} | ${kb.padStart(4)} | ${columns(filter)} | ${columns(prioritize)} |`);
     }
     return server.execArgv;
   } finally {
+    client.close();
     // Only the process this benchmark started, by its PID.
     process.kill(server.pid, 'SIGTERM');
   }
@@ -160,14 +203,13 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   let execArgv: string[] = [];
   for (const nodes of NODE_COUNTS) {
-    if (WITH_FLOOR) await benchNodes(nodes, rows, true);
+    if (flags.floor) await benchNodes(nodes, rows, true);
     execArgv = await benchNodes(nodes, rows, false);
   }
-  agent.destroy();
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   const out = [
-    `server: a separate Node ${process.version} process (node ${execArgv.join(' ')}), client: this process; 127.0.0.1, keep-alive`,
-    `${ITERATIONS} requests per cell after ${WARMUP} warm-up; load average ${load(loadAtStart)} at start, ${load(loadavg())} at end, ${cpus().length} cores`,
+    `server: a separate Node ${process.version} process (node ${execArgv.join(' ')}); client: this process, ${flags['node-client'] ? "node's http.request" : "raw HTTP/1.1 requests as Go's net/http writes them"}; 127.0.0.1, one keep-alive connection`,
+    `${ITERATIONS} requests per cell after ≥ ${WARMUP} requests and ≥ ${WARMUP_MS / 1000} s of warm-up; load average ${load(loadAtStart)} at start, ${load(loadavg())} at end, ${cpus().length} cores`,
     '"rt" = client round trip; "srv" = inside the server process (read, parse, decide, encode); "cpu" = server process CPU time',
     'during the request (all its threads: GC helpers and the JIT count too); "gc" = collections in the server during the cell / longest pause ms',
     '',

@@ -3,10 +3,14 @@ Checks the values before anything renders (templates/validate.yaml includes this
 `helm template`/`helm install` with a message naming the key and the value, instead of a broken DaemonSet.
 */}}
 
-{{/* (list "key" value): an integer port 1..65535 (YAML numbers arrive as float64, --set numbers as int64). */}}
+{{/* (list "key" value): an integer port 1..65535 (YAML numbers arrive as float64, --set numbers as int64,
+--set-string numbers as strings of digits). */}}
 {{- define "open-local.validatePort" -}}
 {{- $key := index . 0 -}}
 {{- $v := index . 1 -}}
+{{- if and (kindIs "string" $v) (regexMatch `^[0-9]{1,9}$` (toString $v)) -}}
+{{- $v = atoi $v -}}
+{{- end -}}
 {{- if not (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
 {{- fail (printf "%s must be an integer port between 1 and 65535, got %q" $key (toString $v)) -}}
 {{- end -}}
@@ -20,6 +24,9 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- $key := index . 0 -}}
 {{- $v := index . 1 -}}
 {{- $min := index . 2 -}}
+{{- if and (kindIs "string" $v) (regexMatch `^[0-9]{1,9}$` (toString $v)) -}}
+{{- $v = atoi $v -}}
+{{- end -}}
 {{- if not (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
 {{- fail (printf "%s must be an integer >= %d, got %q" $key $min (toString $v)) -}}
 {{- end -}}

@@ -1,0 +1,334 @@
+// What the chart renders, checked on the objects `helm template` prints: flags, RBAC rules, StorageClasses, the
+// scheduler config, CRDs equal to packages/crd-types/crds, and values that must fail with a message naming them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHART_DIR, containerOf, findObject, helmSkipReason, KUBE_VERSION, parseObjects, podSpecOf, removeHelmHome, renderChart, REPO_ROOT, runHelm,
+  type RenderedObject,
+} from './helm.js';
+
+const skipReason = helmSkipReason();
+if (skipReason) console.warn(`chart template tests skipped: ${skipReason}`);
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+/** Pure: "group/resource verb" strings of a role's rules, sorted, so a table can state them exactly. */
+function grants(role: RenderedObject): string[] {
+  const rules = (role as unknown as { rules: Rule[] }).rules;
+  return rules
+    .flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => {
+      const names = rule.resourceNames ? ` [${rule.resourceNames.join(',')}]` : '';
+      return `${group === '' ? 'core' : group}/${resource} ${verb}${names}`;
+    }))))
+    .sort();
+}
+
+const read = ['get', 'list', 'watch'];
+const expand = (resource: string, verbs: readonly string[]): string[] => verbs.map((verb) => `${resource} ${verb}`);
+
+describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => {
+  let objects: RenderedObject[];
+
+  beforeAll(async () => {
+    objects = await renderChart();
+  });
+  afterAll(() => removeHelmHome());
+
+  it('passes helm lint with no warnings, with defaults and with overrides', async () => {
+    for (const sets of [[], ['agent.device=/dev/vdb', 'controller.update_nls=false', 'extender.strategy=binpack', 'monitor.enabled=true']]) {
+      const result = await runHelm(['lint', CHART_DIR, '--strict', '--kube-version', KUBE_VERSION, ...sets.flatMap((s) => ['--set', s])]);
+      expect(result.stdout + result.stderr).toContain('1 chart(s) linted, 0 chart(s) failed');
+      expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+      expect(result.exitCode).toBe(0);
+    }
+  });
+
+  it('renders exactly the expected set of objects', () => {
+    const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    expect(names).toEqual([
+      'CSIDriver//local.csi.aliyun.com',
+      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender'].map((c) => `ClusterRole//open-local-${c}`),
+      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender'].map((c) => `ClusterRoleBinding//open-local-${c}`),
+      'ConfigMap/kube-system/open-local-scheduler-config',
+      'DaemonSet/kube-system/open-local-agent',
+      'DaemonSet/kube-system/open-local-csi-plugin',
+      'Deployment/kube-system/open-local-controller',
+      'Deployment/kube-system/open-local-csi-controller',
+      'Deployment/kube-system/open-local-scheduler-extender',
+      'NodeLocalStorageInitConfig//open-local',
+      'Role/default/open-local-events',
+      'Role/kube-system/open-local-controller-leader',
+      'Role/kube-system/open-local-csi-controller-leader',
+      'RoleBinding/default/open-local-events',
+      'RoleBinding/kube-system/open-local-controller-leader',
+      'RoleBinding/kube-system/open-local-csi-controller-leader',
+      'Service/kube-system/open-local-scheduler-extender',
+      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender'].map((c) => `ServiceAccount/kube-system/open-local-${c}`),
+      ...['open-local-device-hdd', 'open-local-device-ssd', 'open-local-lvm', 'open-local-lvm-xfs', 'open-local-mountpoint-hdd'].map((n) => `StorageClass//${n}`),
+    ].sort());
+  });
+
+  it('runs the node CSI plugin with its socket under kubelet, self-registration and no node-driver-registrar', () => {
+    const ds = findObject(objects, 'DaemonSet', 'open-local-csi-plugin');
+    const pod = podSpecOf(ds);
+    expect(pod.containers.map((c) => c.name)).toEqual(['csi-plugin', 'csi-provisioner']);
+    expect(pod.containers.some((c) => /registrar/.test(c.name) || /registrar/.test(c.image))).toBe(false);
+    expect(pod.serviceAccountName).toBe('open-local-csi-node');
+    const plugin = containerOf(ds, 'csi-plugin');
+    expect(plugin.command).toEqual(['open-local-csi-plugin']);
+    expect(plugin.args).toEqual(expect.arrayContaining([
+      '--mode=node',
+      '--nodeid=$(KUBE_NODE_NAME)',
+      '--endpoint=unix:///var/lib/kubelet/plugins/local.csi.aliyun.com/csi.sock',
+      '--kubelet-dir=/var/lib/kubelet',
+      '--registration-dir=/var/lib/kubelet/plugins_registry',
+      '--extender-url=http://open-local-scheduler-extender.kube-system:23000',
+      '--metrics-port=9102',
+    ]));
+    expect(plugin.volumeMounts).toContainEqual({ name: 'kubelet-dir', mountPath: '/var/lib/kubelet', mountPropagation: 'Bidirectional' });
+    const provisioner = containerOf(ds, 'csi-provisioner');
+    expect(provisioner.image).toBe('registry.k8s.io/sig-storage/csi-provisioner:v5.3.0');
+    expect(provisioner.args).toEqual(expect.arrayContaining(['--csi-address=/csi/csi.sock', '--node-deployment=true', '--extra-create-metadata=true', '--volume-name-prefix=local']));
+    expect(provisioner.env?.map((e) => e.name)).toContain('NODE_NAME');
+    expect(pod.volumes).toContainEqual({ name: 'plugin-dir', hostPath: { path: '/var/lib/kubelet/plugins/local.csi.aliyun.com', type: 'DirectoryOrCreate' } });
+  });
+
+  it('runs the agent with Open-Local flags, privileged, on every node', () => {
+    const ds = findObject(objects, 'DaemonSet', 'open-local-agent');
+    const pod = podSpecOf(ds);
+    expect(pod.containers.map((c) => c.name)).toEqual(['agent']);
+    expect(pod.serviceAccountName).toBe('open-local-agent');
+    expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(containerOf(ds, 'agent').args).toEqual([
+      '--nodename=$(KUBE_NODE_NAME)', '--interval=60', '--lvname=local', '--regexp=^(s|v|xv)d[a-z]+$', '--path.sysfs=/host_sys',
+      '--path.mount=/mnt/open-local', '--metrics-port=9101',
+    ]);
+  });
+
+  it('runs the controller, the controller-mode plugin with csi-resizer, and one extender', () => {
+    const controller = findObject(objects, 'Deployment', 'open-local-controller');
+    expect(containerOf(controller, 'controller').args).toEqual([
+      '--initconfig=open-local', '--leader-elect-lease-name=open-local-controller', '--leader-elect-lease-namespace=kube-system',
+      '--leader-elect-identity=$(POD_NAME)', '--http-port=8080',
+    ]);
+    const csi = findObject(objects, 'Deployment', 'open-local-csi-controller');
+    expect(podSpecOf(csi).containers.map((c) => c.name)).toEqual(['csi-plugin', 'csi-resizer']);
+    expect(containerOf(csi, 'csi-plugin').args).toContain('--mode=controller');
+    expect(containerOf(csi, 'csi-resizer').image).toBe('registry.k8s.io/sig-storage/csi-resizer:v1.14.0');
+    const extender = findObject(objects, 'Deployment', 'open-local-scheduler-extender');
+    expect((extender.spec as { replicas: number }).replicas).toBe(1);
+    expect(containerOf(extender, 'scheduler-extender').args).toEqual(['--port=23000', '--strategy=spread']);
+    const service = findObject(objects, 'Service', 'open-local-scheduler-extender');
+    expect((service.spec as { ports: unknown[] }).ports).toEqual([{ name: 'http-port', port: 23000, targetPort: 'http-port', protocol: 'TCP' }]);
+  });
+
+  it('declares the CSIDriver as Open-Local did: no attach, pod info, persistent and ephemeral', () => {
+    expect(findObject(objects, 'CSIDriver', 'local.csi.aliyun.com').spec).toEqual({
+      attachRequired: false, podInfoOnMount: true, volumeLifecycleModes: ['Persistent', 'Ephemeral'],
+    });
+  });
+
+  it.each([
+    { name: 'open-local-lvm', parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext4' }, expand: true },
+    { name: 'open-local-lvm-xfs', parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'xfs' }, expand: true },
+    { name: 'open-local-device-hdd', parameters: { volumeType: 'Device', mediaType: 'hdd', 'csi.storage.k8s.io/fstype': 'ext4' }, expand: false },
+    { name: 'open-local-device-ssd', parameters: { volumeType: 'Device', mediaType: 'ssd', 'csi.storage.k8s.io/fstype': 'ext4' }, expand: false },
+    { name: 'open-local-mountpoint-hdd', parameters: { volumeType: 'MountPoint', mediaType: 'hdd' }, expand: false },
+  ])('StorageClass $name has Open-Local parameters and binds at first consumer', ({ name, parameters, expand }) => {
+    const sc = findObject(objects, 'StorageClass', name);
+    expect(sc).toMatchObject({ provisioner: 'local.csi.aliyun.com', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: expand });
+    expect(sc.parameters).toEqual(parameters);
+  });
+
+  it.each([
+    {
+      name: 'agent',
+      want: [...expand('csi.aliyun.com/nodelocalstorages', read), ...expand('csi.aliyun.com/nodelocalstorages/status', ['get', 'patch', 'update'])],
+    },
+    {
+      name: 'controller',
+      want: [
+        ...expand('core/nodes', read),
+        ...expand('csi.aliyun.com/nodelocalstorages', [...read, 'create', 'patch', 'update', 'delete']),
+        ...expand('csi.aliyun.com/nodelocalstorageinitconfigs', read),
+      ],
+    },
+    {
+      name: 'scheduler-extender',
+      want: ['core/persistentvolumes', 'core/persistentvolumeclaims', 'core/pods', 'storage.k8s.io/storageclasses', 'csi.aliyun.com/nodelocalstorages']
+        .flatMap((r) => expand(r, read)),
+    },
+    {
+      name: 'csi-node',
+      want: [
+        ...expand('core/persistentvolumes', [...read, 'create', 'patch', 'delete']),
+        ...expand('core/persistentvolumeclaims', [...read, 'update']),
+        ...expand('storage.k8s.io/storageclasses', read), ...expand('storage.k8s.io/csinodes', read), ...expand('core/nodes', read),
+        ...expand('core/events', ['list', 'watch', 'create', 'update', 'patch']),
+      ],
+    },
+    {
+      name: 'csi-controller',
+      want: [
+        ...expand('core/persistentvolumes', [...read, 'patch']), ...expand('core/persistentvolumeclaims', read), ...expand('core/pods', read),
+        'core/persistentvolumeclaims/status patch', ...expand('core/events', ['list', 'watch', 'create', 'update', 'patch']),
+        ...expand('storage.k8s.io/volumeattributesclasses', read),
+      ],
+    },
+  ])('ClusterRole open-local-$name grants exactly what that pod needs', ({ name, want }) => {
+    expect(grants(findObject(objects, 'ClusterRole', `open-local-${name}`))).toEqual([...want].sort());
+    const binding = findObject(objects, 'ClusterRoleBinding', `open-local-${name}`);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: `open-local-${name}`, namespace: 'kube-system' }]);
+  });
+
+  it('limits events to the default namespace and leader election to the controller Lease', () => {
+    expect(grants(findObject(objects, 'Role', 'open-local-events'))).toEqual(['core/events create', 'core/events patch']);
+    expect(findObject(objects, 'RoleBinding', 'open-local-events').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'open-local-agent', namespace: 'kube-system' },
+      { kind: 'ServiceAccount', name: 'open-local-controller', namespace: 'kube-system' },
+    ]);
+    expect(grants(findObject(objects, 'Role', 'open-local-controller-leader'))).toEqual([
+      'coordination.k8s.io/leases create', 'coordination.k8s.io/leases get [open-local-controller]', 'coordination.k8s.io/leases update [open-local-controller]',
+    ]);
+  });
+
+  it('grants no secrets, no pods/binding and no wildcard to any account', () => {
+    const roles = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
+    const all = roles.flatMap(grants);
+    expect(all.filter((g) => /secrets|pods\/binding|\*/.test(g))).toEqual([]);
+  });
+
+  it('ships the kube-scheduler extender stanza in a ConfigMap, not an init-job', () => {
+    expect(objects.some((o) => o.kind === 'Job')).toBe(false);
+    const data = findObject(objects, 'ConfigMap', 'open-local-scheduler-config').data as Record<string, string>;
+    const stanza = {
+      urlPrefix: 'http://open-local-scheduler-extender.kube-system:23000/scheduler', filterVerb: 'predicates', prioritizeVerb: 'priorities',
+      weight: 10, nodeCacheCapable: true, ignorable: true,
+    };
+    expect(parse(data['kube-scheduler-config.yaml'] ?? '')).toEqual({
+      apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration',
+      clientConnection: { kubeconfig: '/etc/kubernetes/scheduler.conf' }, extenders: [stanza],
+    });
+    expect(parse(data['extenders.yaml'] ?? '')).toEqual({ extenders: [stanza] });
+  });
+
+  it('creates the init config with Open-Local VG patterns and no disk unless agent.device is set', async () => {
+    expect(findObject(objects, 'NodeLocalStorageInitConfig', 'open-local').spec).toEqual({
+      globalConfig: { listConfig: { vgs: { include: ['open-local-pool-[0-9]+', 'yoda-pool[0-9]+', 'ackdistro-pool'] } } },
+    });
+    const withDevice = await renderChart(['agent.device=/dev/vdb']);
+    expect(findObject(withDevice, 'NodeLocalStorageInitConfig', 'open-local').spec).toMatchObject({
+      globalConfig: { resourceToBeInited: { vgs: [{ name: 'open-local-pool-0', devices: ['/dev/vdb'] }] } },
+    });
+  });
+
+  it('ships CRDs byte-identical to packages/crd-types/crds', () => {
+    const source = join(REPO_ROOT, 'packages', 'crd-types', 'crds');
+    const chartCrds = join(CHART_DIR, 'crds');
+    const names = readdirSync(source).filter((n) => n.endsWith('.yaml')).sort();
+    expect(names.length).toBeGreaterThan(0);
+    expect(readdirSync(chartCrds).sort()).toEqual(names);
+    for (const name of names) expect(readFileSync(join(chartCrds, name), 'utf8'), name).toBe(readFileSync(join(source, name), 'utf8'));
+  });
+
+  it('renders the CRDs with --include-crds (helm installs them from crds/)', async () => {
+    const withCrds = await renderChart([], ['--include-crds']);
+    expect(withCrds.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name).sort()).toEqual([
+      'nodelocalstorageinitconfigs.csi.aliyun.com', 'nodelocalstorages.csi.aliyun.com',
+    ]);
+  });
+});
+
+describe.skipIf(skipReason !== null)('chart open-local with overrides', () => {
+  afterAll(() => removeHelmHome());
+
+  it('follows name, namespace, kubelet_dir, strategy, port, update_nls, registry and prefix', async () => {
+    const objects = await renderChart([
+      'name=ol', 'namespace=storage', 'agent.kubelet_dir=/data/kubelet', 'extender.strategy=binpack', 'extender.port=24000',
+      'controller.update_nls=false', 'global.RegistryURL=mirror.example.com/ol', 'agent.volume_name_prefix=vol', 'extender.name=ol-extender',
+    ]);
+    const plugin = containerOf(findObject(objects, 'DaemonSet', 'ol-csi-plugin'), 'csi-plugin');
+    expect(plugin.args).toEqual(expect.arrayContaining([
+      '--endpoint=unix:///data/kubelet/plugins/local.csi.aliyun.com/csi.sock', '--kubelet-dir=/data/kubelet',
+      '--registration-dir=/data/kubelet/plugins_registry', '--extender-url=http://ol-extender.storage:24000', '--mount-dir=/mnt/ol',
+    ]));
+    expect(plugin.image).toBe('mirror.example.com/ol/open-local/open-local-ts:0.1.0');
+    const provisioner = containerOf(findObject(objects, 'DaemonSet', 'ol-csi-plugin'), 'csi-provisioner');
+    expect(provisioner.image).toBe('mirror.example.com/ol/sig-storage/csi-provisioner:v5.3.0');
+    expect(provisioner.args).toContain('--volume-name-prefix=vol');
+    expect(containerOf(findObject(objects, 'DaemonSet', 'ol-agent'), 'agent').args).toContain('--lvname=vol');
+    expect(containerOf(findObject(objects, 'Deployment', 'ol-extender'), 'scheduler-extender').args).toEqual(['--port=24000', '--strategy=binpack']);
+    expect(containerOf(findObject(objects, 'Deployment', 'ol-controller'), 'controller').args).toEqual(expect.arrayContaining(['--initconfig=ol', '--no-update-nls', '--leader-elect-lease-namespace=storage']));
+    expect(objects.filter((o) => o.metadata.namespace !== undefined && o.metadata.namespace !== 'default').every((o) => o.metadata.namespace === 'storage')).toBe(true);
+    const config = parse((findObject(objects, 'ConfigMap', 'ol-scheduler-config').data as Record<string, string>)['extenders.yaml'] ?? '') as { extenders: { urlPrefix: string }[] };
+    expect(config.extenders[0]?.urlPrefix).toBe('http://ol-extender.storage:24000/scheduler');
+  });
+
+  it('puts a fixed extender ClusterIP in the Service and the urlPrefix (Open-Local YodaSchedulerSvcIP too)', async () => {
+    for (const set of ['extender.clusterIP=10.96.0.50', 'global.YodaSchedulerSvcIP=10.96.0.50']) {
+      const objects = await renderChart([set]);
+      expect((findObject(objects, 'Service', 'open-local-scheduler-extender').spec as { clusterIP: string }).clusterIP).toBe('10.96.0.50');
+      const data = findObject(objects, 'ConfigMap', 'open-local-scheduler-config').data as Record<string, string>;
+      expect(data['extenders.yaml']).toContain('urlPrefix: http://10.96.0.50:23000/scheduler');
+    }
+  });
+
+  it('uses the release namespace when namespace is empty', async () => {
+    const objects = await renderChart(['namespace='], ['--namespace', 'ol-system']);
+    expect(findObject(objects, 'DaemonSet', 'open-local-agent').metadata.namespace).toBe('ol-system');
+  });
+
+  it('adds ServiceMonitors only when monitor.enabled', async () => {
+    const objects = await renderChart(['monitor.enabled=true']);
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'monitoring/open-local-agent', 'monitoring/open-local-csi-node', 'monitoring/open-local-scheduler-extender',
+    ]);
+  });
+
+  it('accepts a port given with --set-string', async () => {
+    const result = await runHelm(['template', 'open-local', CHART_DIR, '--kube-version', KUBE_VERSION, '--set-string', 'extender.port=23001']);
+    expect(result.exitCode).toBe(0);
+    expect(parseObjects(result.stdout).some((o) => o.kind === 'Service' && JSON.stringify(o.spec).includes('"port":23001'))).toBe(true);
+  });
+});
+
+describe.skipIf(skipReason !== null)('chart open-local refuses bad values', () => {
+  afterAll(() => removeHelmHome());
+
+  it.each([
+    { name: 'unknown strategy', set: 'extender.strategy=fast', want: 'extender.strategy must be binpack or spread, got "fast"' },
+    { name: 'port above 65535', set: 'extender.port=70000', want: 'extender.port must be an integer port between 1 and 65535, got 70000' },
+    { name: 'port 0', set: 'extender.port=0', want: 'extender.port must be an integer port between 1 and 65535, got 0' },
+    { name: 'port not a number', set: 'extender.port=http', want: 'extender.port must be an integer port between 1 and 65535, got "http"' },
+    { name: 'empty driver', set: 'driver=', want: 'driver must not be empty' },
+    { name: 'driver not a DNS name', set: 'driver=Local_CSI', want: 'driver must be a DNS subdomain such as local.csi.aliyun.com, got "Local_CSI"' },
+    { name: 'name not a DNS label', set: 'name=Open_Local', want: 'name must be a DNS label (lower-case letters, digits, \'-\'), got "Open_Local"' },
+    { name: 'update_nls not a boolean', set: 'controller.update_nls=yes', want: 'controller.update_nls must be "true" or "false", got "yes"' },
+    { name: 'device outside /dev', set: 'agent.device=/tmp/disk', want: 'agent.device must be empty or a device path under /dev, got "/tmp/disk"' },
+    { name: 'relative kubelet_dir', set: 'agent.kubelet_dir=var/lib/kubelet', want: 'agent.kubelet_dir must be an absolute path' },
+    { name: 'kubelet_dir with a shell character', set: 'agent.kubelet_dir=/var/lib/kubelet;rm', want: 'got "/var/lib/kubelet;rm"' },
+    { name: 'zero controller replicas', set: 'controller.replicas=0', want: 'controller.replicas must be an integer >= 1, got 0' },
+    { name: 'unknown pull policy', set: 'images.pullPolicy=Sometimes', want: 'images.pullPolicy must be Always, IfNotPresent or Never, got "Sometimes"' },
+    { name: 'clusterIP not an IP', set: 'extender.clusterIP=extender', want: 'extender.clusterIP must be empty or an IP address, got "extender"' },
+    { name: 'same metrics port twice', set: 'csi.metrics_port=9101', want: 'agent.metrics_port and csi.metrics_port must differ' },
+    { name: 'prefix with upper case', set: 'agent.volume_name_prefix=Local', want: 'agent.volume_name_prefix must be lower-case letters' },
+    { name: 'image tag with a space', set: 'images.local.tag=v1 x', want: 'images.local.tag must be an image tag, got "v1 x"' },
+  ])('$name fails helm template naming the value', async ({ set, want }) => {
+    const result = await runHelm(['template', 'open-local', CHART_DIR, '--kube-version', KUBE_VERSION, '--set', set]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(want);
+  });
+
+  it('refuses a fractional port (a YAML or JSON number)', async () => {
+    const result = await runHelm(['template', 'open-local', CHART_DIR, '--kube-version', KUBE_VERSION, '--set-json', 'extender.port=23000.5']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('extender.port must be an integer port between 1 and 65535, got 23000.5');
+  });
+});

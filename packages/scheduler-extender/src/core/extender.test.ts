@@ -169,6 +169,35 @@ describe('Extender.prioritize', () => {
   });
 });
 
+describe('pass-through predicates (what the HTTP fast lane answers without decoding node names)', () => {
+  it.each([
+    { name: 'no volumes', claims: [], extra: [], isSynced: true, weights: {}, want: { filter: true, prioritize: true } },
+    { name: 'only foreign inline volumes', claims: [], extra: [inlineVolume('x', {}, 'other.csi')], isSynced: true, weights: {}, want: { filter: true, prioritize: true } },
+    { name: "a claim of another driver's class", claims: ['ns/ebs'], extra: [], isSynced: true, weights: {}, want: { filter: true, prioritize: true } },
+    { name: 'a bound claim of ours', claims: ['ns/bound'], extra: [], isSynced: true, weights: {}, want: { filter: true, prioritize: true } },
+    { name: 'an unbound claim of ours', claims: ['ns/mine'], extra: [], isSynced: true, weights: {}, want: { filter: false, prioritize: false } },
+    { name: 'an inline volume of ours', claims: [], extra: [inlineVolume('x', { vgName: 'pool' })], isSynced: true, weights: {}, want: { filter: false, prioritize: false } },
+    { name: 'a foreign claim before the sync (filter waits for the cache)', claims: ['ns/ebs'], extra: [], isSynced: false, weights: {}, want: { filter: false, prioritize: true } },
+    { name: 'no volumes, with anti-affinity weights (scores differ per node)', claims: [], extra: [], isSynced: true, weights: { Device: 5 }, want: { filter: true, prioritize: false } },
+    { name: 'a wrong StorageClass (prioritize answers [] anyway)', claims: ['ns/wrong'], extra: [], isSynced: true, weights: {}, want: { filter: false, prioritize: true } },
+  ])('$name', ({ claims, extra, isSynced, weights, want }) => {
+    const { state, extender } = setUp('binpack', { antiAffinity: weights });
+    state.upsertStorageClass(storageClass('ebs', {}, 'ebs.csi.aws.com'));
+    state.upsertPvc(pvc('ns/ebs', 'ebs', '1Gi'), 0);
+    state.upsertPvc(pvc('ns/bound', 'lvm', '1Gi', { volumeName: 'pv-b' }), 0);
+    state.upsertPvc(pvc('ns/mine', 'lvm', '1Gi'), 0);
+    state.upsertPvc(pvc('ns/wrong', 'bad', '1Gi'), 0);
+    extender.setSynced(isSynced);
+    const p = pod('ns/p', claims, extra);
+    expect({ filter: extender.isFilterPassThrough(p), prioritize: extender.isPrioritizeEmpty(p) }).toEqual(want);
+    // Each predicate says exactly what the full answer is: every candidate unchanged, or the empty list.
+    const names = ['n3', 'ghost', 'n1'];
+    const passedAll = JSON.stringify(extender.filter(args(p, names), 0)) === JSON.stringify({ Nodes: null, NodeNames: names, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: '' });
+    expect(passedAll).toBe(want.filter);
+    expect(extender.prioritize(args(p, names), 0).length === 0).toBe(want.prioritize);
+  });
+});
+
 describe('Extender.provisioningPlan', () => {
   it('plans every volume of the pod on the node and answers the same when asked again', () => {
     const { state, extender } = setUp('binpack');

@@ -7,7 +7,7 @@
 // external-resizer -> controller-mode plugin -> kubelet -> NodeExpandVolume (lvextend, then resize2fs online),
 // and deleting the pod and claim unmounts and removes the LV. Nothing on the node is played by the test: it
 // only reads what the node reports on the share (lvs and findmnt, written by guest-node.sh).
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolumeClaimStatus, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,10 +58,15 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
   let guest: Promise<GuestRunResult> | undefined;
   let guestEnded: GuestRunResult | undefined;
   // Aborts every wait at once when the guest node ends early (guest-node.sh wrote why on share/failed).
-  const guestGone = new AbortController();
+  let guestGone = new AbortController();
+  let runDir: string;
+  let diskFile: string;
+  let guestEnv: Record<string, string>;
+  let apiPort: string;
   let namespace: TestNamespace;
   let volumeHandle = '';
   let publishPath = '';
+  let firstMarker = '';
   let extenderPort = 0;
 
   async function waitForRunning(name: string): Promise<V1Pod> {
@@ -70,6 +75,38 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       nodeReport();
       const pod = await core.readNamespacedPod({ name, namespace: namespace.name });
       return pod.status?.phase === 'Running' ? { done: true, value: pod } : { done: false, observed: pod.status };
+    });
+  }
+
+  /** Boots the guest node on the persistent disk with a fresh share (configs written before it starts). */
+  function bootGuest(label: string): void {
+    const outputDir = join(runDir, label);
+    shareDir = join(outputDir, 'share');
+    mkdirSync(shareDir, { recursive: true });
+    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${apiPort}`, pki: cluster.pki, tlsServerName: 'localhost' });
+    writeFileSync(join(shareDir, 'containerd.toml'), renderContainerdConfig(TEST_IMAGE));
+    writeFileSync(join(shareDir, 'cni.conflist'), renderCniConflist());
+    writeFileSync(join(shareDir, 'kubelet.yaml'), renderKubeletConfig());
+    copyFileSync(join(runDir, 'image.tar'), join(shareDir, 'image.tar'));
+    console.log(`kubelet rung ${label}: guest console and node logs under ${outputDir}`);
+    guestEnded = undefined;
+    guestGone = new AbortController();
+    const gone = guestGone;
+    const share = shareDir;
+    guest = runInGuest({
+      argv: ['/bin/bash', join(repoRoot(), 'e2e', 'kubelet', 'guest-node.sh')],
+      cwd: repoRoot(),
+      env: guestEnv,
+      disks: [{ file: diskFile }],
+      network: true,
+      memoryMiB: 2048,
+      timeoutMs: 20 * 60_000,
+      outputDir,
+      log: (message) => console.log(`[guest ${label}] ${message}`),
+    });
+    void guest.then((result) => {
+      guestEnded = result;
+      gone.abort(new Error(`the guest node ended (exit code ${result.exitCode}): ${readOptional(join(share, 'failed')) ?? 'no reason recorded'}; logs in ${join(share, 'logs')}, console ${result.consoleLogPath}`));
     });
   }
 
@@ -92,7 +129,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
   }
 
   beforeAll(async () => {
-    const runDir = createRunDir('kubelet');
+    runDir = createRunDir('kubelet');
     let controllerPort: number;
     [extenderPort, controllerPort] = (await freePorts(2)) as [number, number];
     const extenderOnHost = `http://127.0.0.1:${extenderPort}`;
@@ -131,33 +168,15 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     await cluster.startProcess({ name: 'csi-plugin-controller', command: process.execPath, args: [pluginBin, '--endpoint', `unix://${controllerSocket}`, '--mode', 'controller', '--metrics-port=0'] });
     await cluster.startProcess({ name: 'csi-resizer', command: toolPath('csi-resizer'), args: [`--csi-address=${controllerSocket}`, `--kubeconfig=${cluster.kubeconfigPath}`, '--leader-election=false', '--v=4'] });
 
-    // The guest's files, on the share before it boots.
-    const outputDir = join(runDir, 'guest');
-    shareDir = join(outputDir, 'share');
-    mkdirSync(shareDir, { recursive: true });
-    const port = new URL(cluster.apiServerUrl).port;
-    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${port}`, pki: cluster.pki, tlsServerName: 'localhost' });
-    writeFileSync(join(shareDir, 'containerd.toml'), renderContainerdConfig(TEST_IMAGE));
-    writeFileSync(join(shareDir, 'cni.conflist'), renderCniConflist());
-    writeFileSync(join(shareDir, 'kubelet.yaml'), renderKubeletConfig());
-    await buildBusyboxImage(join(shareDir, 'image.tar'));
-    console.log(`kubelet rung: guest console and node logs under ${outputDir}`);
-    guest = runInGuest({
-      argv: ['/bin/bash', join(repoRoot(), 'e2e', 'kubelet', 'guest-node.sh')],
-      cwd: repoRoot(),
-      // The guest reaches the host's loopback at 10.0.2.2.
-      env: { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), EXTENDER_URL: `http://10.0.2.2:${extenderPort}` },
-      disks: [{ sizeBytes: 1024 * MiB }],
-      network: true,
-      memoryMiB: 2048,
-      timeoutMs: 20 * 60_000,
-      outputDir,
-      log: (message) => console.log(`[guest] ${message}`),
-    });
-    void guest.then((result) => {
-      guestEnded = result;
-      guestGone.abort(new Error(`the guest node ended (exit code ${result.exitCode}): ${readOptional(join(shareDir, 'failed')) ?? 'no reason recorded'}; logs in ${join(shareDir, 'logs')}, console ${result.consoleLogPath}`));
-    });
+    apiPort = new URL(cluster.apiServerUrl).port;
+    // The node's disk is a file of ours, so a second boot (the power-cycle test) finds the same VG and LVs.
+    diskFile = join(runDir, 'node-disk.raw');
+    writeFileSync(diskFile, '');
+    truncateSync(diskFile, 1024 * MiB);
+    await buildBusyboxImage(join(runDir, 'image.tar'));
+    // The guest reaches the host's loopback at 10.0.2.2.
+    guestEnv = { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), EXTENDER_URL: `http://10.0.2.2:${extenderPort}` };
+    bootGuest('boot-1');
     namespace = await createTestNamespace(kubeConfig, 'kubelet-rung');
   }, 300_000);
 
@@ -166,6 +185,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     const ended = await Promise.race([guest, new Promise((resolve) => setTimeout(resolve, 60_000, 'still running'))]);
     if (ended === 'still running') console.warn('the guest did not stop within 60 s of the stop file; runInGuest kills it at its deadline');
     await cluster?.stop();
+    if (diskFile !== undefined) rmSync(diskFile, { force: true });
   }, 180_000);
 
   it('registers the guest node, Ready, with our driver in its CSINode (the plugin registered itself)', async () => {
@@ -235,7 +255,8 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       return published && report.markers.has(`${publishPath}/marker`) ? { done: true, value: report } : { done: false, observed: { mounts: report.mounts.map((m) => m.target), markers: [...report.markers] } };
     });
     // What the container wrote to /data is on the LV kubelet published for it.
-    expect(markers.get(`${publishPath}/marker`)).toBe('app');
+    firstMarker = markers.get(`${publishPath}/marker`) ?? '';
+    expect(firstMarker).toMatch(/^app-[0-9a-f-]{36}$/);
     expect(lvs.get(volumeHandle)).toBe(64 * MiB);
     const published = mounts.find((m) => m.target === publishPath);
     expect(published).toMatchObject({ fstype: 'ext4' });
@@ -264,7 +285,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     const published = mounts.find((m) => m.target === publishPath);
     expect(Number(published?.size)).toBeLessThanOrEqual(128 * MiB);
     // Online: the pod kept running on the same filesystem, and its data is still there.
-    expect(markers.get(`${publishPath}/marker`)).toBe('app');
+    expect(markers.get(`${publishPath}/marker`)).toBe(firstMarker);
     expect((await core.readNamespacedPod({ name: 'app', namespace: namespace.name })).status?.containerStatuses?.[0]?.restartCount).toBe(0);
   });
 
@@ -284,7 +305,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     await waitForRunning('scratch');
     const report = await waitFor({ what: 'the node reporting the ephemeral volume and its marker', timeoutMs: 30_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
       const r = nodeReport();
-      return [...r.markers.values()].includes('scratch') ? { done: true, value: r } : { done: false, observed: [...r.markers] };
+      return [...r.markers.values()].some((m) => m.startsWith('scratch-')) ? { done: true, value: r } : { done: false, observed: [...r.markers] };
     });
     const created = [...report.lvs].filter(([name]) => !before.has(name));
     expect(created).toHaveLength(1);
@@ -296,6 +317,32 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     });
     // The claim's LV is untouched.
     expect(nodeReport().lvs.get(volumeHandle)).toBe(128 * MiB);
+  });
+
+  it('survives a power cycle: after a cold boot the agent activates the VG, kubelet mounts the same LV again and the data is there', async () => {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const before = await core.readNamespacedPod({ name: 'app', namespace: namespace.name });
+    writeFileSync(join(shareDir, 'stop'), 'power cycle\n');
+    const first = await guest;
+    expect(first?.exitCode).toBe(0);
+    bootGuest('boot-2');
+    // A fresh kubelet (its state dir is tmpfs) finds the pod bound to its node and starts it again: stage and
+    // publish on the LV the agent activated, not a new or reformatted one.
+    await waitFor({ what: 'pod app running again after the reboot', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      nodeReport();
+      const pod = await core.readNamespacedPod({ name: 'app', namespace: namespace.name });
+      const started = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+      const isNew = started !== undefined && started.getTime() > (before.status?.containerStatuses?.[0]?.state?.running?.startedAt?.getTime() ?? 0);
+      return pod.status?.phase === 'Running' && isNew ? { done: true, value: pod } : { done: false, observed: pod.status };
+    });
+    const report = await waitFor({ what: 'the node reporting the volume mounted again', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const r = nodeReport();
+      return r.markers.has(`${publishPath}/marker`) ? { done: true, value: r } : { done: false, observed: { mounts: r.mounts.map((m) => m.target), markers: [...r.markers] } };
+    });
+    // The marker names the first boot: the volume kept its data across the power cycle.
+    expect(report.markers.get(`${publishPath}/marker`)).toBe(firstMarker);
+    expect(report.lvs.get(volumeHandle)).toBe(128 * MiB);
+    expect(Number(report.mounts.find((m) => m.target === publishPath)?.size)).toBeGreaterThan(100 * MiB);
   });
 
   it('unmounts and removes the LV when the pod and the claim are deleted', async () => {
@@ -331,13 +378,14 @@ function isResizeFinished(status: V1PersistentVolumeClaimStatus, size: string): 
   return status.capacity?.['storage'] === size && resizing.length === 0 && Object.keys(status.allocatedResourceStatuses ?? {}).length === 0;
 }
 
-/** A container that writes its pod's name to <dir>/marker, then sleeps: proof of which volume it got. */
+/** A container that writes "<pod name>-<boot id>" to <dir>/marker once, then sleeps: proof of which volume it got. */
 function markerContainer(dir: string): object {
   return {
     name: 'app',
     image: TEST_IMAGE,
     imagePullPolicy: 'Never',
-    command: ['/bin/busybox', 'sh', '-c', `echo "$POD_NAME" > ${dir}/marker && sync && exec /bin/busybox sleep 2147483647`],
+    // Written once: after a reboot the file still names the boot that wrote it, unless the volume was lost.
+    command: ['/bin/busybox', 'sh', '-c', `[ -f ${dir}/marker ] || echo "$POD_NAME-$(cat /proc/sys/kernel/random/boot_id)" > ${dir}/marker; sync; exec /bin/busybox sleep 2147483647`],
     env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
     volumeMounts: [{ name: 'data', mountPath: dir }],
   };

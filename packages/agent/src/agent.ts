@@ -143,6 +143,8 @@ export class Agent {
       try {
         await lvm.activateVg(name);
         metrics.vgActivations.inc({ result: 'ok' });
+        // After a reboot this is what lets kubelet stage the node's volumes again: worth a line in the log.
+        logger.info({ vg: name }, 'activated volume group');
       } catch (error) {
         metrics.vgActivations.inc({ result: 'error' });
         const reason = error instanceof LvmError ? `${error.code}: ${error.message}` : String(error);

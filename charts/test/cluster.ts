@@ -1,0 +1,85 @@
+// Helpers for the install test on the e2e harness: ServiceAccount kubeconfigs, access reviews, reading objects and CRDs.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiextensionsV1Api, AuthorizationV1Api, CoreV1Api, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
+import { CHART_DIR, type RenderedObject } from './helm.js';
+
+/** One access question for a ServiceAccount, in SubjectAccessReview terms. */
+export interface AccessCheck {
+  readonly verb: string;
+  readonly resource: string;
+  readonly group?: string;
+  readonly subresource?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+/** Asks the API server's authorizer whether `system:serviceaccount:<namespace>:<account>` may do `check`. */
+export async function canServiceAccount(kubeConfig: KubeConfig, account: { namespace: string; name: string }, check: AccessCheck): Promise<boolean> {
+  const review = await kubeConfig.makeApiClient(AuthorizationV1Api).createSubjectAccessReview({
+    body: {
+      spec: {
+        user: `system:serviceaccount:${account.namespace}:${account.name}`,
+        groups: ['system:serviceaccounts', `system:serviceaccounts:${account.namespace}`, 'system:authenticated'],
+        resourceAttributes: {
+          verb: check.verb, resource: check.resource, group: check.group ?? '', subresource: check.subresource ?? '',
+          namespace: check.namespace ?? '', name: check.name ?? '',
+        },
+      },
+    },
+  });
+  return review.status?.allowed === true;
+}
+
+/**
+ * Writes a kubeconfig that authenticates as a ServiceAccount with a bound token from the TokenRequest API, so a
+ * process started with it has exactly that account's permissions. Returns its path.
+ */
+export async function writeServiceAccountKubeconfig(
+  kubeConfig: KubeConfig,
+  target: { namespace: string; name: string; server: string; caPem: string; dir: string },
+): Promise<string> {
+  const token = await kubeConfig.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    namespace: target.namespace, name: target.name, body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const path = join(target.dir, `${target.name}.kubeconfig`);
+  writeFileSync(path, stringify({
+    apiVersion: 'v1', kind: 'Config',
+    clusters: [{ name: 'harness', cluster: { server: target.server, 'certificate-authority-data': Buffer.from(target.caPem).toString('base64') } }],
+    users: [{ name: target.name, user: { token: token.status?.token ?? '' } }],
+    contexts: [{ name: 'sa', context: { cluster: 'harness', user: target.name, namespace: target.namespace } }],
+    'current-context': 'sa',
+  }), { mode: 0o600 });
+  return path;
+}
+
+/** Whether an object of the rendered manifest exists in the API (404 = no). */
+export async function objectExists(kubeConfig: KubeConfig, object: RenderedObject): Promise<boolean> {
+  try {
+    await kubeConfig.makeApiClient(KubernetesObjectApi).read({
+      apiVersion: object.apiVersion, kind: object.kind,
+      metadata: { name: object.metadata.name, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}) },
+    });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return false;
+    throw error;
+  }
+}
+
+/** Names of the CRDs the chart ships in crds/. */
+export function manifestCrdNames(): string[] {
+  const dir = join(CHART_DIR, 'crds');
+  return readdirSync(dir).filter((n) => n.endsWith('.yaml')).map((n) => (parse(readFileSync(join(dir, n), 'utf8')) as { metadata: { name: string } }).metadata.name).sort();
+}
+
+export async function crdExists(kubeConfig: KubeConfig, name: string): Promise<boolean> {
+  try {
+    await kubeConfig.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,264 @@
+// helm install of the chart into a real kube-apiserver (etcd, kube-apiserver, kube-controller-manager from the
+// e2e harness): the objects exist, each ServiceAccount may do what its pod needs and no more (asked of the API
+// server's RBAC authorizer, and proven by running the extender and the controller with their own accounts'
+// tokens), the real kube-scheduler accepts the shipped configuration, and helm uninstall removes every object.
+// Pods never run here (the harness has no kubelet), so nothing waits for them.
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, missingToolsReason, startCluster, toolPath, waitFor, waitForHealthy, type Cluster,
+} from '../../e2e/cluster/index.js';
+import { canServiceAccount, crdExists, manifestCrdNames, objectExists, writeServiceAccountKubeconfig, type AccessCheck } from './cluster.js';
+import { CHART_DIR, helmSkipReason, parseObjects, removeHelmHome, runHelm, type RenderedObject } from './helm.js';
+
+const skipReason = helmSkipReason() ?? missingToolsReason(CONTROL_PLANE_TOOLS);
+if (skipReason) console.warn(`chart install tests skipped: ${skipReason}`);
+
+const NAMESPACE = 'kube-system';
+
+/** The agent runs real lvm commands (against an empty device filter): it needs root and lvm. */
+function agentSkipReason(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root to run lvm';
+  try {
+    accessSync('/usr/sbin/lvm', constants.X_OK);
+    return null;
+  } catch {
+    return 'lvm is not installed at /usr/sbin/lvm (scripts/setup installs lvm2)';
+  }
+}
+const RELEASE = 'open-local';
+
+/** Pure: one row per (account, access) with the verdict RBAC must give. */
+function row(account: string, allowed: boolean, check: AccessCheck): { account: string; allowed: boolean; check: AccessCheck; what: string } {
+  const resource = [check.group, check.resource].filter(Boolean).join('/') + (check.subresource ? `/${check.subresource}` : '');
+  const where = check.namespace ? ` in ${check.namespace}` : '';
+  return { account, allowed, check, what: `${allowed ? 'may' : 'may not'} ${check.verb} ${resource}${check.name ? ` ${check.name}` : ''}${where}` };
+}
+
+const NLS = { group: 'csi.aliyun.com', resource: 'nodelocalstorages' };
+const NLSC = { group: 'csi.aliyun.com', resource: 'nodelocalstorageinitconfigs' };
+const LEASES = { group: 'coordination.k8s.io', resource: 'leases' };
+
+const ACCESS = [
+  row('agent', true, { verb: 'get', ...NLS, name: 'node-a' }),
+  row('agent', true, { verb: 'watch', ...NLS }),
+  row('agent', true, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
+  row('agent', true, { verb: 'create', resource: 'events', namespace: 'default' }),
+  row('agent', false, { verb: 'patch', ...NLS, name: 'node-a' }),
+  row('agent', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
+  row('agent', false, { verb: 'get', resource: 'secrets', namespace: NAMESPACE }),
+  row('agent', false, { verb: 'create', resource: 'persistentvolumes' }),
+  row('agent', false, { verb: 'create', resource: 'events', namespace: NAMESPACE }),
+  row('controller', true, { verb: 'list', resource: 'nodes' }),
+  row('controller', true, { verb: 'create', ...NLS }),
+  row('controller', true, { verb: 'delete', ...NLS, name: 'node-a' }),
+  row('controller', true, { verb: 'watch', ...NLSC }),
+  row('controller', true, { verb: 'create', ...LEASES, namespace: NAMESPACE }),
+  row('controller', true, { verb: 'update', ...LEASES, namespace: NAMESPACE, name: 'open-local-controller' }),
+  row('controller', false, { verb: 'update', ...LEASES, namespace: NAMESPACE, name: 'kube-scheduler' }),
+  row('controller', false, { verb: 'get', ...LEASES, namespace: 'default', name: 'open-local-controller' }),
+  row('controller', false, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
+  row('controller', false, { verb: 'create', ...NLSC }),
+  row('controller', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
+  row('scheduler-extender', true, { verb: 'list', resource: 'pods' }),
+  row('scheduler-extender', true, { verb: 'watch', resource: 'persistentvolumeclaims' }),
+  row('scheduler-extender', true, { verb: 'list', resource: 'persistentvolumes' }),
+  row('scheduler-extender', true, { verb: 'watch', group: 'storage.k8s.io', resource: 'storageclasses' }),
+  row('scheduler-extender', true, { verb: 'list', ...NLS }),
+  row('scheduler-extender', false, { verb: 'patch', resource: 'pods', namespace: 'default', name: 'p' }),
+  row('scheduler-extender', false, { verb: 'create', resource: 'pods', subresource: 'binding', namespace: 'default' }),
+  row('scheduler-extender', false, { verb: 'update', ...NLS, name: 'node-a' }),
+  row('scheduler-extender', false, { verb: 'list', resource: 'secrets' }),
+  row('csi-node', true, { verb: 'create', resource: 'persistentvolumes' }),
+  row('csi-node', true, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
+  row('csi-node', true, { verb: 'update', resource: 'persistentvolumeclaims', namespace: 'default', name: 'c' }),
+  row('csi-node', true, { verb: 'create', resource: 'events', namespace: 'default' }),
+  row('csi-node', false, { verb: 'get', resource: 'secrets', namespace: 'default' }),
+  row('csi-node', false, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
+  row('csi-node', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
+  row('csi-controller', true, { verb: 'patch', resource: 'persistentvolumes', name: 'local-x' }),
+  row('csi-controller', true, { verb: 'patch', resource: 'persistentvolumeclaims', subresource: 'status', namespace: 'default', name: 'c' }),
+  row('csi-controller', true, { verb: 'create', ...LEASES, namespace: NAMESPACE }),
+  row('csi-controller', false, { verb: 'create', resource: 'persistentvolumes' }),
+  row('csi-controller', false, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
+  row('csi-controller', false, { verb: 'create', ...LEASES, namespace: 'default' }),
+];
+
+describe.skipIf(skipReason !== null)('helm install of charts/open-local into a real kube-apiserver', () => {
+  let cluster: Cluster;
+  let workDir: string;
+  let manifest: RenderedObject[];
+  const helm = (args: readonly string[]) => runHelm([...args, '--kubeconfig', cluster.kubeconfigPath]);
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'openlocal-chart-'));
+    cluster = await startCluster({ scheduler: false, nodes: [] });
+    const installed = await helm(['install', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--timeout', '2m']);
+    if (installed.exitCode !== 0) throw new Error(`helm install failed (${installed.exitCode}): ${installed.stderr}`);
+    const got = await helm(['get', 'manifest', RELEASE, '--namespace', NAMESPACE]);
+    manifest = parseObjects(got.stdout);
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    removeHelmHome();
+  });
+
+  it('is deployed, with the CRDs from crds/ established', async () => {
+    const status = await helm(['status', RELEASE, '--namespace', NAMESPACE, '-o', 'json']);
+    expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe('deployed');
+    const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const nlsc = await custom.getClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorageinitconfigs', name: 'open-local' });
+    expect((nlsc as { spec: unknown }).spec).toEqual({ globalConfig: { listConfig: { vgs: { include: ['open-local-pool-[0-9]+', 'yoda-pool[0-9]+', 'ackdistro-pool'] } } } });
+  });
+
+  it('created every object of the release', async () => {
+    const kinds = new Set(manifest.map((o) => o.kind));
+    for (const kind of ['DaemonSet', 'Deployment', 'Service', 'CSIDriver', 'StorageClass', 'NodeLocalStorageInitConfig', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'ConfigMap']) {
+      expect(kinds, kind).toContain(kind);
+    }
+    const missing: string[] = [];
+    for (const object of manifest) if (!(await objectExists(cluster.kubeConfig, object))) missing.push(`${object.kind}/${object.metadata.name}`);
+    expect(missing).toEqual([]);
+    expect(manifest.length).toBe(35);
+  });
+
+  it.each(ACCESS)('$account $what', async ({ account, allowed, check }) => {
+    expect(await canServiceAccount(cluster.kubeConfig, { namespace: NAMESPACE, name: `open-local-${account}` }, check)).toBe(allowed);
+  });
+
+  it('runs the scheduler extender with its own account until it is ready (its informers list and watch)', async () => {
+    const kubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, {
+      namespace: NAMESPACE, name: 'open-local-scheduler-extender', server: cluster.apiServerUrl, caPem: readFileSync(cluster.pki.caCert, 'utf8'), dir: workDir,
+    });
+    const [port] = (await freePorts(1)) as [number];
+    const extender = await cluster.startProcess(appProcessSpec({
+      name: 'chart-extender', packageName: '@openlocal/scheduler-extender', args: ['--kubeconfig', kubeconfig, '--host', '127.0.0.1', '--port', String(port), '--strategy', 'spread'],
+    }));
+    onTestFinished(async () => {
+      await extender.stop();
+    });
+    await waitForHealthy({ process: extender, url: `http://127.0.0.1:${port}/readyz`, timeoutMs: 30_000 });
+    expect(readFileSync(extender.logPath, 'utf8')).not.toMatch(/forbidden/i);
+  });
+
+  it('runs the controller with its own account: it wins its Lease and creates the NLS of a new node', async () => {
+    const kubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, {
+      namespace: NAMESPACE, name: 'open-local-controller', server: cluster.apiServerUrl, caPem: readFileSync(cluster.pki.caCert, 'utf8'), dir: workDir,
+    });
+    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const node = 'chart-node-a';
+    await core.createNode({ body: { metadata: { name: node, labels: { 'kubernetes.io/hostname': node } } } });
+    onTestFinished(async () => {
+      await core.deleteNode({ name: node }).catch(() => undefined);
+      await custom.deleteClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages', name: node }).catch(() => undefined);
+    });
+    const [port] = (await freePorts(1)) as [number];
+    const controller = await cluster.startProcess(appProcessSpec({
+      name: 'chart-controller', packageName: '@openlocal/controller',
+      args: [
+        '--kubeconfig', kubeconfig, '--initconfig', 'open-local', '--leader-elect-lease-name', 'open-local-controller', '--leader-elect-lease-namespace', NAMESPACE,
+        '--leader-elect-identity', 'chart-test', '--http-host', '127.0.0.1', '--http-port', String(port),
+      ],
+    }));
+    onTestFinished(async () => {
+      await controller.stop();
+    });
+    const nls = await waitFor({ what: `NLS ${node} created by the controller`, timeoutMs: 60_000, intervalMs: 200 }, async () => {
+      try {
+        return { done: true, value: (await custom.getClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages', name: node })) as { spec: { nodeName: string } } };
+      } catch (error) {
+        if ((error as { code?: number }).code === 404) return { done: false, observed: 'not found' };
+        throw error;
+      }
+    });
+    expect(nls.spec.nodeName).toBe(node);
+    const lease = await cluster.kubeConfig.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'open-local-controller', namespace: NAMESPACE });
+    expect(lease.spec?.holderIdentity).toBe('chart-test');
+    expect(readFileSync(controller.logPath, 'utf8')).not.toMatch(/forbidden/i);
+  });
+
+  it('runs the agent with its own account: it writes its node\'s NLS status (lvm sees no device)', async (context) => {
+    const reason = agentSkipReason();
+    if (reason) {
+      console.warn(`agent run skipped: ${reason}`);
+      context.skip();
+    }
+    const kubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, {
+      namespace: NAMESPACE, name: 'open-local-agent', server: cluster.apiServerUrl, caPem: readFileSync(cluster.pki.caCert, 'utf8'), dir: workDir,
+    });
+    const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const node = 'chart-node-b';
+    const target = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' };
+    await custom.createClusterCustomObject({ ...target, body: { apiVersion: 'csi.aliyun.com/v1alpha1', kind: 'NodeLocalStorage', metadata: { name: node }, spec: { nodeName: node } } });
+    onTestFinished(async () => {
+      await custom.deleteClusterCustomObject({ ...target, name: node }).catch(() => undefined);
+    });
+    // An lvm view with no device at all, so the agent reads (and could touch) nothing on this machine.
+    const lvmDir = join(workDir, 'lvm');
+    mkdirSync(lvmDir, { recursive: true });
+    writeFileSync(join(lvmDir, 'lvm.conf'), [
+      'devices {', '  global_filter = [ "r|.*|" ]', '  filter = [ "r|.*|" ]', '  use_devicesfile = 0', '  obtain_device_list_from_udev = 0', '}',
+      'activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }', 'backup { backup = 0 archive = 0 }', '',
+    ].join('\n'));
+    const mountRoot = join(workDir, 'mnt');
+    mkdirSync(mountRoot, { recursive: true });
+    const agent = await cluster.startProcess(appProcessSpec({
+      name: 'chart-agent', packageName: '@openlocal/agent',
+      args: [
+        '--nodename', node, '--kubeconfig', kubeconfig, '--interval', '2', '--regexp', '^openlocal-chart-no-device$', '--path.mount', mountRoot,
+        '--lvm-system-dir', lvmDir, '--metrics-host', '127.0.0.1', '--metrics-port', '0',
+      ],
+    }));
+    onTestFinished(async () => {
+      await agent.stop();
+    });
+    const status = await waitFor({ what: `NLS ${node} status written by the agent`, timeoutMs: 60_000, intervalMs: 200 }, async () => {
+      const nls = (await custom.getClusterCustomObject({ ...target, name: node })) as { status?: { nodeStorageInfo?: unknown } };
+      return nls.status?.nodeStorageInfo ? { done: true, value: nls.status } : { done: false, observed: nls.status };
+    });
+    expect(status.nodeStorageInfo).toBeDefined();
+    expect(readFileSync(agent.logPath, 'utf8')).not.toMatch(/forbidden/i);
+  });
+
+  it('ships a KubeSchedulerConfiguration that the real kube-scheduler starts with', async () => {
+    const configMap = await cluster.kubeConfig.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'open-local-scheduler-config', namespace: NAMESPACE });
+    const config = parse(configMap.data?.['kube-scheduler-config.yaml'] ?? '') as Record<string, unknown>;
+    // Only the kubeconfig path differs on this machine; leader election off because the harness has no other scheduler to elect with.
+    const path = join(workDir, 'kube-scheduler-config.yaml');
+    writeFileSync(path, stringify({ ...config, clientConnection: { kubeconfig: cluster.kubeconfigPath }, leaderElection: { leaderElect: false } }));
+    const [port] = (await freePorts(1)) as [number];
+    const scheduler = await cluster.startProcess({
+      name: 'chart-kube-scheduler', command: toolPath('kube-scheduler'),
+      args: [`--config=${path}`, '--bind-address=127.0.0.1', `--secure-port=${port}`, `--tls-cert-file=${cluster.pki.servingCert}`, `--tls-private-key-file=${cluster.pki.servingKey}`, '--v=2'],
+    });
+    onTestFinished(async () => {
+      await scheduler.stop();
+    });
+    await waitForHealthy({ process: scheduler, url: `https://127.0.0.1:${port}/readyz`, tls: { ca: readFileSync(cluster.pki.caCert, 'utf8') }, timeoutMs: 60_000 });
+    const log = readFileSync(scheduler.logPath, 'utf8');
+    expect(log).toContain('open-local-scheduler-extender.kube-system:23000/scheduler');
+  });
+
+  it('helm uninstall removes every object of the release (CRDs stay, as helm keeps crds/)', async () => {
+    const removed = await helm(['uninstall', RELEASE, '--namespace', NAMESPACE, '--wait', '--timeout', '2m']);
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    const left = await waitFor({ what: 'every release object gone', timeoutMs: 60_000, intervalMs: 500 }, async () => {
+      const present: string[] = [];
+      for (const object of manifest) if (await objectExists(cluster.kubeConfig, object)) present.push(`${object.kind}/${object.metadata.name}`);
+      return present.length === 0 ? { done: true, value: present } : { done: false, observed: present };
+    });
+    expect(left).toEqual([]);
+    const pods = await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app.kubernetes.io/name=open-local' });
+    expect(pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined).map((p) => p.metadata?.name)).toEqual([]);
+    expect((await helm(['list', '--namespace', NAMESPACE, '-q'])).stdout.trim()).toBe('');
+    const crds = manifestCrdNames();
+    for (const name of crds) expect(await crdExists(cluster.kubeConfig, name), name).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@
 // server's RBAC authorizer, and proven by running the extender and the controller with their own accounts'
 // tokens), the real kube-scheduler accepts the shipped configuration, and helm uninstall removes every object.
 // Pods never run here (the harness has no kubelet), so nothing waits for them.
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
@@ -19,6 +19,25 @@ const skipReason = helmSkipReason() ?? missingToolsReason(CONTROL_PLANE_TOOLS);
 if (skipReason) console.warn(`chart install tests skipped: ${skipReason}`);
 
 const NAMESPACE = 'kube-system';
+
+/** An LVM_SYSTEM_DIR whose lvm.conf accepts no device, so our apps read (and could touch) nothing on this machine. */
+function writeEmptyLvmView(workDir: string): string {
+  const dir = join(workDir, 'lvm');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'lvm.conf'), [
+    'devices {', '  global_filter = [ "r|.*|" ]', '  filter = [ "r|.*|" ]', '  use_devicesfile = 0', '  obtain_device_list_from_udev = 0', '}',
+    'activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }', 'backup { backup = 0 archive = 0 }', '',
+  ].join('\n'));
+  return dir;
+}
+
+/** Waits until a process log matches (upstream sidecars report readiness only in their logs). */
+async function waitForLog(path: string, pattern: RegExp): Promise<void> {
+  await waitFor({ what: `${pattern} in ${path}`, timeoutMs: 30_000, intervalMs: 200 }, () => {
+    const text = readFileSync(path, 'utf8');
+    return Promise.resolve(pattern.test(text) ? { done: true, value: undefined } : { done: false, observed: text.split('\n').slice(-3).join(' | ') });
+  });
+}
 
 /** The agent runs real lvm commands (against an empty device filter): it needs root and lvm. */
 function agentSkipReason(): string | null {
@@ -200,13 +219,7 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     onTestFinished(async () => {
       await custom.deleteClusterCustomObject({ ...target, name: node }).catch(() => undefined);
     });
-    // An lvm view with no device at all, so the agent reads (and could touch) nothing on this machine.
-    const lvmDir = join(workDir, 'lvm');
-    mkdirSync(lvmDir, { recursive: true });
-    writeFileSync(join(lvmDir, 'lvm.conf'), [
-      'devices {', '  global_filter = [ "r|.*|" ]', '  filter = [ "r|.*|" ]', '  use_devicesfile = 0', '  obtain_device_list_from_udev = 0', '}',
-      'activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }', 'backup { backup = 0 archive = 0 }', '',
-    ].join('\n'));
+    const lvmDir = writeEmptyLvmView(workDir);
     const mountRoot = join(workDir, 'mnt');
     mkdirSync(mountRoot, { recursive: true });
     const agent = await cluster.startProcess(appProcessSpec({
@@ -225,6 +238,57 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     });
     expect(status.nodeStorageInfo).toBeDefined();
     expect(readFileSync(agent.logPath, 'utf8')).not.toMatch(/forbidden/i);
+  });
+
+  it('runs csi-provisioner --node-deployment and csi-resizer with their own accounts beside our plugin', async (context) => {
+    const reason = agentSkipReason();
+    if (reason) {
+      console.warn(`CSI sidecar run skipped: ${reason}`);
+      context.skip();
+    }
+    const caPem = readFileSync(cluster.pki.caCert, 'utf8');
+    const nodeKubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, { namespace: NAMESPACE, name: 'open-local-csi-node', server: cluster.apiServerUrl, caPem, dir: workDir });
+    const controllerKubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, { namespace: NAMESPACE, name: 'open-local-csi-controller', server: cluster.apiServerUrl, caPem, dir: workDir });
+    const kubeletDir = join(workDir, 'kubelet');
+    mkdirSync(kubeletDir, { recursive: true });
+    const nodeSocket = join(workDir, 'node.sock');
+    const controllerSocket = join(workDir, 'controller.sock');
+    const started = [
+      await cluster.startProcess(appProcessSpec({
+        name: 'chart-csi-node', packageName: '@openlocal/csi-plugin',
+        args: [
+          '--endpoint', `unix://${nodeSocket}`, '--nodeid', 'chart-node-c', '--kubelet-dir', kubeletDir, '--registration-dir', '-',
+          '--lvm-system-dir', writeEmptyLvmView(workDir), '--device-regexp', '^$', '--mount-dir', join(workDir, 'mnt'), '--metrics-port=-1',
+        ],
+      })),
+      await cluster.startProcess(appProcessSpec({
+        name: 'chart-csi-controller', packageName: '@openlocal/csi-plugin', args: ['--endpoint', `unix://${controllerSocket}`, '--mode', 'controller', '--metrics-port=-1'],
+      })),
+    ];
+    onTestFinished(async () => {
+      for (const child of started.reverse()) await child.stop();
+    });
+    await waitFor({ what: 'both plugin sockets', timeoutMs: 30_000, intervalMs: 100 }, () => {
+      const isUp = [nodeSocket, controllerSocket].every((path) => existsSync(path));
+      return Promise.resolve(isUp ? { done: true, value: undefined } : { done: false, observed: 'no socket yet' });
+    });
+    const provisioner = await cluster.startProcess({
+      name: 'chart-csi-provisioner', command: toolPath('csi-provisioner'), env: { NODE_NAME: 'chart-node-c' },
+      args: [`--csi-address=${nodeSocket}`, `--kubeconfig=${nodeKubeconfig}`, '--node-deployment=true', '--extra-create-metadata=true', '--volume-name-prefix=local', '--leader-election=false', '--v=4'],
+    });
+    started.push(provisioner);
+    const resizer = await cluster.startProcess({
+      name: 'chart-csi-resizer', command: toolPath('csi-resizer'),
+      args: [`--csi-address=${controllerSocket}`, `--kubeconfig=${controllerKubeconfig}`, '--leader-election=true', `--leader-election-namespace=${NAMESPACE}`, '--v=4'],
+    });
+    started.push(resizer);
+    // "Started provisioner controller" is logged only after its PVC, PV and StorageClass informers synced.
+    await waitForLog(provisioner.logPath, /Started provisioner controller/);
+    await waitForLog(resizer.logPath, /successfully acquired lease/);
+    // The resizer's PVC, PV and Pod informers (client-go reports each synced cache at --v=2 and above).
+    for (const type of ['PersistentVolumeClaim', 'PersistentVolume', 'Pod']) await waitForLog(resizer.logPath, new RegExp(`Caches populated" type="\\*v1\\.${type}"`));
+    expect(readFileSync(provisioner.logPath, 'utf8')).not.toMatch(/forbidden/i);
+    expect(readFileSync(resizer.logPath, 'utf8')).not.toMatch(/forbidden/i);
   });
 
   it('ships a KubeSchedulerConfiguration that the real kube-scheduler starts with', async () => {

@@ -108,7 +108,8 @@ export class Ledger {
     const isTaken = (kind: 'Device' | 'MountPoint', name: string): boolean => (taken.get(resourceKey(kind, name)) ?? 0) > 0;
     return {
       nodeName: node,
-      volumeGroups: storage.volumeGroups.map((vg) => ({ ...vg, usedBytes: vgUsed.get(vg.name) ?? 0 })),
+      // The same literal as cachedView's: one hidden class for every VG keeps fast-fit's loop optimised.
+      volumeGroups: storage.volumeGroups.map((vg) => ({ name: vg.name, capacityBytes: vg.capacityBytes, usedBytes: vgUsed.get(vg.name) ?? 0 })),
       devices: storage.devices.map((d) => ({ ...d, isTaken: isTaken('Device', d.name) })),
       mountPoints: storage.mountPoints.map((m) => ({ ...m, isTaken: isTaken('MountPoint', m.name) })),
     };

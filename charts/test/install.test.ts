@@ -13,7 +13,7 @@ import {
   appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, missingToolsReason, startCluster, toolPath, waitFor, waitForHealthy, type Cluster,
 } from '../../e2e/cluster/index.js';
 import { canServiceAccount, crdExists, manifestCrdNames, objectExists, writeServiceAccountKubeconfig, type AccessCheck } from './cluster.js';
-import { CHART_DIR, helmSkipReason, parseObjects, removeHelmHome, runHelm, type RenderedObject } from './helm.js';
+import { CHART_DIR, helmSkipReason, parseObjects, removeHelmHome, renderChart, runHelm, type RenderedObject } from './helm.js';
 
 const skipReason = helmSkipReason() ?? missingToolsReason(CONTROL_PLANE_TOOLS);
 if (skipReason) console.warn(`chart install tests skipped: ${skipReason}`);
@@ -50,6 +50,8 @@ function agentSkipReason(): string | null {
   }
 }
 const RELEASE = 'open-local';
+/** Two simulated nodes, so kube-scheduler both filters and scores (it skips scoring with one feasible node). */
+const SCHEDULING_NODES = ['chart-node-s1', 'chart-node-s2'];
 
 /** Pure: one row per (account, access) with the verdict RBAC must give. */
 function row(account: string, allowed: boolean, check: AccessCheck): { account: string; allowed: boolean; check: AccessCheck; what: string } {
@@ -115,7 +117,7 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'openlocal-chart-'));
-    cluster = await startCluster({ scheduler: false, nodes: [] });
+    cluster = await startCluster({ scheduler: false, nodes: SCHEDULING_NODES.map((name) => ({ name })) });
     const installed = await helm(['install', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--timeout', '2m']);
     if (installed.exitCode !== 0) throw new Error(`helm install failed (${installed.exitCode}): ${installed.stderr}`);
     const got = await helm(['get', 'manifest', RELEASE, '--namespace', NAMESPACE]);
@@ -291,23 +293,52 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     expect(readFileSync(resizer.logPath, 'utf8')).not.toMatch(/forbidden/i);
   });
 
-  it('ships a KubeSchedulerConfiguration that the real kube-scheduler starts with', async () => {
+  it('ships a KubeSchedulerConfiguration with which the real kube-scheduler calls the extender', async () => {
     const configMap = await cluster.kubeConfig.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'open-local-scheduler-config', namespace: NAMESPACE });
-    const config = parse(configMap.data?.['kube-scheduler-config.yaml'] ?? '') as Record<string, unknown>;
-    // Only the kubeconfig path differs on this machine; leader election off because the harness has no other scheduler to elect with.
+    const installed = parse(configMap.data?.['kube-scheduler-config.yaml'] ?? '') as { extenders: { urlPrefix: string }[] };
+    expect(installed.extenders[0]?.urlPrefix).toBe('http://open-local-scheduler-extender.kube-system:23000/scheduler');
+    // The Service name does not resolve on this host: render the same chart with extender.url at a local extender,
+    // run that extender with its own account, and let kube-scheduler use the rendered configuration as it is.
+    const [extenderPort, schedulerPort] = (await freePorts(2)) as [number, number];
+    const rendered = await renderChart([`extender.url=http://127.0.0.1:${extenderPort}/scheduler`]);
+    const data = rendered.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'open-local-scheduler-config')?.data as Record<string, string>;
+    const config = parse(data['kube-scheduler-config.yaml'] ?? '') as Record<string, unknown>;
+    const kubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, {
+      namespace: NAMESPACE, name: 'open-local-scheduler-extender', server: cluster.apiServerUrl, caPem: readFileSync(cluster.pki.caCert, 'utf8'), dir: workDir,
+    });
+    const extender = await cluster.startProcess(appProcessSpec({
+      name: 'chart-extender-for-scheduler', packageName: '@openlocal/scheduler-extender', args: ['--kubeconfig', kubeconfig, '--host', '127.0.0.1', '--port', String(extenderPort)],
+    }));
+    onTestFinished(async () => {
+      await extender.stop();
+    });
+    await waitForHealthy({ process: extender, url: `http://127.0.0.1:${extenderPort}/readyz`, timeoutMs: 30_000 });
+    // Only the kubeconfig path differs on this machine; leader election off because no other scheduler runs here.
     const path = join(workDir, 'kube-scheduler-config.yaml');
     writeFileSync(path, stringify({ ...config, clientConnection: { kubeconfig: cluster.kubeconfigPath }, leaderElection: { leaderElect: false } }));
-    const [port] = (await freePorts(1)) as [number];
     const scheduler = await cluster.startProcess({
       name: 'chart-kube-scheduler', command: toolPath('kube-scheduler'),
-      args: [`--config=${path}`, '--bind-address=127.0.0.1', `--secure-port=${port}`, `--tls-cert-file=${cluster.pki.servingCert}`, `--tls-private-key-file=${cluster.pki.servingKey}`, '--v=2'],
+      args: [`--config=${path}`, '--bind-address=127.0.0.1', `--secure-port=${schedulerPort}`, `--tls-cert-file=${cluster.pki.servingCert}`, `--tls-private-key-file=${cluster.pki.servingKey}`, '--v=2'],
     });
     onTestFinished(async () => {
       await scheduler.stop();
     });
-    await waitForHealthy({ process: scheduler, url: `https://127.0.0.1:${port}/readyz`, tls: { ca: readFileSync(cluster.pki.caCert, 'utf8') }, timeoutMs: 60_000 });
-    const log = readFileSync(scheduler.logPath, 'utf8');
-    expect(log).toContain('open-local-scheduler-extender.kube-system:23000/scheduler');
+    await waitForHealthy({ process: scheduler, url: `https://127.0.0.1:${schedulerPort}/readyz`, tls: { ca: readFileSync(cluster.pki.caCert, 'utf8') }, timeoutMs: 60_000 });
+
+    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'chart-scheduled' }, spec: { containers: [{ name: 'c', image: 'pause' }] } } });
+    onTestFinished(async () => {
+      await core.deleteNamespacedPod({ namespace: 'default', name: 'chart-scheduled', gracePeriodSeconds: 0 }).catch(() => undefined);
+    });
+    const nodeName = await waitFor({ what: 'pod chart-scheduled bound by kube-scheduler', timeoutMs: 60_000, intervalMs: 200 }, async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'chart-scheduled' });
+      return pod.spec?.nodeName ? { done: true, value: pod.spec.nodeName } : { done: false, observed: pod.status?.conditions };
+    });
+    expect(SCHEDULING_NODES).toContain(nodeName);
+    const metrics = await (await fetch(`http://127.0.0.1:${extenderPort}/metrics`)).text();
+    for (const route of ['/scheduler/predicates', '/scheduler/priorities']) {
+      expect(metrics, route).toMatch(new RegExp(`openlocal_extender_request_duration_seconds_count\\{route="${route}",status="200"\\} [1-9]`));
+    }
   });
 
   it('helm uninstall removes every object of the release (CRDs stay, as helm keeps crds/)', async () => {

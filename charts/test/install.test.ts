@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -113,6 +113,7 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
   let cluster: Cluster;
   let workDir: string;
   let manifest: RenderedObject[];
+  let installOutput = '';
   const helm = (args: readonly string[]) => runHelm([...args, '--kubeconfig', cluster.kubeconfigPath]);
 
   beforeAll(async () => {
@@ -120,6 +121,7 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     cluster = await startCluster({ scheduler: false, nodes: SCHEDULING_NODES.map((name) => ({ name })) });
     const installed = await helm(['install', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--timeout', '2m']);
     if (installed.exitCode !== 0) throw new Error(`helm install failed (${installed.exitCode}): ${installed.stderr}`);
+    installOutput = installed.stdout;
     const got = await helm(['get', 'manifest', RELEASE, '--namespace', NAMESPACE]);
     manifest = parseObjects(got.stdout);
   });
@@ -136,6 +138,13 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
     const nlsc = await custom.getClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorageinitconfigs', name: 'open-local' });
     expect((nlsc as { spec: unknown }).spec).toEqual({ globalConfig: { listConfig: { vgs: { include: ['open-local-pool-[0-9]+', 'yoda-pool[0-9]+', 'ackdistro-pool'] } } } });
+  });
+
+  it('prints NOTES that say how to point kube-scheduler at the extender', () => {
+    expect(installOutput).toContain('NOTES:');
+    expect(installOutput).toContain('ConfigMap open-local-scheduler-config');
+    expect(installOutput).toContain('--config=/etc/kubernetes/kube-scheduler-config.yaml');
+    expect(installOutput).toContain('No disk is claimed by default (agent.device is empty)');
   });
 
   it('created every object of the release', async () => {
@@ -339,6 +348,18 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     for (const route of ['/scheduler/predicates', '/scheduler/priorities']) {
       expect(metrics, route).toMatch(new RegExp(`openlocal_extender_request_duration_seconds_count\\{route="${route}",status="200"\\} [1-9]`));
     }
+  });
+
+  it('helm upgrade --reuse-values changes values in place (revision 2)', async () => {
+    const upgraded = await helm(['upgrade', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--reuse-values', '--set', 'extender.strategy=binpack', '--set', 'agent.interval=30']);
+    expect(upgraded.exitCode, upgraded.stderr).toBe(0);
+    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
+    const extender = await apps.readNamespacedDeployment({ name: 'open-local-scheduler-extender', namespace: NAMESPACE });
+    expect(extender.spec?.template.spec?.containers[0]?.args).toEqual(['--port=23000', '--strategy=binpack']);
+    const agent = await apps.readNamespacedDaemonSet({ name: 'open-local-agent', namespace: NAMESPACE });
+    expect(agent.spec?.template.spec?.containers[0]?.args).toContain('--interval=30');
+    const status = await helm(['status', RELEASE, '--namespace', NAMESPACE, '-o', 'json']);
+    expect((JSON.parse(status.stdout) as { version: number }).version).toBe(2);
   });
 
   it('helm uninstall removes every object of the release (CRDs stay, as helm keeps crds/)', async () => {

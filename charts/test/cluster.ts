@@ -1,8 +1,9 @@
 // Helpers for the install test on the e2e harness: ServiceAccount kubeconfigs, access reviews, reading objects and CRDs.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiextensionsV1Api, AuthorizationV1Api, CoreV1Api, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
+import { waitFor } from '../../e2e/cluster/index.js';
 import { CHART_DIR, type RenderedObject } from './helm.js';
 
 /** One access question for a ServiceAccount, in SubjectAccessReview terms. */
@@ -81,5 +82,35 @@ export async function crdExists(kubeConfig: KubeConfig, name: string): Promise<b
   } catch (error) {
     if ((error as { code?: number }).code === 404) return false;
     throw error;
+  }
+}
+
+/** An LVM_SYSTEM_DIR whose lvm.conf accepts no device, so our apps read (and could touch) nothing on this machine. */
+export function writeEmptyLvmView(workDir: string): string {
+  const dir = join(workDir, 'lvm');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'lvm.conf'), [
+    'devices {', '  global_filter = [ "r|.*|" ]', '  filter = [ "r|.*|" ]', '  use_devicesfile = 0', '  obtain_device_list_from_udev = 0', '}',
+    'activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }', 'backup { backup = 0 archive = 0 }', '',
+  ].join('\n'));
+  return dir;
+}
+
+/** Waits until a process log matches (upstream sidecars report readiness only in their logs). */
+export async function waitForLog(path: string, pattern: RegExp): Promise<void> {
+  await waitFor({ what: `${pattern} in ${path}`, timeoutMs: 30_000, intervalMs: 200 }, () => {
+    const text = readFileSync(path, 'utf8');
+    return Promise.resolve(pattern.test(text) ? { done: true, value: undefined } : { done: false, observed: text.split('\n').slice(-3).join(' | ') });
+  });
+}
+
+/** The agent runs real lvm commands (against an empty device filter): it needs root and lvm. */
+export function agentSkipReason(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root to run lvm';
+  try {
+    accessSync('/usr/sbin/lvm', constants.X_OK);
+    return null;
+  } catch {
+    return 'lvm is not installed at /usr/sbin/lvm (scripts/setup installs lvm2)';
   }
 }

@@ -3,7 +3,7 @@
 // server's RBAC authorizer, and proven by running the extender and the controller with their own accounts'
 // tokens), the real kube-scheduler accepts the shipped configuration, and helm uninstall removes every object.
 // Pods never run here (the harness has no kubelet), so nothing waits for them.
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
@@ -12,102 +12,18 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import {
   appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, missingToolsReason, startCluster, toolPath, waitFor, waitForHealthy, type Cluster,
 } from '../../e2e/cluster/index.js';
-import { canServiceAccount, crdExists, manifestCrdNames, objectExists, writeServiceAccountKubeconfig, type AccessCheck } from './cluster.js';
+import { ACCESS, NAMESPACE } from './access-table.js';
+import {
+  agentSkipReason, canServiceAccount, crdExists, manifestCrdNames, objectExists, waitForLog, writeEmptyLvmView, writeServiceAccountKubeconfig,
+} from './cluster.js';
 import { CHART_DIR, helmSkipReason, parseObjects, removeHelmHome, renderChart, runHelm, type RenderedObject } from './helm.js';
 
 const skipReason = helmSkipReason() ?? missingToolsReason(CONTROL_PLANE_TOOLS);
 if (skipReason) console.warn(`chart install tests skipped: ${skipReason}`);
 
-const NAMESPACE = 'kube-system';
-
-/** An LVM_SYSTEM_DIR whose lvm.conf accepts no device, so our apps read (and could touch) nothing on this machine. */
-function writeEmptyLvmView(workDir: string): string {
-  const dir = join(workDir, 'lvm');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'lvm.conf'), [
-    'devices {', '  global_filter = [ "r|.*|" ]', '  filter = [ "r|.*|" ]', '  use_devicesfile = 0', '  obtain_device_list_from_udev = 0', '}',
-    'activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }', 'backup { backup = 0 archive = 0 }', '',
-  ].join('\n'));
-  return dir;
-}
-
-/** Waits until a process log matches (upstream sidecars report readiness only in their logs). */
-async function waitForLog(path: string, pattern: RegExp): Promise<void> {
-  await waitFor({ what: `${pattern} in ${path}`, timeoutMs: 30_000, intervalMs: 200 }, () => {
-    const text = readFileSync(path, 'utf8');
-    return Promise.resolve(pattern.test(text) ? { done: true, value: undefined } : { done: false, observed: text.split('\n').slice(-3).join(' | ') });
-  });
-}
-
-/** The agent runs real lvm commands (against an empty device filter): it needs root and lvm. */
-function agentSkipReason(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to run lvm';
-  try {
-    accessSync('/usr/sbin/lvm', constants.X_OK);
-    return null;
-  } catch {
-    return 'lvm is not installed at /usr/sbin/lvm (scripts/setup installs lvm2)';
-  }
-}
 const RELEASE = 'open-local';
 /** Two simulated nodes, so kube-scheduler both filters and scores (it skips scoring with one feasible node). */
 const SCHEDULING_NODES = ['chart-node-s1', 'chart-node-s2'];
-
-/** Pure: one row per (account, access) with the verdict RBAC must give. */
-function row(account: string, allowed: boolean, check: AccessCheck): { account: string; allowed: boolean; check: AccessCheck; what: string } {
-  const resource = [check.group, check.resource].filter(Boolean).join('/') + (check.subresource ? `/${check.subresource}` : '');
-  const where = check.namespace ? ` in ${check.namespace}` : '';
-  return { account, allowed, check, what: `${allowed ? 'may' : 'may not'} ${check.verb} ${resource}${check.name ? ` ${check.name}` : ''}${where}` };
-}
-
-const NLS = { group: 'csi.aliyun.com', resource: 'nodelocalstorages' };
-const NLSC = { group: 'csi.aliyun.com', resource: 'nodelocalstorageinitconfigs' };
-const LEASES = { group: 'coordination.k8s.io', resource: 'leases' };
-
-const ACCESS = [
-  row('agent', true, { verb: 'get', ...NLS, name: 'node-a' }),
-  row('agent', true, { verb: 'watch', ...NLS }),
-  row('agent', true, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
-  row('agent', true, { verb: 'create', resource: 'events', namespace: 'default' }),
-  row('agent', false, { verb: 'patch', ...NLS, name: 'node-a' }),
-  row('agent', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
-  row('agent', false, { verb: 'get', resource: 'secrets', namespace: NAMESPACE }),
-  row('agent', false, { verb: 'create', resource: 'persistentvolumes' }),
-  row('agent', false, { verb: 'create', resource: 'events', namespace: NAMESPACE }),
-  row('controller', true, { verb: 'list', resource: 'nodes' }),
-  row('controller', true, { verb: 'create', ...NLS }),
-  row('controller', true, { verb: 'delete', ...NLS, name: 'node-a' }),
-  row('controller', true, { verb: 'watch', ...NLSC }),
-  row('controller', true, { verb: 'create', ...LEASES, namespace: NAMESPACE }),
-  row('controller', true, { verb: 'update', ...LEASES, namespace: NAMESPACE, name: 'open-local-controller' }),
-  row('controller', false, { verb: 'update', ...LEASES, namespace: NAMESPACE, name: 'kube-scheduler' }),
-  row('controller', false, { verb: 'get', ...LEASES, namespace: 'default', name: 'open-local-controller' }),
-  row('controller', false, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
-  row('controller', false, { verb: 'create', ...NLSC }),
-  row('controller', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
-  row('scheduler-extender', true, { verb: 'list', resource: 'pods' }),
-  row('scheduler-extender', true, { verb: 'watch', resource: 'persistentvolumeclaims' }),
-  row('scheduler-extender', true, { verb: 'list', resource: 'persistentvolumes' }),
-  row('scheduler-extender', true, { verb: 'watch', group: 'storage.k8s.io', resource: 'storageclasses' }),
-  row('scheduler-extender', true, { verb: 'list', ...NLS }),
-  row('scheduler-extender', false, { verb: 'patch', resource: 'pods', namespace: 'default', name: 'p' }),
-  row('scheduler-extender', false, { verb: 'create', resource: 'pods', subresource: 'binding', namespace: 'default' }),
-  row('scheduler-extender', false, { verb: 'update', ...NLS, name: 'node-a' }),
-  row('scheduler-extender', false, { verb: 'list', resource: 'secrets' }),
-  row('csi-node', true, { verb: 'create', resource: 'persistentvolumes' }),
-  row('csi-node', true, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
-  row('csi-node', true, { verb: 'update', resource: 'persistentvolumeclaims', namespace: 'default', name: 'c' }),
-  row('csi-node', true, { verb: 'create', resource: 'events', namespace: 'default' }),
-  row('csi-node', false, { verb: 'get', resource: 'secrets', namespace: 'default' }),
-  row('csi-node', false, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
-  row('csi-node', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
-  row('csi-controller', true, { verb: 'patch', resource: 'persistentvolumes', name: 'local-x' }),
-  row('csi-controller', true, { verb: 'patch', resource: 'persistentvolumeclaims', subresource: 'status', namespace: 'default', name: 'c' }),
-  row('csi-controller', true, { verb: 'create', ...LEASES, namespace: NAMESPACE }),
-  row('csi-controller', false, { verb: 'create', resource: 'persistentvolumes' }),
-  row('csi-controller', false, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
-  row('csi-controller', false, { verb: 'create', ...LEASES, namespace: 'default' }),
-];
 
 describe.skipIf(skipReason !== null)('helm install of charts/open-local into a real kube-apiserver', () => {
   let cluster: Cluster;

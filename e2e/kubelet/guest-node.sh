@@ -79,19 +79,22 @@ ctr --address /run/containerd/containerd.sock --namespace k8s.io images import "
   fail "ctr images import (see logs/ctr-import.log)"
 say "containerd up, test image imported"
 
+# Kubelet, agent and plugin start together (one emulated CPU: node apps take tens of seconds to load and
+# kubelet need not wait for them; it registers the plugin when its registration socket appears).
 # The agent creates the VG the controller put in this node's NLS spec (resourceToBeInited) on the raw disk.
 start agent node "$repo/packages/agent/dist/main.js" --nodename "$node_name" --kubeconfig "$share/kubeconfig" \
   --interval 2 --metrics-host 127.0.0.1 --metrics-port 0
 mkdir -p "$plugin_dir"
 start csi-plugin node "$repo/packages/csi-plugin/dist/main.js" --endpoint "unix://$plugin_dir/csi.sock" --nodeid "$node_name" \
   --kubelet-dir "$kubelet_dir" --device-regexp '^$' --vg-regexp "^$vg\$" --extender-url "$extender" --metrics-port=0
+start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
+  --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
+# external-provisioner gives up when the CSI socket does not answer within ~30 s: start it once it serves.
 for _ in $(seq 240); do [ -S "$plugin_dir/csi.sock" ] && break; sleep 0.5; done
 [ -S "$plugin_dir/csi.sock" ] || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
 start csi-provisioner env NODE_NAME="$node_name" "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
   --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --volume-name-prefix=local \
   --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --v=4
-start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
-  --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
 echo started >"$share/node-started"
 
 while [ ! -e "$share/stop" ]; do

@@ -1,7 +1,8 @@
 // What the chart renders, checked on the objects `helm template` prints: flags, RBAC rules, StorageClasses, the
 // scheduler config, CRDs equal to packages/crd-types/crds, and values that must fail with a message naming them.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -269,6 +270,16 @@ describe.skipIf(skipReason !== null)('chart open-local with overrides', () => {
     expect(objects.filter((o) => o.metadata.namespace !== undefined && o.metadata.namespace !== 'default').every((o) => o.metadata.namespace === 'storage')).toBe(true);
     const config = parse((findObject(objects, 'ConfigMap', 'ol-scheduler-config').data as Record<string, string>)['extenders.yaml'] ?? '') as { extenders: { urlPrefix: string }[] };
     expect(config.extenders[0]?.urlPrefix).toBe('http://ol-extender.storage:24000/scheduler');
+  });
+
+  it('renders an Open-Local v0.7.1 values file unchanged (keys it no longer uses are ignored)', async () => {
+    const objects = await renderChart([], ['--values', join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'open-local-v0.7.1-values.yaml')]);
+    expect(findObject(objects, 'NodeLocalStorageInitConfig', 'open-local').spec).toMatchObject({
+      globalConfig: { resourceToBeInited: { vgs: [{ name: 'open-local-pool-0', devices: ['/dev/vdb'] }] } },
+    });
+    expect(containerOf(findObject(objects, 'Deployment', 'open-local-scheduler-extender'), 'scheduler-extender').args).toEqual(['--port=23000', '--strategy=spread']);
+    expect(objects.some((o) => o.kind === 'Job')).toBe(false);
+    expect(objects.filter((o) => o.kind === 'StorageClass')).toHaveLength(5);
   });
 
   it('puts a fixed extender ClusterIP in the Service and the urlPrefix (Open-Local YodaSchedulerSvcIP too)', async () => {

@@ -11,9 +11,9 @@ record() { echo "{\"passed\":$1,\"failed\":$2,\"skipped\":0}" > "$OPENLOCAL_COUN
 if ! "$REPO_ROOT/scripts/build-tools"; then
   log "scripts/build-tools failed: helm and the control plane may be missing (the suites skip and say why)"
 fi
-# The install test runs the built extender, controller and agent with the chart's ServiceAccounts.
-if ! npx nx run-many -t build --projects=@openlocal/agent,@openlocal/controller,@openlocal/scheduler-extender --outputStyle=static >"$OPENLOCAL_RUN_DIR/55-chart-build.log" 2>&1; then
-  log "building agent, controller and scheduler-extender failed (log $OPENLOCAL_RUN_DIR/55-chart-build.log)"
+# The install test runs the built extender, controller, agent and CSI plugin with the chart's ServiceAccounts.
+if ! npx nx run-many -t build --projects=@openlocal/agent,@openlocal/controller,@openlocal/scheduler-extender,@openlocal/csi-plugin --outputStyle=static >"$OPENLOCAL_RUN_DIR/55-chart-build.log" 2>&1; then
+  log "building agent, controller, scheduler-extender and csi-plugin failed (log $OPENLOCAL_RUN_DIR/55-chart-build.log)"
   status=1
 fi
 

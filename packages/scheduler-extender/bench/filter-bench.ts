@@ -49,7 +49,7 @@ interface ServerProcess {
 
 function startServer(nodes: number, isFloor: boolean): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = fork(script, [String(nodes), ...(isFloor ? ['floor'] : [])], { execArgv: ['--import', 'tsx', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [String(nodes), ...(isFloor ? ['floor'] : [])], { execArgv: ['--import', 'tsx', '--expose-gc', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (message: ParentMessage): Promise<SamplesMessage> =>
     new Promise((resolve) => {
       child.once('message', (reply: ServerMessage) => resolve(reply as SamplesMessage));

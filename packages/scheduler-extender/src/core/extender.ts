@@ -20,6 +20,11 @@ export interface ExtenderOptions {
   reservationTtlMs: number;
 }
 
+interface FitSink {
+  failed?: Record<string, string>;
+  onFit(node: string, score: number, allocations: Allocation[] | undefined): void;
+}
+
 interface Fit {
   node: string;
   /** Built only on the slow path; the fast path leaves them to allocationsOf for the chosen node. */
@@ -62,11 +67,19 @@ export class Extender {
     if (demand.kind === 'not-synced') return answer(failAll(names, failed, 'open-local scheduler extender: cache not synced yet'));
     if (demand.kind !== 'demands') return answer(failAll(names, demand.kind === 'invalid' ? unresolvable : failed, demand.reason));
     this.options.state.expire(nowMs);
-    const fits = this.fits(names, demand.demands, failed);
-    if (!this.options.isChoosingNode || fits.length === 0) return answer(fits.map((f) => f.node));
+    const isChoosing = this.options.isChoosingNode;
+    const passing: string[] = [];
+    // The best fit is kept as the nodes go by, not picked from a list of them: no object per node (issue #7).
+    const choice: { best?: Fit } = {};
+    const onFit = (node: string, score: number, allocations: Allocation[] | undefined): void => {
+      if (!isChoosing) passing.push(node);
+      else if (isBetterFit(choice.best, node, score)) choice.best = { node, score, allocations };
+    };
+    this.forEachFit(names, demand.demands, { failed, onFit });
+    const best = choice.best;
+    if (best === undefined) return answer(passing);
     // Nodes that fit but were not chosen get no entry: a reason per node would make the answer for 5000 nodes
     // ~400 KB, and kube-scheduler only needs the feasible list (docs/adr/0001).
-    const best = fits.reduce(higherScore);
     const podUid = pod.metadata?.uid || claimKey(pod.metadata?.namespace, pod.metadata?.name);
     const allocations = this.allocationsOf(best, demand.demands);
     this.options.state.reserve({ podUid, node: best.node, allocations, nowMs, ttlMs: this.options.reservationTtlMs });
@@ -86,7 +99,8 @@ export class Extender {
     }
     if (demand.kind !== 'demands') return [];
     state.expire(nowMs);
-    const scores = new Map(this.fits(names, demand.demands, undefined).map((f) => [f.node, f.score]));
+    const scores = new Map<string, number>();
+    this.forEachFit(names, demand.demands, { onFit: (node, score) => scores.set(node, score) });
     return names.map((Host) => ({ Host, Score: scores.get(Host) ?? 0 }));
   }
 
@@ -105,14 +119,13 @@ export class Extender {
     return Object.values(this.options.antiAffinity).some((w) => w > 0);
   }
 
-  /** The nodes that hold all `demands`, with scores; reasons for the others go to `failed` when given. */
-  private fits(names: string[], demands: VolumeDemand[], failed: Record<string, string> | undefined): Fit[] {
+  /** Each node that holds all `demands` goes to `onFit` with its score; reasons for the others to `failed` if given. */
+  private forEachFit(names: string[], demands: VolumeDemand[], { failed, onFit }: FitSink): void {
     const { state, strategy, antiAffinity } = this.options;
     const exclude = new Set(demands.map((d) => d.key));
     const touched = state.ledger.nodesCharged(exclude);
     const fast = prepareFastDemands(demands);
     const hasWeights = Object.values(antiAffinity).some((w) => w > 0);
-    const fits: Fit[] = [];
     for (const node of names) {
       const view = state.ledger.view(node, touched.size > 0 && touched.has(node) ? exclude : undefined);
       if (view === undefined) {
@@ -122,7 +135,7 @@ export class Extender {
       const bonus = hasWeights ? antiAffinityScore(view, demands, antiAffinity) : 0;
       const fastScore = fast === undefined ? -2 : fastLvmScore(view, fast, strategy);
       if (fastScore >= 0) {
-        fits.push({ node, allocations: undefined, score: clampScore(fastScore + bonus) });
+        onFit(node, clampScore(fastScore + bonus), undefined);
         continue;
       }
       if (fastScore === -1 && failed === undefined) continue;
@@ -131,9 +144,8 @@ export class Extender {
         if (failed) failed[node] = placed.reason;
         continue;
       }
-      fits.push({ node, allocations: placed.allocations, score: clampScore(allocationsToScore(view, placed.allocations, strategy) + bonus) });
+      onFit(node, clampScore(allocationsToScore(view, placed.allocations, strategy) + bonus), placed.allocations);
     }
-    return fits;
   }
 
   private allocationsOf(fit: Fit, demands: VolumeDemand[]): Allocation[] {
@@ -167,9 +179,9 @@ export class Extender {
   }
 }
 
-/** The better of two fits: higher score, then the smaller name, so the choice does not depend on list order. */
-function higherScore(a: Fit, b: Fit): Fit {
-  return b.score > a.score || (b.score === a.score && b.node < a.node) ? b : a;
+/** Whether `node` beats the best so far: higher score, then the smaller name, so the list order does not matter. */
+function isBetterFit(best: Fit | undefined, node: string, score: number): boolean {
+  return best === undefined || score > best.score || (score === best.score && node < best.node);
 }
 
 function failAll(names: string[], into: Record<string, string>, reason: string): string[] {

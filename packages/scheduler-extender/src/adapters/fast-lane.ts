@@ -30,7 +30,8 @@ function isFastRoute(req: IncomingMessage, bodyLimitBytes: number): boolean {
   return Number.isSafeInteger(length) && length > 0 && length <= bodyLimitBytes;
 }
 
-function writeJson(res: ServerResponse, chunks: readonly Buffer[]): void {
+/** A JSON answer from prepared chunks, with its length (no chunked encoding). */
+export function writeJson(res: ServerResponse, chunks: readonly Buffer[]): void {
   let length = 0;
   for (const chunk of chunks) length += chunk.length;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -10,7 +10,7 @@ import type { Extender } from '../core/extender.js';
 import type { PodShape } from '../core/k8s-shapes.js';
 import { zodErrorToMessage, type ExtenderFilterResult } from '../core/wire.js';
 import { decodeExtenderBody, EMPTY_PRIORITIES, passThroughFilterAnswer, type ExtenderBody } from './extender-body.js';
-import { createFastLane, type RequestListener } from './fast-lane.js';
+import { createFastLane, writeJson, type RequestListener } from './fast-lane.js';
 import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
 import type { ExtenderMetrics } from './metrics.js';
 
@@ -37,16 +37,6 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new ExtenderError('INVALID_ARGUMENT', zodErrorToMessage(result.error));
   return result.data;
-}
-
-/** A JSON answer from prepared chunks; node's first write corks the socket, so they leave in one writev. */
-function sendJsonChunks(res: Response, chunks: readonly Buffer[]): void {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', length);
-  for (const chunk of chunks) res.write(chunk);
-  res.end();
 }
 
 function filterSummary(pod: PodShape, result: ExtenderFilterResult): Record<string, unknown> {
@@ -90,7 +80,7 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
   app.post('/scheduler/predicates', (req, res) => {
     const body = decode(req);
     if (body.rawNodeNames !== undefined && extender.isFilterPassThrough(body.pod)) {
-      sendJsonChunks(res, passThroughFilterAnswer(body.rawNodeNames));
+      writeJson(res, passThroughFilterAnswer(body.rawNodeNames));
       return;
     }
     const result = extender.filter(body.args(), clock.now());
@@ -100,7 +90,7 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
   app.post('/scheduler/priorities', (req, res) => {
     const body = decode(req);
     if (body.rawNodeNames !== undefined && extender.isPrioritizeEmpty(body.pod)) {
-      sendJsonChunks(res, EMPTY_PRIORITIES);
+      writeJson(res, EMPTY_PRIORITIES);
       return;
     }
     res.json(extender.prioritize(body.args(), clock.now()));

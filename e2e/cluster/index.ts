@@ -15,4 +15,4 @@ export { probe, waitForHealthy, type ProbeResult, type ProbeTls } from './readin
 export { createRunDir, repoRoot, toolsBinDir } from './paths.js';
 export { CONTROL_PLANE_TOOLS, missingTools, missingToolsReason, toolPath, type ToolName } from './tools.js';
 export type { Pki } from './pki.js';
-export { renderKubeconfig, writeAdminKubeconfig } from './kubeconfig.js';
+export { writeAdminKubeconfig } from './kubeconfig.js';

@@ -36,6 +36,12 @@ start() {
   names+=("$name")
   say "started $name (pid $!)"
 }
+# wait_for_socket PATH SECONDS: true once PATH is a socket.
+wait_for_socket() {
+  local _
+  for _ in $(seq $(($2 * 2))); do [ -S "$1" ] && return 0; sleep 0.5; done
+  [ -S "$1" ]
+}
 stop_all() {
   local i
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
@@ -73,8 +79,7 @@ mount -t tmpfs -o mode=0755 tmpfs "$kubelet_dir" || fail "tmpfs for kubelet"
 cp "$share/cni.conflist" /etc/cni/net.d/10-openlocal.conflist
 
 start containerd containerd --config "$share/containerd.toml"
-for _ in $(seq 120); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.5; done
-[ -S /run/containerd/containerd.sock ] || fail "containerd did not start (see logs/containerd.log)"
+wait_for_socket /run/containerd/containerd.sock 60 || fail "containerd did not start (see logs/containerd.log)"
 ctr --address /run/containerd/containerd.sock --namespace k8s.io images import "$share/image.tar" >"$logs/ctr-import.log" 2>&1 ||
   fail "ctr images import (see logs/ctr-import.log)"
 say "containerd up, test image imported"
@@ -90,8 +95,7 @@ start csi-plugin node "$repo/packages/csi-plugin/dist/main.js" --endpoint "unix:
 start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
   --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
 # external-provisioner gives up when the CSI socket does not answer within ~30 s: start it once it serves.
-for _ in $(seq 240); do [ -S "$plugin_dir/csi.sock" ] && break; sleep 0.5; done
-[ -S "$plugin_dir/csi.sock" ] || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
+wait_for_socket "$plugin_dir/csi.sock" 120 || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
 start csi-provisioner env NODE_NAME="$node_name" "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
   --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --volume-name-prefix=local \
   --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --v=4

@@ -72,7 +72,6 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
   async function waitForRunning(name: string): Promise<V1Pod> {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     return waitFor({ what: `pod ${name} Running`, timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
       const pod = await core.readNamespacedPod({ name, namespace: namespace.name });
       return pod.status?.phase === 'Running' ? { done: true, value: pod } : { done: false, observed: pod.status };
     });
@@ -116,7 +115,10 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     return Object.fromEntries((body.nodes[0]?.view?.volumeGroups ?? []).map((vg) => [vg.name, vg.usedBytes]));
   }
 
-  /** The node's own view, as guest-node.sh last wrote it; fails at once if the node gave up. */
+  /**
+   * The node's own view, as guest-node.sh last wrote it. Waits need not call it to notice a dead node: the
+   * guestGone signal aborts them when the guest ends (guest-node.sh exits right after writing share/failed).
+   */
   function nodeReport(): { lvs: Map<string, number>; mounts: MountReport[]; markers: Map<string, string> } {
     const failed = readOptional(join(shareDir, 'failed'));
     if (failed !== null || guestEnded !== undefined) throw new Error(`the guest node is gone: ${failed ?? `guest ended with exit code ${guestEnded?.exitCode}`}; logs in ${join(shareDir, 'logs')}`);
@@ -192,7 +194,6 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const storage = kubeConfig.makeApiClient(StorageV1Api);
     await waitFor({ what: `node ${NODE} Ready`, timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
       const node = await core.readNode({ name: NODE }).catch(() => undefined);
       const ready = node?.status?.conditions?.find((c) => c.type === 'Ready');
       return ready?.status === 'True' ? { done: true, value: true } : { done: false, observed: ready ?? 'not registered' };
@@ -272,7 +273,6 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     );
     // Done only when kubelet has reported the node step finished: capacity updated, no resize conditions left.
     await waitFor({ what: 'claim data grown to 128Mi by the node', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
       const status = (await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name })).status ?? {};
       return isResizeFinished(status, '128Mi') ? { done: true, value: true } : { done: false, observed: status };
     });
@@ -329,7 +329,6 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     // A fresh kubelet (its state dir is tmpfs) finds the pod bound to its node and starts it again: stage and
     // publish on the LV the agent activated, not a new or reformatted one.
     await waitFor({ what: 'pod app running again after the reboot', timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
       const pod = await core.readNamespacedPod({ name: 'app', namespace: namespace.name });
       const started = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
       const isNew = started !== undefined && started.getTime() > (before.status?.containerStatuses?.[0]?.state?.running?.startedAt?.getTime() ?? 0);
@@ -349,7 +348,6 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     await core.deleteNamespacedPod({ name: 'app', namespace: namespace.name });
     await waitFor({ what: 'pod app gone (kubelet unpublished and unstaged)', timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
-      nodeReport();
       const gone = await core.readNamespacedPod({ name: 'app', namespace: namespace.name }).then(() => false, () => true);
       return gone ? { done: true, value: true } : { done: false, observed: 'still there' };
     });

@@ -41,8 +41,11 @@ export function writeJson(res: ServerResponse, chunks: readonly Buffer[]): void 
   res.end();
 }
 
-/** The pass-through answer for `route`, or undefined when the extender has to look at the nodes. */
-function passThroughAnswer(extender: Extender, route: string, body: ExtenderBody): readonly Buffer[] | undefined {
+/**
+ * The pass-through answer for `route`, or undefined when the extender has to look at the nodes. Shared with
+ * the express routes, which see the requests this lane leaves alone (chunked, compressed, with a query).
+ */
+export function passThroughAnswer(extender: Extender, route: string, body: ExtenderBody): readonly Buffer[] | undefined {
   if (body.rawNodeNames === undefined) return undefined;
   if (route === '/scheduler/predicates') return extender.isFilterPassThrough(body.pod) ? passThroughFilterAnswer(body.rawNodeNames) : undefined;
   return extender.isPrioritizeEmpty(body.pod) ? EMPTY_PRIORITIES : undefined;

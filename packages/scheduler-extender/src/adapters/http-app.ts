@@ -9,8 +9,8 @@ import { ExtenderError } from '../core/errors.js';
 import type { Extender } from '../core/extender.js';
 import type { PodShape } from '../core/k8s-shapes.js';
 import { zodErrorToMessage, type ExtenderFilterResult } from '../core/wire.js';
-import { decodeExtenderBody, EMPTY_PRIORITIES, passThroughFilterAnswer, type ExtenderBody } from './extender-body.js';
-import { createFastLane, writeJson, type RequestListener } from './fast-lane.js';
+import { decodeExtenderBody, type ExtenderBody } from './extender-body.js';
+import { createFastLane, passThroughAnswer, writeJson, type RequestListener } from './fast-lane.js';
 import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
 import type { ExtenderMetrics } from './metrics.js';
 
@@ -79,8 +79,9 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
 
   app.post('/scheduler/predicates', (req, res) => {
     const body = decode(req);
-    if (body.rawNodeNames !== undefined && extender.isFilterPassThrough(body.pod)) {
-      writeJson(res, passThroughFilterAnswer(body.rawNodeNames));
+    const passThrough = passThroughAnswer(extender, '/scheduler/predicates', body);
+    if (passThrough !== undefined) {
+      writeJson(res, passThrough);
       return;
     }
     const result = extender.filter(body.args(), clock.now());
@@ -89,8 +90,9 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
   });
   app.post('/scheduler/priorities', (req, res) => {
     const body = decode(req);
-    if (body.rawNodeNames !== undefined && extender.isPrioritizeEmpty(body.pod)) {
-      writeJson(res, EMPTY_PRIORITIES);
+    const passThrough = passThroughAnswer(extender, '/scheduler/priorities', body);
+    if (passThrough !== undefined) {
+      writeJson(res, passThrough);
       return;
     }
     res.json(extender.prioritize(body.args(), clock.now()));

@@ -14,16 +14,23 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 now_s() { date +%s.%N; }
 elapsed_since() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# apt_ensure CMD:PACKAGE ... installs each Debian package whose command is missing.
-apt_ensure() {
-  local missing=() pair cmd pkg
-  for pair in "$@"; do
-    cmd="${pair%%:*}"; pkg="${pair#*:}"
-    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] || missing+=("$pkg")
-  done
+# Names listed in a package file (one a line, `#` comments) that dpkg does not report as installed.
+missing_debian_packages() {
+  local name
+  while read -r name; do
+    [ -n "$name" ] || continue
+    [ "$(dpkg-query -W -f='${Status}' "$name" 2>/dev/null)" = "install ok installed" ] || echo "$name"
+  done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$1")
+}
+
+# apt_install_listed FILE: installs the Debian packages FILE lists that are missing; `apt-get update` once per
+# cache. Fails naming the packages when not root.
+apt_install_listed() {
+  local missing
+  mapfile -t missing < <(missing_debian_packages "$1")
   [ "${#missing[@]}" -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages ${missing[*]} and not root: install them, or run as root"
+    log "missing Debian packages ${missing[*]} and not root: install them (apt-get install ${missing[*]}), or run as root"
     return 1
   fi
   log "apt-get install ${missing[*]}"

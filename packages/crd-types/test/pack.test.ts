@@ -1,12 +1,13 @@
 // The published package works: `npm pack`, install the tarball into an empty project, import it by name, load
 // the CRD manifests from the installed crds/ (the path must hold from dist/), and type-check a consumer.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { consumerLock, type LockEntry } from './support/offline-lock.js';
 
 const run = promisify(execFile);
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,13 +59,17 @@ describe('npm pack of @openlocal/crd-types', () => {
     workDir = await mkdtemp(join(tmpdir(), 'openlocal-crd-types-pack-'));
     await expectFreshBuild();
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: packageDir });
-    const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: Array<{ path: string }> }];
+    const [{ name, version, filename, integrity, files }] = JSON.parse(stdout) as [{ name: string; version: string; filename: string; integrity: string; files: Array<{ path: string }> }];
     expect(files.map((f) => f.path).sort()).toEqual(expect.arrayContaining(['README.md', 'crds/nodelocalstorageinitconfigs.yaml', 'crds/nodelocalstorages.yaml', 'dist/index.d.ts', 'dist/index.js']));
 
     const consumer = join(workDir, 'consumer');
     await mkdir(consumer);
-    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--offline', join(workDir, filename)], { cwd: consumer });
+    const tarball = { relativePath: `../${filename}`, integrity };
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [name]: `file:${tarball.relativePath}` } }));
+    // Offline from what `npm ci` cached: a lock cut from the workspace's own (see support/offline-lock.ts).
+    const workspaceLock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+    await writeFile(join(consumer, 'package-lock.json'), JSON.stringify(consumerLock({ workspaceLock, workspacePath: 'packages/crd-types', name, version, tarball })));
+    await run('npm', ['ci', '--no-audit', '--no-fund', '--offline'], { cwd: consumer });
 
     const imported = await run(process.execPath, ['--input-type=module', '-e', CONSUMER_SCRIPT], { cwd: consumer });
     expect(JSON.parse(imported.stdout)).toEqual({

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.*config.ts', 'e2e/vitest.*config.ts'],
+    projects: ['packages/*/vitest.*config.ts', 'e2e/vitest.*config.ts', 'scripts/vitest.*config.ts'],
     reporters: ['default', './scripts/count-reporter.mjs'],
     passWithNoTests: true,
   },

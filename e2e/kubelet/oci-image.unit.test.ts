@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 describe('imageBlobs', () => {
   const layer = blobOf(Buffer.from('layer bytes'));
-  const { config, manifest, index } = imageBlobs({ layer, name: 'example.test/img:7', entrypoint: ['/bin/x', 'y'] });
+  const { config, manifest, index } = imageBlobs({ layer, name: 'example.test/img:7', entrypoint: ['/app/x', 'y'] });
 
   it('names each blob by the sha256 of its bytes', () => {
     expect(blobOf(Buffer.from('layer bytes')).digest).toBe(layer.digest);
@@ -27,7 +27,7 @@ describe('imageBlobs', () => {
     expect(parsedManifest.layers).toEqual([{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: 11 }]);
     const parsedConfig = JSON.parse(config.data.toString()) as { rootfs: { diff_ids: string[] }; config: { Entrypoint: string[] } };
     expect(parsedConfig.rootfs.diff_ids).toEqual([layer.digest]);
-    expect(parsedConfig.config.Entrypoint).toEqual(['/bin/x', 'y']);
+    expect(parsedConfig.config.Entrypoint).toEqual(['/app/x', 'y']);
   });
 });
 

@@ -1,0 +1,9 @@
+// Unit tests of the project's own scripts (project "scripts:unit"): the fresh-machine check's scanner and rules.
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'scripts:unit',
+    include: ['machine/**/*.test.ts'],
+  },
+});

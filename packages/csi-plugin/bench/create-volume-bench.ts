@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { parseConfig, startPlugin } from '../src/index.js';
 import { createCsiClient, mountCapability, type CallResult, type CsiClient } from '../test/support/csi-client.js';
-import { createHostSandbox, uniqueVg, type HostSandbox } from '../test/support/host-sandbox.js';
+import { createHostSandbox, uniqueVg, type HostSandbox } from '@openlocal/lvm/testing';
 
 const MiB = 2 ** 20;
 

@@ -11,7 +11,7 @@ import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, StorageV1Api, ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyManifests, createTestNamespace, missingToolsReason, startCluster, toolPath, waitFor, type Cluster, type TestNamespace } from '../../../e2e/cluster/index.js';
 import { createCsiClient, mountCapability } from '../test/support/csi-client.js';
-import { createHostSandbox, hostSkipReason, type HostSandbox } from '../test/support/host-sandbox.js';
+import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 
 const DRIVER = 'local.csi.aliyun.com';
 const NODES = ['node-a', 'node-b', 'node-c'] as const;

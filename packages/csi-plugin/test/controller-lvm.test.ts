@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHostSandbox, hostSkipReason, uniqueVg, type HostSandbox } from './support/host-sandbox.js';
+import { createHostSandbox, hostSkipReason, uniqueVg, type HostSandbox } from '@openlocal/lvm/testing';
 import { mountCapability } from './support/csi-client.js';
 import { startTestPlugin, type StartedPlugin } from './support/plugin.js';
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockCapability, mountCapability } from './support/csi-client.js';
-import { createHostSandbox, hostSkipReason, type HostSandbox } from './support/host-sandbox.js';
+import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 import { startTestPlugin, type StartedPlugin } from './support/plugin.js';
 
 const exec = promisify(execFile);

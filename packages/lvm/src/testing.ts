@@ -52,3 +52,5 @@ export function createReplayExecutor(recordings: readonly Recording[]): Executor
 function sameArgv(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
 }
+
+export { createHostSandbox, hostSkipReason, mountsUnder, uniqueVg, type HostSandbox, type HostSandboxOptions } from './host-sandbox.js';

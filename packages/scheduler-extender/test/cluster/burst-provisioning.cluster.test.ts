@@ -24,7 +24,7 @@ import {
   waitFor,
   type Cluster,
 } from '../../../../e2e/cluster/index.js';
-import { createHostSandbox, hostSkipReason, type HostSandbox } from '../../../csi-plugin/test/support/host-sandbox.js';
+import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 import { createPodWithClaims, extenderUsage, storageClassManifest, unschedulableMessage, writeNlsVolumeGroups } from './fixtures.js';
 
 const DRIVER = 'local.csi.aliyun.com';

@@ -36,6 +36,30 @@ start() {
   names+=("$name")
   say "started $name (pid $!)"
 }
+# supervise NAME CMD...: like start, but CMD is started again when it exits, as kubelet restarts a container
+# whose process ended. For the CSI sidecar only: it exits by design when it loses its connection to the
+# plugin. Each restart is logged on share/restarts (the host test prints them), so none goes unseen.
+supervise() {
+  local name="$1"
+  shift
+  (
+    child=""
+    trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+    restarts=0
+    while :; do
+      "$@" >>"$logs/$name.log" 2>&1 &
+      child=$!
+      wait "$child"
+      status=$?
+      restarts=$((restarts + 1))
+      say "$name exited with status $status; starting it again (restart $restarts)" | tee -a "$share/restarts"
+      sleep 2
+    done
+  ) &
+  pids+=("$!")
+  names+=("$name")
+  say "started $name under supervision (pid $!)"
+}
 # wait_for_socket PATH SECONDS: true once PATH is a socket.
 wait_for_socket() {
   local _
@@ -90,13 +114,15 @@ say "containerd up, test image imported"
 start agent node "$repo/packages/agent/dist/main.js" --nodename "$node_name" --kubeconfig "$share/kubeconfig" \
   --interval 2 --metrics-host 127.0.0.1 --metrics-port 0
 mkdir -p "$plugin_dir"
-start csi-plugin node "$repo/packages/csi-plugin/dist/main.js" --endpoint "unix://$plugin_dir/csi.sock" --nodeid "$node_name" \
+# GRPC_TRACE=server logs each connection the plugin accepts and closes: the evidence when a sidecar reports a
+# lost connection.
+start csi-plugin env GRPC_TRACE=server GRPC_VERBOSITY=DEBUG node "$repo/packages/csi-plugin/dist/main.js" --endpoint "unix://$plugin_dir/csi.sock" --nodeid "$node_name" \
   --kubelet-dir "$kubelet_dir" --device-regexp '^$' --vg-regexp "^$vg\$" --extender-url "$extender" --metrics-port=0
 start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
   --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
 # external-provisioner gives up when the CSI socket does not answer within ~30 s: start it once it serves.
 wait_for_socket "$plugin_dir/csi.sock" 120 || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
-start csi-provisioner env NODE_NAME="$node_name" "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
+supervise csi-provisioner env NODE_NAME="$node_name" "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
   --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --volume-name-prefix=local \
   --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --v=4
 echo started >"$share/node-started"

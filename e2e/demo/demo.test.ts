@@ -6,7 +6,7 @@ import { renderTable } from './table.js';
 
 describe('parseDemoArgs', () => {
   it('defaults to three nodes, running until stopped', () => {
-    expect(parseDemoArgs([])).toEqual({ once: false, nodes: 3, statusIntervalS: 30 });
+    expect(parseDemoArgs([])).toEqual({ once: false, nodes: 3, statusIntervalS: 10 });
   });
 
   it('reads --once, --nodes and --status-interval', () => {
@@ -16,7 +16,7 @@ describe('parseDemoArgs', () => {
   it.each([
     { name: 'zero nodes', argv: ['--nodes', '0'], message: '--nodes must be an integer from 1 to 10, got "0"' },
     { name: 'a non-number', argv: ['--nodes', 'three'], message: '--nodes must be an integer from 1 to 10, got "three"' },
-    { name: 'a too short interval', argv: ['--status-interval', '1'], message: '--status-interval must be an integer from 5 to 3600, got "1"' },
+    { name: 'a too short interval', argv: ['--status-interval', '1'], message: '--status-interval must be an integer from 2 to 3600, got "1"' },
     { name: 'an unknown flag', argv: ['--forever'], message: "Unknown option '--forever'" },
   ])('refuses $name', ({ argv, message }) => {
     expect(() => parseDemoArgs(argv)).toThrow(message);
@@ -32,11 +32,19 @@ describe('demo tables', () => {
     expect(renderTable(['A', 'BB'], [['long-cell', 'x'], ['s', 'yy']])).toBe('A          BB\nlong-cell  x\ns          yy');
   });
 
-  it('shows VGs with allocatable GiB per NLS', () => {
+  it('shows one row per VG with total, used (total minus free), allocatable and LV count', () => {
     const table = nlsTable([
-      { metadata: { name: 'node-a' }, spec: { nodeName: 'node-a' }, status: { nodeStorageInfo: { phase: 'Running', state: { type: 'DiskReady' }, volumeGroups: [{ name: 'pool', allocatable: 2 * 2 ** 30 }] } } },
+      {
+        metadata: { name: 'node-a' },
+        status: {
+          nodeStorageInfo: {
+            phase: 'Running', state: { type: 'DiskReady' },
+            volumeGroups: [{ name: 'pool', total: 1528 * 2 ** 20, available: 1208 * 2 ** 20, allocatable: 1528 * 2 ** 20, logicalVolumes: [{ name: 'local-1' }, { name: 'local-2' }] }],
+          },
+        },
+      },
     ]);
-    expect(table.split('\n')[1]).toMatch(/^node-a\s+node-a\s+DiskReady\s+Running\s+pool\(2\.0Gi\)\s+0$/);
+    expect(table.split('\n')[1]).toMatch(/^node-a\s+DiskReady\s+Running\s+pool\s+1528Mi\s+320Mi\s+1528Mi\s+2$/);
   });
 
   it('says when no NLS exists yet', () => {

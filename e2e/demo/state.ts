@@ -2,7 +2,7 @@
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1CustomResourceDefinition, type V1Node } from '@kubernetes/client-node';
 import { renderTable } from './table.js';
 
-/** The subset of an NLS the demo prints (status is written by the agent in later issues). */
+/** The subset of an NLS the demo prints (the status is the agent's). */
 export interface NlsSummary {
   readonly metadata?: { readonly name?: string };
   readonly spec?: { readonly nodeName?: string };
@@ -10,7 +10,13 @@ export interface NlsSummary {
     readonly nodeStorageInfo?: {
       readonly phase?: string;
       readonly state?: { readonly type?: string };
-      readonly volumeGroups?: readonly { readonly name?: string; readonly allocatable?: number }[];
+      readonly volumeGroups?: readonly {
+        readonly name?: string;
+        readonly total?: number;
+        readonly available?: number;
+        readonly allocatable?: number;
+        readonly logicalVolumes?: readonly { readonly name?: string }[];
+      }[];
       readonly deviceInfo?: readonly unknown[];
     };
   };
@@ -51,16 +57,30 @@ export function crdsTable(crds: readonly V1CustomResourceDefinition[]): string {
   return renderTable(['CRD', 'KIND', 'SHORT', 'SCOPE', 'VERSIONS', 'ESTABLISHED'], rows);
 }
 
-/** Pure: the NodeLocalStorage table (VGs with allocatable bytes as GiB). */
+/** Pure: bytes as whole MiB when exact (LVM sizes are whole extents), else as bytes. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '?';
+  return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}Mi` : `${bytes}B`;
+}
+
+/**
+ * Pure: one row per VG of every NLS, the way `kubectl get nls` shows the node and the status the agent wrote:
+ * size, used (total minus free), allocatable to Open-Local and the LVs in it.
+ */
 export function nlsTable(items: readonly NlsSummary[] | null): string {
   if (items === null) return 'NodeLocalStorage CRD not installed';
-  const gib = (bytes: number | undefined): string => (bytes === undefined ? '?' : `${(bytes / 2 ** 30).toFixed(1)}Gi`);
-  const rows = items.map((item) => {
+  const rows = items.flatMap((item) => {
     const info = item.status?.nodeStorageInfo;
-    const vgs = (info?.volumeGroups ?? []).map((vg) => `${vg.name ?? '?'}(${gib(vg.allocatable)})`).join(',') || '-';
-    return [item.metadata?.name ?? '?', item.spec?.nodeName ?? '-', info?.state?.type ?? '-', info?.phase ?? '-', vgs, String(info?.deviceInfo?.length ?? 0)];
+    const head = [item.metadata?.name ?? '?', info?.state?.type ?? '-', info?.phase ?? '-'];
+    const vgs = info?.volumeGroups ?? [];
+    if (vgs.length === 0) return [[...head, '-', '-', '-', '-', '-']];
+    return vgs.map((vg) => [
+      ...head, vg.name ?? '?', formatBytes(vg.total),
+      formatBytes(vg.total === undefined || vg.available === undefined ? undefined : vg.total - vg.available),
+      formatBytes(vg.allocatable), String(vg.logicalVolumes?.length ?? 0),
+    ]);
   });
-  return renderTable(['NLS', 'NODE', 'STATE', 'PHASE', 'VGS (ALLOCATABLE)', 'DEVICES'], rows, '(none yet: NLS objects appear once the controller and agents run)');
+  return renderTable(['NLS', 'STATE', 'PHASE', 'VG', 'TOTAL', 'USED', 'ALLOCATABLE', 'LVS'], rows, '(none yet: NLS objects appear once the controller and agents run)');
 }
 
 /** Reads nodes, CRDs of csi.aliyun.com and NLS objects. */

@@ -1,0 +1,116 @@
+// Starts Open-Local on the demo cluster, the way the chart deploys it but as host processes: the controller
+// (NLS from the init config), one agent per node, the scheduler extender behind a kube-scheduler, and per node a
+// csi-plugin with an external-provisioner in --node-deployment mode. The same wiring the package suites test
+// (agent:nls, scheduler-extender:cluster, csi-plugin:cluster).
+import { join } from 'node:path';
+import { StorageV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { API_VERSION, DEFAULT_INIT_CONFIG_NAME, DRIVER_NAME, NLSC, TOPOLOGY_KEY, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
+import { appProcessSpec, applyManifests, freePorts, toolPath, waitFor, type Cluster, type ManagedProcess } from '../cluster/index.js';
+import type { NodeDisks } from './node-disks.js';
+
+/** The demo's StorageClass: LVM volumes placed by the extender, provisioned on the chosen node. */
+export const STORAGE_CLASS = 'open-local-lvm';
+
+/** Pure: the init config: each node's agent creates its VG from its loops and reports VGs of this run only. */
+export function initConfig(nodes: readonly NodeDisks[], prefix: string): KubernetesObject & { spec: NodeLocalStorageInitConfigSpec } {
+  const listConfig = { vgs: { include: [`${prefix}-.+`] }, devices: { include: ['/dev/loop[0-9]+'] } };
+  return {
+    apiVersion: API_VERSION,
+    kind: NLSC.kind,
+    metadata: { name: DEFAULT_INIT_CONFIG_NAME },
+    spec: {
+      globalConfig: { listConfig },
+      nodesConfig: nodes.map((node) => ({
+        selector: { matchLabels: { [TOPOLOGY_KEY]: node.nodeName } },
+        listConfig,
+        resourceToBeInited: { vgs: [{ name: node.vgName, devices: [...node.sandbox.loops] }] },
+      })),
+    },
+  };
+}
+
+/** Pure: the CSIDriver and the StorageClass users write for Open-Local. */
+export function storageObjects(): KubernetesObject[] {
+  return [
+    { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: DRIVER_NAME }, spec: { attachRequired: false, podInfoOnMount: true } } as KubernetesObject,
+    {
+      apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: STORAGE_CLASS }, provisioner: DRIVER_NAME,
+      volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete', allowVolumeExpansion: true,
+      parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext4' },
+    } as KubernetesObject,
+  ];
+}
+
+/** The controller with the init config applied first (so its first sweep writes every NLS spec). */
+export async function startController(cluster: Cluster, nodes: readonly NodeDisks[], prefix: string): Promise<ManagedProcess> {
+  await applyManifests(cluster.kubeConfig, initConfig(nodes, prefix));
+  const [port] = (await freePorts(1)) as [number];
+  return cluster.startProcess(appProcessSpec({
+    name: 'controller', packageName: '@openlocal/controller',
+    args: ['--kubeconfig', cluster.kubeconfigPath, '--http-host', '127.0.0.1', '--http-port', String(port), '--no-leader-elect', '--resync-period', '10s'],
+  }));
+}
+
+/** One agent per node, each seeing only its node's loops (device regexp and LVM view). */
+export async function startAgents(cluster: Cluster, nodes: readonly NodeDisks[]): Promise<ManagedProcess[]> {
+  const ports = (await freePorts(nodes.length)) as number[];
+  return Promise.all(nodes.map((node, index) => cluster.startProcess(appProcessSpec({
+    name: `agent-${node.nodeName}`, packageName: '@openlocal/agent',
+    args: [
+      '--nodename', node.nodeName, '--kubeconfig', cluster.kubeconfigPath, '--interval', '2', '--heartbeat-interval', '60',
+      '--regexp', node.sandbox.deviceRegexp, '--path.mount', join(node.sandbox.root, 'mnt'), '--lvm-system-dir', node.sandbox.lvmSystemDir,
+      '--metrics-host', '127.0.0.1', '--metrics-port', String(ports[index] ?? 0),
+    ],
+  }))));
+}
+
+/** The extender, ready and knowing every node's VG, and a kube-scheduler (default profile) that asks it. */
+export async function startExtenderAndScheduler(cluster: Cluster, nodes: readonly NodeDisks[], signal: AbortSignal): Promise<{ url: string }> {
+  const [port] = (await freePorts(1)) as [number];
+  const url = `http://127.0.0.1:${port}`;
+  const extender = await cluster.startProcess(appProcessSpec({
+    name: 'scheduler-extender', packageName: '@openlocal/scheduler-extender',
+    args: ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(port), '--strategy', 'binpack'],
+  }));
+  await waitFor({ what: `the extender to see every node's VG (log ${extender.logPath})`, timeoutMs: 60_000, signal }, async () => {
+    const response = await fetch(`${url}/cache`).catch(() => undefined);
+    const body = response?.status === 200 ? ((await response.json()) as { nodes?: { view?: { volumeGroups?: { name: string }[] } }[] }) : undefined;
+    const seen = new Set((body?.nodes ?? []).flatMap((node) => (node.view?.volumeGroups ?? []).map((vg) => vg.name)));
+    return nodes.every((node) => seen.has(node.vgName)) ? { done: true, value: true } : { done: false, observed: [...seen] };
+  });
+  // The shape Open-Local users put in their scheduler config (and the chart ships).
+  await cluster.startScheduler({
+    extenders: [{ urlPrefix: `${url}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: true }],
+  });
+  return { url };
+}
+
+/**
+ * Per node: the CSINode kubelet would publish on registration, the csi-plugin (node mode, asking the extender for
+ * pod-level plans) and an external-provisioner with --node-deployment that serves only this node's claims.
+ */
+export async function startCsi(cluster: Cluster, nodes: readonly NodeDisks[], extenderUrl: string): Promise<void> {
+  await applyManifests(cluster.kubeConfig, storageObjects());
+  const storage = cluster.kubeConfig.makeApiClient(StorageV1Api);
+  await Promise.all(nodes.map(async (node) => {
+    await storage.createCSINode({ body: { metadata: { name: node.nodeName }, spec: { drivers: [{ name: DRIVER_NAME, nodeID: node.nodeName, topologyKeys: [TOPOLOGY_KEY] }] } } });
+    const socketPath = join(node.sandbox.root, 'csi.sock');
+    await cluster.startProcess(appProcessSpec({
+      name: `csi-plugin-${node.nodeName}`, packageName: '@openlocal/csi-plugin',
+      args: [
+        '--endpoint', `unix://${socketPath}`, '--nodeid', node.nodeName, '--kubelet-dir', node.sandbox.kubeletDir,
+        '--lvm-system-dir', node.sandbox.lvmSystemDir, '--device-regexp', '^$', '--mount-dir', join(node.sandbox.root, 'mnt'),
+        '--metrics-port=0', '--extender-url', extenderUrl,
+      ],
+    }));
+    await cluster.startProcess({
+      name: `csi-provisioner-${node.nodeName}`,
+      command: toolPath('csi-provisioner'),
+      args: [
+        `--csi-address=${socketPath}`, `--kubeconfig=${cluster.kubeconfigPath}`, '--node-deployment=true', '--extra-create-metadata=true',
+        '--volume-name-prefix=local', '--leader-election=false', '--retry-interval-start=1s', '--retry-interval-max=5s', '--v=2',
+      ],
+      env: { NODE_NAME: node.nodeName },
+    });
+  }));
+}

@@ -63,6 +63,20 @@ export function formatBytes(bytes: number | undefined): string {
   return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}Mi` : `${bytes}B`;
 }
 
+type VgSummary = NonNullable<NonNullable<NonNullable<NlsSummary['status']>['nodeStorageInfo']>['volumeGroups']>[number];
+
+/** Pure: an NLS's own cells: name, state, phase. */
+function nlsCells(item: NlsSummary): string[] {
+  const info = item.status?.nodeStorageInfo;
+  return [item.metadata?.name ?? '?', info?.state?.type ?? '-', info?.phase ?? '-'];
+}
+
+/** Pure: a VG's cells: name, total, used (total minus free), allocatable, LV count. */
+function vgCells(vg: VgSummary): string[] {
+  const usedBytes = vg.total === undefined || vg.available === undefined ? undefined : vg.total - vg.available;
+  return [vg.name ?? '?', formatBytes(vg.total), formatBytes(usedBytes), formatBytes(vg.allocatable), String(vg.logicalVolumes?.length ?? 0)];
+}
+
 /**
  * Pure: one row per VG of every NLS, the way `kubectl get nls` shows the node and the status the agent wrote:
  * size, used (total minus free), allocatable to Open-Local and the LVs in it.
@@ -70,15 +84,9 @@ export function formatBytes(bytes: number | undefined): string {
 export function nlsTable(items: readonly NlsSummary[] | null): string {
   if (items === null) return 'NodeLocalStorage CRD not installed';
   const rows = items.flatMap((item) => {
-    const info = item.status?.nodeStorageInfo;
-    const head = [item.metadata?.name ?? '?', info?.state?.type ?? '-', info?.phase ?? '-'];
-    const vgs = info?.volumeGroups ?? [];
-    if (vgs.length === 0) return [[...head, '-', '-', '-', '-', '-']];
-    return vgs.map((vg) => [
-      ...head, vg.name ?? '?', formatBytes(vg.total),
-      formatBytes(vg.total === undefined || vg.available === undefined ? undefined : vg.total - vg.available),
-      formatBytes(vg.allocatable), String(vg.logicalVolumes?.length ?? 0),
-    ]);
+    const head = nlsCells(item);
+    const vgs = item.status?.nodeStorageInfo?.volumeGroups ?? [];
+    return vgs.length === 0 ? [[...head, '-', '-', '-', '-', '-']] : vgs.map((vg) => [...head, ...vgCells(vg)]);
   });
   return renderTable(['NLS', 'STATE', 'PHASE', 'VG', 'TOTAL', 'USED', 'ALLOCATABLE', 'LVS'], rows, '(none yet: NLS objects appear once the controller and agents run)');
 }

@@ -51,6 +51,11 @@ export function exploreHint(cluster: Pick<Cluster, 'kubeconfigPath' | 'apiServer
   ].join('\n');
 }
 
+/** Pure: the first `maxLength` characters of a long message (the scheduler repeats its reason per node). */
+export function shorten(message: string, maxLength = 160): string {
+  return message.length <= maxLength ? message : `${message.slice(0, maxLength - 1)}…`;
+}
+
 async function namespaceView(kubeConfig: KubeConfig): Promise<{ claims: Record<string, number>; pendingPods: string[] }> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const claims: Record<string, number> = {};
@@ -60,7 +65,7 @@ async function namespaceView(kubeConfig: KubeConfig): Promise<{ claims: Record<s
   }
   const pendingPods = (await core.listNamespacedPod({ namespace: NAMESPACE })).items
     .filter((pod) => pod.spec?.nodeName === undefined)
-    .map((pod) => `${pod.metadata?.name ?? '?'}: ${pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? 'not scheduled yet'}`);
+    .map((pod) => `${pod.metadata?.name ?? '?'}: ${shorten(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? 'not scheduled yet')}`);
   return { claims, pendingPods };
 }
 

@@ -1,7 +1,10 @@
 // @openlocal/kube-runtime: the small runtime pieces every Open-Local app needs — an injectable clock, retry
-// backoff, informers that restart after errors, an Event recorder and the metrics/health HTTP server.
+// backoff, informers that restart after errors, an Event recorder, the metrics/health HTTP server, API error
+// helpers and JSON comparison for "write only on change".
+export { httpStatusOf } from './api-errors.js';
 export { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 export { systemClock, type Clock } from './clock.js';
 export { createEventRecorder, type EventRecord, type EventRecorder, type EventTarget } from './event-recorder.js';
 export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './http-server.js';
 export { Informer, type InformerOptions } from './informer.js';
+export { isSameJson } from './same-json.js';

@@ -2,7 +2,7 @@
 // problems the user must fix (invalid regex, malformed storage-reserved) as a readable reason. Also decides
 // whether to write at all: only when something other than a timestamp changed, or when a heartbeat is due.
 import { filterStorageInfo, type ListConfig, type NodeLocalStorageStatus, type NodeStorageInfo, type StorageReserve } from '@openlocal/crd-types';
-import { isSameJson } from './same-json.js';
+import { isSameJson } from '@openlocal/kube-runtime';
 
 export interface StatusInput {
   readonly info: NodeStorageInfo;

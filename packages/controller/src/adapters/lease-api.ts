@@ -3,7 +3,7 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { LeaseRecord, ObservedLease } from '../core/lease-decision.js';
 import type { LeaseStore } from '../leader-elector.js';
-import { httpStatusOf } from './api-errors.js';
+import { httpStatusOf } from '@openlocal/kube-runtime';
 
 function timeMs(value: unknown): number {
   // client-node leaves MicroTime as the string it received (its serializer does not know the type).

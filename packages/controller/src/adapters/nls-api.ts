@@ -2,7 +2,7 @@
 // status (a subresource) and metadata such as the storage-reserved annotation are never sent back stale.
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, NLS, VERSION, type NodeLocalStorageSpec } from '@openlocal/crd-types';
-import { httpStatusOf } from './api-errors.js';
+import { httpStatusOf } from '@openlocal/kube-runtime';
 
 /** The NLS writes the controller makes. */
 export interface NlsWriter {

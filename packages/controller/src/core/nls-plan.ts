@@ -2,7 +2,7 @@
 // written? Create a missing NLS, replace a spec that differs from the merged one, delete an NLS whose Node is
 // gone, or nothing. "Nothing changed" is decided here, so an idle controller makes no writes.
 import { initConfigToNodeSpec, InvalidSelectorError, type NodeLocalStorageInitConfigSpec, type NodeLocalStorageSpec } from '@openlocal/crd-types';
-import { isSameJson } from './same-json.js';
+import { isSameJson } from '@openlocal/kube-runtime';
 
 export interface NodeView {
   readonly name: string;

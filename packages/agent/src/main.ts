@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the open-local-agent binary: everything else lives in run.ts.
+import { runMain } from '@openlocal/kube-runtime';
 import { run } from './run.js';
 
-// Exit explicitly once run() has shut everything down: idle keep-alive sockets must not hold the process.
-run(process.argv).then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`open-local-agent: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+void runMain('open-local-agent', run);

@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the open-local-csi-plugin binary: everything else lives in run.ts.
+import { runMain } from '@openlocal/kube-runtime';
 import { run } from './run.js';
 
-run(process.argv).catch((error: unknown) => {
-  process.stderr.write(`open-local-csi-plugin: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+void runMain('open-local-csi-plugin', run);

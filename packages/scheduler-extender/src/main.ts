@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the open-local-scheduler-extender binary: everything else lives in run.ts.
-import { exitOnError, run } from './run.js';
+import { runMain } from '@openlocal/kube-runtime';
+import { run } from './run.js';
 
-run(process.argv).catch(exitOnError);
+void runMain('open-local-scheduler-extender', run);

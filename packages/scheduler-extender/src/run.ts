@@ -43,15 +43,6 @@ function listen(listener: ReturnType<typeof createHttpApp>, config: Config): Pro
   });
 }
 
-/** --help and --version exit 0 through commander; anything else is printed once and exits 1. */
-export function exitOnError(error: unknown): never {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const isCommander = code.startsWith('commander.');
-  const exitCode = isCommander && 'exitCode' in (error as object) ? Number((error as { exitCode: unknown }).exitCode) : 1;
-  if (!isCommander) process.stderr.write(`open-local-scheduler-extender: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(exitCode);
-}
-
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
   const logger = pino({ level: config.logLevel, base: { component: 'scheduler-extender' } });

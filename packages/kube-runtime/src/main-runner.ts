@@ -1,0 +1,36 @@
+// How every app's process ends, in one place: 0 once run() has shut everything down, commander's own code for
+// --help/--version (it has printed them), and 1 with one line naming the app for anything else.
+
+/** What runMain touches of the process; tests pass their own. */
+export interface MainProcess {
+  argv: readonly string[];
+  exit(code: number): void;
+  writeError(text: string): void;
+}
+
+const nodeProcess: MainProcess = {
+  argv: process.argv,
+  exit: (code) => process.exit(code),
+  writeError: (text) => void process.stderr.write(text),
+};
+
+/** Commander's --help, --version and usage errors carry `code: 'commander.*'` and their exit code. */
+function commanderExitCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error) || !String(error.code).startsWith('commander.')) return undefined;
+  return 'exitCode' in error && typeof error.exitCode === 'number' ? error.exitCode : 1;
+}
+
+/**
+ * Runs an app's `run(argv)` and ends the process: explicitly with 0 once it resolves, since idle keep-alive
+ * sockets must not hold a stopped app; with the error printed once as `<name>: <message>` and 1 otherwise.
+ */
+export async function runMain(name: string, run: (argv: readonly string[]) => Promise<void>, host: MainProcess = nodeProcess): Promise<void> {
+  try {
+    await run(host.argv);
+    host.exit(0);
+  } catch (error) {
+    const commanderCode = commanderExitCode(error);
+    if (commanderCode === undefined) host.writeError(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    host.exit(commanderCode ?? 1);
+  }
+}

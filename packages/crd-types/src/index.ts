@@ -98,3 +98,16 @@ export {
   type StorageReserve,
   type VgCapacity,
 } from './storage-reserved.js';
+export {
+  assignVolumeGroups,
+  prepareVgClaims,
+  vgSearchNote,
+  VG_ASSIGNMENT_LIMITS,
+  type VgAssignment,
+  type VgAssignmentFailure,
+  type VgClaim,
+  type VgRoom,
+  type VgSearchExtent,
+  type VgStrategy,
+  type PreparedVgClaims,
+} from './vg-assignment.js';

@@ -1,6 +1,8 @@
 // The hot path of filter and prioritize over thousands of nodes: whether a pod's LVM volumes fit on a node and
-// its score, computed in place with no allocation. It follows placeVolumes/allocationsToScore exactly
-// (fast-fit.test.ts checks they agree); those build the allocations and reasons for the few nodes that need them.
+// its score, computed in place with no allocation while the greedy order fits. Where it does not, the shared
+// rule's exact search decides (issue #20). It follows placeVolumes/allocationsToScore exactly (fast-fit.test.ts
+// checks they agree); those build the allocations and reasons for the few nodes that need them.
+import { assignVolumeGroups, prepareVgClaims, type PreparedVgClaims } from '@openlocal/crd-types';
 import { MAX_SCORE } from './constants.js';
 import type { NodeView, Strategy, VolumeDemand } from './types.js';
 
@@ -10,6 +12,8 @@ type LvmDemand = Extract<VolumeDemand, { kind: 'LVM' }>;
 export interface FastDemands {
   named: LvmDemand[];
   unnamed: LvmDemand[];
+  /** For the exact search when the greedy order fails. */
+  vgClaims: PreparedVgClaims;
 }
 
 export function prepareFastDemands(demands: readonly VolumeDemand[]): FastDemands | undefined {
@@ -18,6 +22,7 @@ export function prepareFastDemands(demands: readonly VolumeDemand[]): FastDemand
   return {
     named: lvm.filter((d) => d.vgName !== undefined),
     unnamed: lvm.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes),
+    vgClaims: prepareVgClaims(lvm),
   };
 }
 
@@ -75,8 +80,42 @@ export function fastLvmScore(view: NodeView, demands: FastDemands, strategy: Str
   const vgs = view.volumeGroups;
   if (vgs.length > MAX_VGS) return -2;
   if (demands.unnamed.length > 0 && vgs.length === 0) return -1;
-  if (!tryStrategy(view, demands, strategy) && (strategy === 'binpack' || !tryStrategy(view, demands, 'binpack'))) return -1;
+  const isGreedyFit = tryStrategy(view, demands, strategy) || (strategy === 'spread' && tryStrategy(view, demands, 'binpack'));
+  if (!isGreedyFit && !tryExact(view, demands, strategy)) return -1;
   return touchedVgsScore(vgs, strategy);
+}
+
+/**
+ * When the greedy order fails: cheap bounds first (most nodes that refuse a pod fail them), then the shared
+ * rule, whose assignment is charged into the scratch arrays so the score is that of the assignment placed.
+ */
+function tryExact(view: NodeView, demands: FastDemands, strategy: Strategy): boolean {
+  const vgs = view.volumeGroups;
+  if (!isWithinTotals(vgs, demands)) return false;
+  const rooms = vgs.map((vg) => ({ name: vg.name, freeBytes: vg.capacityBytes - vg.usedBytes }));
+  const result = assignVolumeGroups({ claims: demands.vgClaims, vgs: rooms, strategy });
+  if (!result.ok) return false;
+  for (let i = 0; i < vgs.length; i += 1) {
+    used[i] = vgs[i]?.usedBytes ?? 0;
+    added[i] = 0;
+  }
+  demands.vgClaims.claims.forEach((claim, i) => charge(result.vgIndexes[i] ?? 0, claim.sizeBytes));
+  return true;
+}
+
+/** Necessary for any assignment: all claims fit in the total free bytes, and the largest free claim in some VG. */
+function isWithinTotals(vgs: NodeView['volumeGroups'], demands: FastDemands): boolean {
+  let totalFree = 0;
+  let largestFree = 0;
+  for (const vg of vgs) {
+    const free = vg.capacityBytes - vg.usedBytes;
+    totalFree += Math.max(0, free);
+    largestFree = Math.max(largestFree, free);
+  }
+  let totalDemand = 0;
+  for (const demand of demands.named) totalDemand += demand.sizeBytes;
+  for (const demand of demands.unnamed) totalDemand += demand.sizeBytes;
+  return totalDemand <= totalFree && (demands.unnamed[0]?.sizeBytes ?? 0) <= largestFree;
 }
 
 /** allocationsToScore's LVM part from the scratch arrays: average fullness (or emptiness) of touched VGs. */

@@ -1,6 +1,7 @@
-// Places all of one pod's volumes on one node together: LVM volumes into VGs (named VG first, then the rest
-// largest first by strategy) and Device/MountPoint volumes onto whole free resources of their media type.
+// Places all of one pod's volumes on one node together: LVM volumes into VGs by the VG-assignment rule shared
+// with the CSI plugin (issue #20) and Device/MountPoint volumes onto whole free resources of their media type.
 // Returns the allocations or the reason the node cannot hold them (wording close to Open-Local's).
+import { assignVolumeGroups, prepareVgClaims, vgSearchNote, type PreparedVgClaims, type VgAssignment } from '@openlocal/crd-types';
 import { bytesToQuantity } from './quantity.js';
 import type { Allocation, ExclusiveKind, NodeView, Strategy, VolumeDemand } from './types.js';
 
@@ -8,39 +9,18 @@ export type PlacementResult = { ok: true; allocations: Allocation[] } | { ok: fa
 
 type LvmDemand = Extract<VolumeDemand, { kind: 'LVM' }>;
 type ExclusiveDemand = Exclude<VolumeDemand, LvmDemand>;
-interface FreeVg {
-  name: string;
-  capacityBytes: number;
-  usedBytes: number;
-}
 
-function insufficientLvm(node: string, vg: FreeVg, demand: LvmDemand): string {
+function insufficientLvm(node: string, vg: NodeView['volumeGroups'][number], demand: LvmDemand): string {
   return (
     `Insufficient LVM storage on node ${node}, vg is ${vg.name}, pvc requested ${bytesToQuantity(demand.sizeBytes)}, ` +
     `vg used ${bytesToQuantity(vg.usedBytes)}, vg capacity ${bytesToQuantity(vg.capacityBytes)}`
   );
 }
 
-/** binpack: the fullest VG that still fits (best fit); spread: the emptiest. Ties go to the first name. */
-function chooseVg(vgs: FreeVg[], sizeBytes: number, strategy: Strategy): FreeVg | undefined {
-  let best: FreeVg | undefined;
-  let bestFree = 0;
-  for (const vg of vgs) {
-    const free = vg.capacityBytes - vg.usedBytes;
-    if (free < sizeBytes) continue;
-    const isBetter = best === undefined || (strategy === 'binpack' ? free < bestFree : free > bestFree) || (free === bestFree && vg.name < best.name);
-    if (isBetter) {
-      best = vg;
-      bestFree = free;
-    }
-  }
-  return best;
-}
-
 interface PreparedDemands {
-  named: LvmDemand[];
-  /** Largest first: a greedy fit of decreasing sizes packs several volumes better than pod order. */
-  unnamed: LvmDemand[];
+  lvm: LvmDemand[];
+  /** The LVM demands split and sorted for the shared VG-assignment rule, once per pod. */
+  vgClaims: PreparedVgClaims;
   exclusive: Record<ExclusiveKind, ExclusiveDemand[]>;
 }
 
@@ -52,8 +32,8 @@ function prepare(demands: readonly VolumeDemand[]): PreparedDemands {
   if (result !== undefined) return result;
   const lvm = demands.filter((d): d is LvmDemand => d.kind === 'LVM');
   result = {
-    named: lvm.filter((d) => d.vgName !== undefined),
-    unnamed: lvm.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes),
+    lvm,
+    vgClaims: prepareVgClaims(lvm),
     exclusive: {
       Device: demands.filter((d): d is ExclusiveDemand => d.kind === 'Device'),
       MountPoint: demands.filter((d): d is ExclusiveDemand => d.kind === 'MountPoint'),
@@ -70,28 +50,32 @@ function noLvmReason(node: string): string {
   );
 }
 
-/** Charges one LVM volume to `vgs` (a copy), or says why it does not fit. */
-function placeOneLvm({ node, vgs }: { node: string; vgs: FreeVg[] }, demand: LvmDemand, strategy: Strategy): Allocation | string {
-  const vg = demand.vgName === undefined ? chooseVg(vgs, demand.sizeBytes, strategy) : vgs.find((v) => v.name === demand.vgName);
-  if (vg === undefined && demand.vgName !== undefined) return `no vg(LVM) named ${demand.vgName} in node ${node}`;
-  if (vg === undefined || vg.capacityBytes - vg.usedBytes < demand.sizeBytes) {
-    const roomiest = vg ?? chooseVg(vgs, 0, 'spread');
-    return insufficientLvm(node, roomiest ?? { name: '', capacityBytes: 0, usedBytes: 0 }, demand);
+/** Open-Local's wording for the claim the greedy order refused, plus a note when the search was cut short. */
+function lvmFailureReason(view: NodeView, lvm: LvmDemand[], result: Extract<VgAssignment, { ok: false }>): string {
+  const { failure } = result;
+  switch (failure.kind) {
+    case 'no-vgs':
+      return noLvmReason(view.nodeName);
+    case 'no-such-vg':
+      return `no vg(LVM) named ${failure.vgName} in node ${view.nodeName}`;
+    case 'no-room': {
+      const vg = view.volumeGroups[failure.vgIndex] ?? { name: '', capacityBytes: 0, usedBytes: 0 };
+      const demand = lvm[failure.claimIndex] as LvmDemand;
+      return insufficientLvm(view.nodeName, { ...vg, usedBytes: vg.usedBytes + failure.chargedBytes }, demand) + vgSearchNote(result.extent);
+    }
   }
-  vg.usedBytes += demand.sizeBytes;
-  return { kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName: vg.name };
 }
 
+/** Every LVM demand into a VG by the shared rule (`@openlocal/crd-types`' assignVolumeGroups), or why not. */
 function placeLvm(view: NodeView, demands: PreparedDemands, strategy: Strategy): PlacementResult {
-  const allocations: Allocation[] = [];
-  if (demands.named.length === 0 && demands.unnamed.length === 0) return { ok: true, allocations };
-  if (demands.unnamed.length > 0 && view.volumeGroups.length === 0) return { ok: false, reason: noLvmReason(view.nodeName) };
-  const vgs: FreeVg[] = view.volumeGroups.map((vg) => ({ name: vg.name, capacityBytes: vg.capacityBytes, usedBytes: vg.usedBytes }));
-  for (const demand of [...demands.named, ...demands.unnamed]) {
-    const placed = placeOneLvm({ node: view.nodeName, vgs }, demand, strategy);
-    if (typeof placed === 'string') return { ok: false, reason: placed };
-    allocations.push(placed);
-  }
+  if (demands.lvm.length === 0) return { ok: true, allocations: [] };
+  const vgs = view.volumeGroups.map((vg) => ({ name: vg.name, freeBytes: vg.capacityBytes - vg.usedBytes }));
+  const result = assignVolumeGroups({ claims: demands.vgClaims, vgs, strategy });
+  if (!result.ok) return { ok: false, reason: lvmFailureReason(view, demands.lvm, result) };
+  const allocations = demands.lvm.map((demand, i): Allocation => {
+    const vgName = vgs[result.vgIndexes[i] ?? -1]?.name ?? '';
+    return { kind: 'LVM', key: demand.key, sizeBytes: demand.sizeBytes, vgName };
+  });
   return { ok: true, allocations };
 }
 
@@ -146,13 +130,12 @@ function placeWith(view: NodeView, demands: PreparedDemands, strategy: Strategy)
 }
 
 /**
- * Places `demands` on the node in `view`. The strategy picks VGs for volumes without `vgName`; if spread's
- * choice leaves a later volume without room, best fit is tried too, so a node is refused only if neither fits.
+ * Places `demands` on the node in `view`. LVM volumes go where the shared rule puts them: the strategy's greedy
+ * order when it fits, else any assignment that fits (exact search up to its bound); a node is refused only
+ * when none exists, or — past the bound — none was found, which the reason then says. Device and MountPoint
+ * volumes take the smallest free resource of their media type that fits, smallest first (optimal for this
+ * one-to-one matching: a resource that fits a volume fits every smaller one).
  */
 export function placeVolumes(view: NodeView, demands: readonly VolumeDemand[], strategy: Strategy): PlacementResult {
-  const ready = prepare(demands);
-  const first = placeWith(view, ready, strategy);
-  if (first.ok || strategy === 'binpack') return first;
-  const fallback = placeWith(view, ready, 'binpack');
-  return fallback.ok ? fallback : first;
+  return placeWith(view, prepare(demands), strategy);
 }

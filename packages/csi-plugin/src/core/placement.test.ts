@@ -12,6 +12,7 @@ describe('chooseVg', () => {
     { name: 'best fit picks the fullest VG that still fits', size: 4 * GiB, vgName: undefined, want: 'pool-c' },
     { name: 'a small volume goes to the fullest VG', size: 1 * GiB, vgName: undefined, want: 'pool-b' },
     { name: 'a named VG wins over best fit', size: 1 * GiB, vgName: 'pool-a', want: 'pool-a' },
+    { name: 'a VG with exactly the size free is the best fit (the extender\'s rule, #20)', size: 3 * GiB, vgName: undefined, want: 'pool-b' },
   ])('$name', ({ size, vgName, want }) => {
     expect(chooseVg({ vgs, sizeBytes: size, vgName, vgNameField: 'parameters["vgName"]' }).name).toBe(want);
   });

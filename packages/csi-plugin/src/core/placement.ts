@@ -1,6 +1,7 @@
 // Where a new volume goes: the VG for an LVM volume (named, planned or best fit), the stripe count, and the
 // whole disk or mount point for exclusive volumes (smallest free one of the right media type that fits).
 // Pure: callers pass in the node's state as data.
+import { assignVolumeGroups, prepareVgClaims } from '@openlocal/crd-types';
 import { CsiError, InvalidFieldError } from './errors.js';
 import type { MediaType } from './parameters.js';
 
@@ -32,7 +33,12 @@ export interface VgChoiceRequest {
   vgNameField: string;
 }
 
-/** Picks the VG: the named one (NOT_FOUND / NO_SPACE when it cannot), else the fullest VG that still fits. */
+/**
+ * Picks the VG: the named one (NOT_FOUND / NO_SPACE when it cannot), else the one the extender's rule would
+ * pick for this claim alone — `@openlocal/crd-types`' assignVolumeGroups with binpack: the fullest VG that
+ * still fits (issue #20: one rule for the extender and the plugin). Without a plan the plugin sees one
+ * volume at a time, so a pod's other claims cannot be weighed here; the extender's plan does that.
+ */
 export function chooseVg(request: VgChoiceRequest): VgView {
   if (request.vgName !== undefined) {
     const vg = request.vgs.find((candidate) => candidate.name === request.vgName);
@@ -42,8 +48,9 @@ export function chooseVg(request: VgChoiceRequest): VgView {
     }
     return vg;
   }
-  const fitting = request.vgs.filter((vg) => vg.freeBytes >= request.sizeBytes);
-  const best = fitting.sort((a, b) => a.freeBytes - b.freeBytes || a.name.localeCompare(b.name))[0];
+  const rooms = request.vgs.map((vg) => ({ name: vg.name, freeBytes: vg.freeBytes }));
+  const result = assignVolumeGroups({ claims: prepareVgClaims([{ sizeBytes: request.sizeBytes }]), vgs: rooms, strategy: 'binpack' });
+  const best = result.ok ? request.vgs[result.vgIndexes[0] ?? -1] : undefined;
   if (best === undefined) {
     const most = Math.max(0, ...request.vgs.map((vg) => vg.freeBytes));
     throw new CsiError('NO_SPACE', `no volume group on this node has ${request.sizeBytes} bytes free (largest free: ${most}, ${request.vgs.length} VGs)`);

@@ -33,6 +33,13 @@ describe('placeVolumes: where each volume goes', () => {
       want: { 'ns/big': 'b', 'ns/small': 'a' },
     },
     {
+      name: 'claims the largest-first order cannot place go where some assignment fits (#20)',
+      view: view({ a: [12, 0], b: [12, 0] }),
+      demands: [lvm('ns/a1', 5), lvm('ns/a2', 4), lvm('ns/a3', 3), lvm('ns/b1', 5), lvm('ns/b2', 4), lvm('ns/b3', 3)],
+      strategy: 'binpack',
+      want: { 'ns/a1': 'a', 'ns/a2': 'a', 'ns/a3': 'a', 'ns/b1': 'b', 'ns/b2': 'b', 'ns/b3': 'b' },
+    },
+    {
       name: 'spread falls back to best fit when its choice would leave no room',
       view: view({ a: [30, 0], b: [20, 0] }),
       demands: [lvm('ns/x', 20), lvm('ns/y', 30)],
@@ -63,6 +70,12 @@ describe('placeVolumes: where each volume goes', () => {
     },
     { name: 'a full VG names its usage', view: view({ a: [100, 95] }), demands: [lvm('ns/a', 10)], want: 'Insufficient LVM storage on node n1, vg is a, pvc requested 10Gi, vg used 95Gi, vg capacity 100Gi' },
     { name: 'a missing named VG', view: view({ a: [100, 0] }), demands: [lvm('ns/a', 1, 'nope')], want: 'no vg(LVM) named nope in node n1' },
+    {
+      name: 'past the exact search bound (17 free claims) the reason says only the heuristic was tried',
+      view: view({ a: [25, 0], b: [26, 0] }),
+      demands: Array.from({ length: 17 }, (_, i) => lvm(`ns/c${i}`, 3)),
+      want: 'vg is b, pvc requested 3Gi, vg used 24Gi, vg capacity 26Gi (placement search not exhaustive: more than 16 claims without vgName',
+    },
     { name: 'a node without VGs', view: view({}), demands: [lvm('ns/a', 1)], want: 'no LVM storage configured on node n1' },
     {
       name: 'a zero-byte volume is not placed on a node without VGs (Open-Local bug §10.1)',

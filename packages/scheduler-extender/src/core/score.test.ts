@@ -18,6 +18,8 @@ describe('allocationsToScore', () => {
     { name: 'binpack: existing usage counts (70 used + 20)', view: node(70), allocations: [lvm(20)], strategy: 'binpack', want: 9 },
     { name: 'spread: 20Gi into an empty VG scores 8', view: node(0), allocations: [lvm(20)], strategy: 'spread', want: 8 },
     { name: 'spread: a nearly full VG scores 0', view: node(95), allocations: [lvm(5)], strategy: 'spread', want: 0 },
+    { name: 'binpack: an assignment that fills the VG exactly scores 10', view: node(70), allocations: [lvm(20), lvm(10)], strategy: 'binpack', want: 10 },
+    { name: 'spread: an exactly filled VG scores 0 and an untouched one does not dilute it', view: node(70, { volumeGroups: [{ name: 'vg', capacityBytes: 100 * GI, usedBytes: 70 * GI }, { name: 'idle', capacityBytes: 100 * GI, usedBytes: 0 }] }), allocations: [lvm(30)], strategy: 'spread', want: 0 },
     {
       name: 'a device used to its half scores 5',
       view: node(0),

@@ -122,10 +122,11 @@ start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$sha
   --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
 # external-provisioner gives up when the CSI socket does not answer within ~30 s: start it once it serves.
 wait_for_socket "$plugin_dir/csi.sock" 120 || fail "csi-plugin did not open its socket (see logs/csi-plugin.log)"
-# grpc-go's own log of the connection (dial, handshake, state changes) is the evidence when it reports a loss.
+# --timeout=30s: on the emulated CPU under load an lvcreate can outlast the default 10 s, and each cancelled
+# CreateVolume is retried from the start. grpc-go's own log of the connection (dial, handshake, state changes) is the evidence when it reports a loss.
 supervise csi-provisioner env NODE_NAME="$node_name" GRPC_GO_LOG_SEVERITY_LEVEL=info GRPC_GO_LOG_VERBOSITY_LEVEL=2 "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
   --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --volume-name-prefix=local \
-  --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --v=4
+  --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --timeout=30s --v=4
 echo started >"$share/node-started"
 
 while [ ! -e "$share/stop" ]; do

@@ -107,7 +107,7 @@ export class Agent {
     for (const problem of problems) await this.options.events.warnOnce(`status/${problem.kind}`, problem.kind, problem.message);
     this.options.events.clear('status/', new Set(problems.map((p) => `status/${p.kind}`)));
     await this.writeIfNeeded(nls, status);
-    this.options.metrics.record(info);
+    this.options.metrics.record(info, discovery.lvm.lvs, this.options.clock.now());
   }
 
   private async writeIfNeeded(nls: NodeLocalStorage, next: NodeLocalStorageStatus): Promise<void> {

@@ -1,7 +1,7 @@
 // Wiring only: flags → adapters (Kubernetes, lvm, host) → the agent loop; HTTP endpoints; graceful shutdown
 // (finish the running pass, stop the watch, close HTTP).
 import { KubeConfig } from '@kubernetes/client-node';
-import { createLocalExecutor, Lvm } from '@openlocal/lvm';
+import { createLocalExecutor, Lvm, observeExecutor } from '@openlocal/lvm';
 import { pino } from 'pino';
 import { createEventRecorder } from '@openlocal/kube-runtime';
 import { HostStorage } from './adapters/host-storage.js';
@@ -23,9 +23,9 @@ export async function run(argv: readonly string[]): Promise<void> {
   if (config.kubeconfig === '') kubeConfig.loadFromCluster();
   else kubeConfig.loadFromFile(config.kubeconfig);
   const clock = systemClock;
-  const metrics = createAgentMetrics();
+  const metrics = createAgentMetrics(config.nodename);
   const lvmEnv: Record<string, string> = { LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir === '' ? {} : { LVM_SYSTEM_DIR: config.lvmSystemDir }) };
-  const executor = createLocalExecutor({ env: lvmEnv });
+  const executor = observeExecutor(createLocalExecutor({ env: lvmEnv }), { observe: metrics.observeCommand, now: () => performance.now() });
   const lvm = new Lvm({ executor, env: lvmEnv });
   const host = new HostStorage({ lvm, executor, sysfsRoot: config.sysfs, deviceRegexp: config.regexp, mountRoot: config.mount });
   const source = new OwnNlsInformer({ kubeConfig, nodeName: config.nodename, clock, logger, onRestart: () => metrics.informerRestarts.inc({ informer: 'nodelocalstorage' }) });

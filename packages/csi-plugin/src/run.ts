@@ -1,7 +1,7 @@
 // Wiring only: build the adapters from the Config, hand them to the services, serve CSI, then (node mode) offer
 // kubelet the registration socket; on SIGTERM/SIGINT withdraw it, stop accepting calls, let running ones
 // finish, then exit.
-import { createLocalExecutor, Lvm } from '@openlocal/lvm';
+import { createLocalExecutor, Lvm, observeExecutor } from '@openlocal/lvm';
 import { pino, type Logger } from 'pino';
 import { createClaimStore } from './adapters/claim-store.js';
 import { createControllerService } from './adapters/controller-service.js';
@@ -47,7 +47,7 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
   const metrics = createCsiMetrics();
   const metricsServer = config.metricsPort < 0 ? undefined : await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, metrics, logger });
   const env: Record<string, string> = { LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir ? { LVM_SYSTEM_DIR: config.lvmSystemDir } : {}) };
-  const executor = createLocalExecutor({ env });
+  const executor = observeExecutor(createLocalExecutor({ env }), { observe: metrics.observeCommand, now: () => performance.now() });
   const lvm = new Lvm({ executor, env });
   const host = createHost({ executor, sysfsRoot: config.sysfs, deviceRegexp: config.deviceRegexp, mountDir: config.mountDir });
   const claims = createClaimStore(config.stateDir);

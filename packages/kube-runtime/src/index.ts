@@ -3,6 +3,7 @@
 // helpers and JSON comparison for "write only on change".
 export { httpStatusOf } from './api-errors.js';
 export { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+export { createCommandMetrics, type ObservedCommand } from './command-metrics.js';
 export { systemClock, type Clock } from './clock.js';
 export { createEventRecorder, type EventRecord, type EventRecorder, type EventTarget } from './event-recorder.js';
 export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './http-server.js';

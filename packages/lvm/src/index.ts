@@ -1,5 +1,6 @@
 // @openlocal/lvm: host storage for Open-Local — LVM, block devices, filesystems and mounts.
 export { createLocalExecutor, createNsenterExecutor, ExecError, type ExecOptions, type ExecResult, type Executor } from './executor.js';
+export { commandName, observeExecutor, type CommandOutcome, type CommandRecord } from './observed-executor.js';
 export { Lvm, type CallOptions, type CreateLvRequest, type LvmOptions } from './lvm.js';
 export type { LogicalVolume, LvmState, PhysicalVolume, VolumeGroup } from './types.js';
 export { lvDevicePath, parseFullReport, parseLvReport } from './report-parser.js';

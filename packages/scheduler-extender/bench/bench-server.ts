@@ -1,7 +1,7 @@
 // The server half of the filter benchmark, run as its own process (kube-scheduler and the extender never share
 // an event loop): the real HTTP app over a cluster state of N nodes; per request it records wall time, the
 // process's CPU time and the GC pauses, and hands them to the parent over IPC.
-// Started by filter-bench.ts: node --import tsx bench/bench-server.ts <nodes> [floor]
+// Started by filter-bench.ts: node --import tsx bench/bench-server.ts <nodes> [floor | three-vgs]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -11,7 +11,9 @@ import { createMetrics } from '../src/adapters/metrics.js';
 import { ClusterState } from '../src/core/cluster-state.js';
 import { DRIVER_NAMES } from '../src/core/constants.js';
 import { Extender } from '../src/core/extender.js';
+import { MetricObjects } from '../src/core/metric-objects.js';
 import { nls, pv, pvc, storageClass } from '../src/test-support/builders.js';
+import { buildThreeVgState } from './three-vg-state.js';
 
 export type ServerMessage =
   | { type: 'ready'; port: number; pid: number; execArgv: string[] }
@@ -39,13 +41,14 @@ const send = (message: ServerMessage): void => {
   process.send?.(message);
 };
 
-const state = buildState(nodes);
+// three-vgs: the 8-claim cell's own cluster (three VGs per node); the other cells keep their two-VG nodes.
+const state = process.argv[3] === 'three-vgs' ? buildThreeVgState(nodes) : buildState(nodes);
 // A long-running extender has long since collected the garbage of its first list: do it now (filter-bench
 // starts this process with --expose-gc), so its concurrent marking does not compete with the first cell.
 (globalThis as { gc?: () => void }).gc?.();
 const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
 extender.setSynced(true);
-const metrics = createMetrics(state, { withDefaultMetrics: false });
+const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
 const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => Date.now() }, version: 'bench', isReady: () => true });
 
 const wallMs: number[] = [];

@@ -12,6 +12,7 @@ import { parseConfig, type Config } from './cli.js';
 import { ClusterState } from './core/cluster-state.js';
 import { DRIVER_NAMES } from './core/constants.js';
 import { Extender } from './core/extender.js';
+import { MetricObjects } from './core/metric-objects.js';
 import { VERSION } from './version.js';
 
 const EXPIRY_SWEEP_MS = 5_000;
@@ -49,11 +50,13 @@ export async function run(argv: readonly string[]): Promise<void> {
   const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: config.strategy, reservationTtlMs: config.reservationTtlMs });
   const { strategy, antiAffinity, isChoosingNode, reservationTtlMs } = config;
   const extender = new Extender({ state, strategy, antiAffinity, isChoosingNode, reservationTtlMs });
-  const metrics = createMetrics(state, { withDefaultMetrics: true });
+  const objects = new MetricObjects(DRIVER_NAMES);
+  const metrics = createMetrics(state, { withDefaultMetrics: true, objects });
   const stop = new AbortController();
   const informers = createInformers({
     kubeConfig: loadKubeConfig(config),
     state,
+    objects,
     logger,
     clock: systemClock,
     onRestart: (kind) => metrics.informerRestarts.inc({ kind }),

@@ -1,10 +1,11 @@
-// Prometheus metrics of the CSI calls (count and latency per method and gRPC code) and of kubelet's
-// registration verdicts, and the HTTP server that serves them with /healthz. The registry is created per
-// plugin, never global.
+// Prometheus metrics of the CSI calls (count and latency per method and gRPC code), of the commands run on the
+// node (openlocal_command_*) and of kubelet's registration verdicts, and the HTTP server that serves them with
+// /healthz. The registry is created per plugin, never global.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { createCommandMetrics, type ObservedCommand } from '@openlocal/kube-runtime';
 
 export interface CsiMetrics {
   registry: Registry;
@@ -12,6 +13,8 @@ export interface CsiMetrics {
   observe(method: string, code: string, seconds: number): void;
   /** Records one NotifyRegistrationStatus from kubelet. */
   observeRegistration(isRegistered: boolean): void;
+  /** Records one command run on the node (lvm, mkfs, mount): openlocal_command_*. */
+  observeCommand(record: ObservedCommand): void;
 }
 
 export function createCsiMetrics(): CsiMetrics {
@@ -32,8 +35,10 @@ export function createCsiMetrics(): CsiMetrics {
     registers: [registry],
   });
   const registered = new Gauge({ name: 'openlocal_csi_kubelet_registered', help: '1 when kubelet last reported the driver registered, else 0', registers: [registry] });
+  const observeCommand = createCommandMetrics(registry);
   return {
     registry,
+    observeCommand,
     observe(method, code, seconds) {
       total.inc({ method, code });
       duration.observe({ method, code }, seconds);

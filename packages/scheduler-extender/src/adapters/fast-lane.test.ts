@@ -10,6 +10,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ClusterState } from '../core/cluster-state.js';
 import { DRIVER_NAMES } from '../core/constants.js';
 import { Extender } from '../core/extender.js';
+import { MetricObjects } from '../core/metric-objects.js';
 import type { PodShape } from '../core/k8s-shapes.js';
 import { nls, pod, pvc, storageClass } from '../test-support/builders.js';
 import { createHttpApp } from './http-app.js';
@@ -30,7 +31,7 @@ async function serve(options: { isBroken?: boolean; bodyLimitBytes?: number } = 
   const extenderOptions = { state, strategy: 'binpack' as const, antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 };
   const extender = options.isBroken ? new BrokenExtender(extenderOptions) : new Extender(extenderOptions);
   extender.setSynced(true);
-  const metrics = createMetrics(state, { withDefaultMetrics: false });
+  const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
   const logs: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(line) });
   const listener = createHttpApp({ extender, state, metrics, logger, clock: { now: () => 0 }, version: 'test', isReady: () => true, bodyLimitBytes: options.bodyLimitBytes });

@@ -6,6 +6,7 @@ import { ClusterState } from '../core/cluster-state.js';
 import { DRIVER_NAMES } from '../core/constants.js';
 import { EXTENDER_ERROR_CODES } from '../core/errors.js';
 import { Extender, type ExtenderOptions } from '../core/extender.js';
+import { MetricObjects } from '../core/metric-objects.js';
 import { GI, inlineVolume, nls, pod, pvc, storageClass } from '../test-support/builders.js';
 import { createHttpApp } from './http-app.js';
 import { HTTP_STATUS_BY_CODE } from './http-errors.js';
@@ -23,7 +24,7 @@ function setUp(isReady = true, extra: Partial<ExtenderOptions> = {}) {
   state.upsertPod(pod('ns/app', ['ns/data']), 0);
   const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000, ...extra });
   extender.setSynced(isReady);
-  const metrics = createMetrics(state, { withDefaultMetrics: false });
+  const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
   const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 1000 }, version: 'v0.7.1-test', isReady: () => isReady });
   return { app, state };
 }

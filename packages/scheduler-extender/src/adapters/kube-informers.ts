@@ -4,6 +4,7 @@ import { CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig, type Kubern
 import type { NodeLocalStorage } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
 import type { ClusterState } from '../core/cluster-state.js';
+import type { MetricObjects } from '../core/metric-objects.js';
 import { RestartingInformer, type Clock } from './restarting-informer.js';
 
 type Nls = NodeLocalStorage & KubernetesObject;
@@ -11,6 +12,8 @@ type Nls = NodeLocalStorage & KubernetesObject;
 export interface InformerSetOptions {
   kubeConfig: KubeConfig;
   state: ClusterState;
+  /** The PV and pod facts Open-Local's metric families label with. */
+  objects: MetricObjects;
   logger: Logger;
   clock: Clock;
   onRestart: (kind: string) => void;
@@ -18,7 +21,7 @@ export interface InformerSetOptions {
 
 /** Builds one informer per kind; `run` resolves `synced` once every kind has listed successfully. */
 export function createInformers(options: InformerSetOptions): RestartingInformer<KubernetesObject>[] {
-  const { kubeConfig, state, clock } = options;
+  const { kubeConfig, state, clock, objects } = options;
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const storage = kubeConfig.makeApiClient(StorageV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
@@ -46,7 +49,16 @@ export function createInformers(options: InformerSetOptions): RestartingInformer
       kind: 'PersistentVolume',
       path: '/api/v1/persistentvolumes',
       list: () => core.listPersistentVolume(),
-      handlers: { upsert: (o) => state.upsertPv(o, now()), remove: (o) => state.deletePv(o, now()) },
+      handlers: {
+        upsert: (o) => {
+          state.upsertPv(o, now());
+          objects.upsertPv(o);
+        },
+        remove: (o) => {
+          state.deletePv(o, now());
+          objects.deletePv(o);
+        },
+      },
     }),
     new RestartingInformer({
       ...base,
@@ -60,7 +72,16 @@ export function createInformers(options: InformerSetOptions): RestartingInformer
       kind: 'Pod',
       path: '/api/v1/pods',
       list: () => core.listPodForAllNamespaces(),
-      handlers: { upsert: (o) => state.upsertPod(o, now()), remove: (o) => state.deletePod(o, now()) },
+      handlers: {
+        upsert: (o) => {
+          state.upsertPod(o, now());
+          objects.upsertPod(o);
+        },
+        remove: (o) => {
+          state.deletePod(o, now());
+          objects.deletePod(o);
+        },
+      },
     }),
   ];
   return informers as unknown as RestartingInformer<KubernetesObject>[];

@@ -1,7 +1,13 @@
-// Prometheus metrics of the extender on its own registry: request latency per route, cache sizes, informer
-// restarts, and Open-Local's VG gauges (local_volume_group_total/_used) so its Grafana dashboard keeps working.
+// Prometheus metrics of the extender on its own registry: request latency per route (filter = predicates,
+// score = priorities), cache sizes, informer restarts, and Open-Local's families (local_*) with the same names
+// and labels so its Grafana dashboard keeps working. Every local_* family is rebuilt from the cache on each
+// scrape (reset first), as Open-Local did: a node or PV that left the cache leaves /metrics with it, and a
+// scrape during an API-server outage serves the last known cache instead of failing.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterState } from '../core/cluster-state.js';
+import type { MetricObjects } from '../core/metric-objects.js';
+import { openLocalSeries, OPEN_LOCAL_FAMILIES, type FamilyName, type Series } from '../core/open-local-series.js';
+import type { Allocation, NodeView } from '../core/types.js';
 
 export interface ExtenderMetrics {
   registry: Registry;
@@ -9,7 +15,60 @@ export interface ExtenderMetrics {
   informerRestarts: Counter<'kind'>;
 }
 
-export function createMetrics(state: ClusterState, options: { withDefaultMetrics: boolean }): ExtenderMetrics {
+const FAMILY_SHAPES: Record<FamilyName, { help: string; labelNames: readonly string[] }> = {
+  local_volume_group_total: { help: 'VG capacity in bytes (NLS allocatable).', labelNames: ['nodename', 'vgname'] },
+  local_volume_group_used: { help: 'Bytes charged to the VG: PVs, inline volumes and planned claims.', labelNames: ['nodename', 'vgname'] },
+  local_mount_point_total: { help: 'Mount point capacity in bytes.', labelNames: ['nodename', 'name', 'type'] },
+  local_mount_point_available: { help: 'Mount point bytes free for a new volume (0 once bound; Open-Local reported the capacity).', labelNames: ['nodename', 'name', 'type'] },
+  local_mount_point_bind: { help: '1 when a volume holds the mount point, else 0.', labelNames: ['nodename', 'name'] },
+  local_device_total: { help: 'Device capacity in bytes.', labelNames: ['nodename', 'name', 'type'] },
+  local_device_available: { help: 'Device bytes free for a new volume (0 once bound; Open-Local reported the capacity).', labelNames: ['nodename', 'name', 'type'] },
+  local_device_bind: { help: '1 when a volume holds the device, else 0.', labelNames: ['nodename', 'name'] },
+  local_allocated_num: { help: 'PVs of Open-Local on the node.', labelNames: ['nodename'] },
+  local_local_pv: { help: 'PV capacity in bytes, per PV of Open-Local.', labelNames: ['nodename', 'pv_name', 'pv_type', 'pvc_name', 'pvc_ns', 'status', 'storage_name'] },
+  local_inline_volume: { help: 'Inline ephemeral volume size in bytes, per volume of a bound pod.', labelNames: ['pod_name', 'pod_namespace', 'nodename', 'vgname', 'volume_name'] },
+  openlocal_extender_planned_claims: { help: 'Claims charged to the node that have no PV yet (filter reservations and confirmed plans).', labelNames: ['nodename'] },
+  openlocal_extender_planned_bytes: { help: 'Bytes of planned claims per VG (part of local_volume_group_used).', labelNames: ['nodename', 'vgname'] },
+};
+
+function currentSeries(state: ClusterState, objects: MetricObjects): Series {
+  const views: NodeView[] = [];
+  const chargesByNode = new Map<string, ReadonlyMap<string, Allocation>>();
+  for (const node of state.ledger.nodeNames()) {
+    const view = state.ledger.view(node);
+    if (view === undefined) continue;
+    views.push(view);
+    chargesByNode.set(node, state.ledger.chargesOn(node));
+  }
+  return openLocalSeries({ views, chargesByNode, pvs: objects.pvRecords(), inline: objects.inlineRecords() });
+}
+
+/**
+ * Open-Local's families. One metrics() call collects every family in the same synchronous loop, so the samples
+ * are computed once per scrape and dropped at the next microtask (a later scrape always sees fresh state).
+ */
+function registerOpenLocalFamilies(registry: Registry, source: () => Series): void {
+  let scrape: Series | undefined;
+  const current = (): Series => {
+    if (scrape === undefined) {
+      scrape = source();
+      queueMicrotask(() => (scrape = undefined));
+    }
+    return scrape;
+  };
+  for (const name of OPEN_LOCAL_FAMILIES) {
+    const { help, labelNames } = FAMILY_SHAPES[name];
+    new Gauge({
+      name, help, labelNames, registers: [registry],
+      collect() {
+        this.reset();
+        for (const sample of current()[name]) this.set(sample.labels, sample.value);
+      },
+    });
+  }
+}
+
+export function createMetrics(state: ClusterState, options: { withDefaultMetrics: boolean; objects: MetricObjects }): ExtenderMetrics {
   const registry = new Registry();
   if (options.withDefaultMetrics) collectDefaultMetrics({ register: registry });
   const requestDuration = new Histogram({
@@ -35,22 +94,6 @@ export function createMetrics(state: ClusterState, options: { withDefaultMetrics
       for (const [kind, count] of Object.entries(state.counts())) this.set({ kind }, count);
     },
   });
-  const vgTotal = new Gauge({ name: 'local_volume_group_total', help: 'VG capacity in bytes (NLS allocatable).', labelNames: ['nodename', 'vgname'] as const, registers: [registry] });
-  new Gauge({
-    name: 'local_volume_group_used',
-    help: 'Bytes charged to the VG: PVs, inline volumes and planned claims.',
-    labelNames: ['nodename', 'vgname'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      vgTotal.reset();
-      for (const node of state.ledger.nodeNames()) {
-        for (const vg of state.ledger.view(node)?.volumeGroups ?? []) {
-          vgTotal.set({ nodename: node, vgname: vg.name }, vg.capacityBytes);
-          this.set({ nodename: node, vgname: vg.name }, vg.usedBytes);
-        }
-      }
-    },
-  });
+  registerOpenLocalFamilies(registry, () => currentSeries(state, options.objects));
   return { registry, requestDuration, informerRestarts };
 }

@@ -1,5 +1,6 @@
 // What the chart renders, checked on the objects `helm template` prints: flags, RBAC rules, StorageClasses, the
 // scheduler config, CRDs equal to packages/crd-types/crds, and values that must fail with a message naming them.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -296,11 +297,48 @@ describe.skipIf(skipReason !== null)('chart open-local with overrides', () => {
     expect(findObject(objects, 'DaemonSet', 'open-local-agent').metadata.namespace).toBe('ol-system');
   });
 
-  it('adds ServiceMonitors only when monitor.enabled', async () => {
+  it('adds ServiceMonitors only when monitor.enabled, one per component with the component as job', async () => {
     const objects = await renderChart(['monitor.enabled=true']);
-    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
-      'monitoring/open-local-agent', 'monitoring/open-local-csi-node', 'monitoring/open-local-scheduler-extender',
+    const monitors = objects.filter((o) => o.kind === 'ServiceMonitor');
+    expect(monitors.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'monitoring/open-local-agent', 'monitoring/open-local-controller', 'monitoring/open-local-csi-node', 'monitoring/open-local-scheduler-extender',
     ]);
+    for (const monitor of monitors) expect((monitor['spec'] as { jobLabel?: string }).jobLabel).toBe('app.kubernetes.io/component');
+    // The controller's metrics port gets a headless Service that selects the controller's pods.
+    const service = findObject(objects, 'Service', 'open-local-controller-metrics') as unknown as { spec: { selector: Record<string, string>; ports: { port: number }[] } };
+    expect(service.spec.selector['app.kubernetes.io/component']).toBe('open-local-controller');
+    expect(service.spec.ports.map((p) => p.port)).toEqual([8080]);
+    expect(objects.some((o) => o.kind === 'PrometheusRule')).toBe(false);
+  });
+
+  it('ships the Grafana dashboard for the sidecar with Open-Local\'s uid, nodename variable and panels', async () => {
+    const objects = await renderChart(['monitor.enabled=true']);
+    const configMap = findObject(objects, 'ConfigMap', 'open-local-dashboard') as unknown as { metadata: { namespace: string; labels: Record<string, string> }; data: Record<string, string> };
+    expect(configMap.metadata.namespace).toBe('monitoring');
+    expect(configMap.metadata.labels['grafana_dashboard']).toBe('1');
+    const dashboard = JSON.parse(configMap.data['open-local.json'] ?? '{}') as { uid: string; templating: { list: { name: string; query: string }[] }; panels: { title: string }[] };
+    expect(dashboard.uid).toBe('TyLZG5Ynk');
+    expect(dashboard.templating.list.find((v) => v.name === 'nodename')?.query).toBe('label_values(local_allocated_num, nodename)');
+    expect(dashboard.panels.map((p) => p.title)).toEqual(expect.arrayContaining(['Number of PV', 'VG Information', 'Block Device Information', 'MountPoint Information', 'PV Information']));
+    expect((await renderChart()).some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'open-local-dashboard')).toBe(false);
+  });
+
+  it('adds the PrometheusRule only when monitor.rules.enabled, with the thresholds from values', async () => {
+    const objects = await renderChart(['monitor.rules.enabled=true', 'monitor.rules.vgFullRatio=0.75']);
+    const rule = findObject(objects, 'PrometheusRule', 'open-local') as unknown as { spec: { groups: { rules: { alert?: string; record?: string; expr: string }[] }[] } };
+    const rules = rule.spec.groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.alert ?? r.record)).toEqual([
+      'openlocal:volume_group_used:ratio', 'OpenLocalVolumeGroupNearlyFull', 'OpenLocalThinPoolNearlyFull', 'OpenLocalAgentDown', 'OpenLocalAgentNotReporting',
+      'OpenLocalCsiErrors', 'OpenLocalExtenderErrors', 'OpenLocalExtenderSlow', 'OpenLocalExtenderDown', 'OpenLocalNoControllerLeader',
+    ]);
+    expect(rules.find((r) => r.alert === 'OpenLocalVolumeGroupNearlyFull')?.expr).toBe('openlocal:volume_group_used:ratio > 0.75');
+    expect(rules.find((r) => r.alert === 'OpenLocalAgentDown')?.expr).toBe('up{job="open-local-agent"} == 0');
+  });
+
+  it('ships the dashboard file that charts/scripts/dashboard.mjs writes', () => {
+    const result = spawnSync(process.execPath, [join(REPO_ROOT, 'charts', 'scripts', 'dashboard.mjs'), '--check'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it('accepts a port given with --set-string', async () => {

@@ -3,6 +3,7 @@
 // functions from request to response.
 import { status, type sendUnaryData, type ServerUnaryCall, type UntypedHandleCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { CsiError } from '../core/errors.js';
 import { redactSecrets } from '../core/redact.js';
 import type { VolumeLocks } from '../core/volume-locks.js';
 import type { CsiMetrics } from './metrics.js';
@@ -48,8 +49,10 @@ export function wrapUnary<Req, Res>(handler: Handler<Req, Res>, options: WrapOpt
         callback(null, response);
       },
       (error: unknown) => {
-        const mapped = toServiceError(error);
         const durationMs = Math.round(performance.now() - started);
+        // A call the client gave up on (its deadline passed, or it went away) failed because of that, whatever
+        // the aborted command threw: CANCELLED, one warning, and no INTERNAL in the error metrics.
+        const mapped = toServiceError(controller.signal.aborted ? new CsiError('CANCELLED', `the client cancelled the call after ${durationMs} ms`, { cause: error }) : error);
         options.metrics?.observe(options.method, status[mapped.code] ?? String(mapped.code), durationMs / 1000);
         // Expected refusals (bad input, not found, busy) are one line; only internal failures carry the stack.
         if (mapped.code === status.INTERNAL) log.error({ durationMs, code: mapped.code, err: error }, mapped.details);

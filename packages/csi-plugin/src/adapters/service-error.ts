@@ -16,6 +16,7 @@ export const GRPC_STATUS_BY_CODE: Readonly<Record<CsiErrorCode, status>> = {
   OUT_OF_RANGE: status.OUT_OF_RANGE,
   UNSUPPORTED: status.UNIMPLEMENTED,
   UNAVAILABLE: status.UNAVAILABLE,
+  CANCELLED: status.CANCELLED,
   INTERNAL: status.INTERNAL,
 };
 

@@ -12,6 +12,7 @@ export type CsiErrorCode =
   | 'OUT_OF_RANGE'
   | 'UNSUPPORTED'
   | 'UNAVAILABLE'
+  | 'CANCELLED'
   | 'INTERNAL';
 
 /** Every code, for exhaustive tables and their tests. */
@@ -25,6 +26,7 @@ export const CSI_ERROR_CODES: readonly CsiErrorCode[] = [
   'OUT_OF_RANGE',
   'UNSUPPORTED',
   'UNAVAILABLE',
+  'CANCELLED',
   'INTERNAL',
 ];
 

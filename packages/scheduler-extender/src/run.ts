@@ -6,13 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createHttpApp } from './adapters/http-app.js';
 import { createInformers } from './adapters/kube-informers.js';
-import { createMetrics } from './adapters/metrics.js';
+import { cacheSnapshot, createMetrics } from './adapters/metrics.js';
 import type { Clock } from './adapters/restarting-informer.js';
 import { parseConfig, type Config } from './cli.js';
 import { ClusterState } from './core/cluster-state.js';
 import { DRIVER_NAMES } from './core/constants.js';
 import { Extender } from './core/extender.js';
 import { MetricObjects } from './core/metric-objects.js';
+import { storagePicture } from './core/storage-picture.js';
 import { VERSION } from './version.js';
 
 const EXPIRY_SWEEP_MS = 5_000;
@@ -72,7 +73,9 @@ export async function run(argv: readonly string[]): Promise<void> {
       logger.info({ counts: state.counts() }, 'cache synced');
     }),
   );
-  const app = createHttpApp({ extender, state, metrics, logger, clock: systemClock, version: VERSION, isReady: () => syncedCount === informers.length });
+  const app = createHttpApp({ extender, state, metrics, logger, clock: systemClock, version: VERSION, isReady: () => syncedCount === informers.length,
+    picture: () => storagePicture(cacheSnapshot(state, objects)),
+  });
   const server = await listen(app, config);
   logger.info({ port: config.port, host: config.host, strategy: config.strategy, chooseNode: config.isChoosingNode }, 'listening');
   const sweep = setInterval(() => state.expire(systemClock.now()), EXPIRY_SWEEP_MS);

@@ -10,7 +10,8 @@ import { MetricObjects } from '../core/metric-objects.js';
 import { GI, inlineVolume, nls, pod, pvc, storageClass } from '../test-support/builders.js';
 import { createHttpApp } from './http-app.js';
 import { HTTP_STATUS_BY_CODE } from './http-errors.js';
-import { createMetrics } from './metrics.js';
+import { storagePicture, type PictureNode } from '../core/storage-picture.js';
+import { cacheSnapshot, createMetrics } from './metrics.js';
 
 function setUp(isReady = true, extra: Partial<ExtenderOptions> = {}) {
   const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
@@ -24,8 +25,10 @@ function setUp(isReady = true, extra: Partial<ExtenderOptions> = {}) {
   state.upsertPod(pod('ns/app', ['ns/data']), 0);
   const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000, ...extra });
   extender.setSynced(isReady);
-  const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
-  const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 1000 }, version: 'v0.7.1-test', isReady: () => isReady });
+  const objects = new MetricObjects(DRIVER_NAMES);
+  const metrics = createMetrics(state, { withDefaultMetrics: false, objects });
+  const picture = (): PictureNode[] => storagePicture(cacheSnapshot(state, objects));
+  const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 1000 }, version: 'v0.7.1-test', isReady: () => isReady, picture });
   return { app, state };
 }
 
@@ -58,6 +61,35 @@ describe('POST /scheduler/predicates', () => {
     const res = await request(setUp().app).post('/scheduler/predicates').send({ Pod: appPod, Nodes: { apiVersion: 'v1', kind: 'NodeList', items } });
     expect(res.status).toBe(200);
     expect(res.body.Nodes).toEqual({ apiVersion: 'v1', kind: 'NodeList', items: [items[0]] });
+  });
+});
+
+describe('GET /status', () => {
+  it('serves the storage picture as a read-only HTML page with a bar per VG', async () => {
+    const res = await request(setUp().app).get('/status');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('<h2>n1</h2>');
+    expect(res.text).toContain('<h2>n2</h2>');
+    expect(res.text).toContain('0 / 100Gi');
+  });
+
+  it('serves the same picture as text bars with ?format=text', async () => {
+    const res = await request(setUp().app).get('/status?format=text');
+    expect(res.text.split('\n')[0]).toBe('n1');
+    expect(res.text).toMatch(/VG\s+pool\s+\[\.{30}\]\s+0% 0 \/ 100Gi/);
+  });
+
+  it('does not accept writes', async () => {
+    expect((await request(setUp().app).post('/status')).status).toBe(404);
+  });
+});
+
+describe('Open-Local metric families on /metrics', () => {
+  it('reports local_volume_group_total per node and VG from the NLS allocatable', async () => {
+    const res = await request(setUp().app).get('/metrics');
+    expect(res.text).toContain(`local_volume_group_total{nodename="n1",vgname="pool"} ${100 * 2 ** 30}`);
+    expect(res.text).toContain('local_allocated_num{nodename="n2"} 0');
   });
 });
 

@@ -8,6 +8,8 @@ import type { ClusterState } from '../core/cluster-state.js';
 import { ExtenderError } from '../core/errors.js';
 import type { Extender } from '../core/extender.js';
 import type { PodShape } from '../core/k8s-shapes.js';
+import { statusPageHtml } from '../core/status-page.js';
+import { pictureToText, type PictureNode } from '../core/storage-picture.js';
 import { zodErrorToMessage, type ExtenderFilterResult } from '../core/wire.js';
 import { decodeExtenderBody, type ExtenderBody } from './extender-body.js';
 import { createFastLane, passThroughAnswer, writeJson, type RequestListener } from './fast-lane.js';
@@ -22,6 +24,8 @@ export interface HttpAppOptions {
   clock: { now(): number };
   version: string;
   isReady: () => boolean;
+  /** The storage picture for GET /status (HTML, or text with ?format=text); without it the route is 404. */
+  picture?: () => PictureNode[];
   /** Largest accepted body; a full NodeList of 5000 nodes is tens of MB. */
   bodyLimitBytes?: number;
 }
@@ -110,6 +114,12 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
   app.post('/cache', cache);
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/status', (req, res) => {
+    if (options.picture === undefined) throw new ExtenderError('NOT_FOUND', 'no storage picture in this server');
+    const nodes = options.picture();
+    if (req.query['format'] === 'text') res.type('text/plain').send(`${pictureToText(nodes)}\n`);
+    else res.type('text/html').send(statusPageHtml(nodes, new Date(clock.now()).toISOString()));
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', synced: options.isReady() });

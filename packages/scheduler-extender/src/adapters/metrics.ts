@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterState } from '../core/cluster-state.js';
 import type { MetricObjects } from '../core/metric-objects.js';
-import { openLocalSeries, OPEN_LOCAL_FAMILIES, type FamilyName, type Series } from '../core/open-local-series.js';
+import { openLocalSeries, OPEN_LOCAL_FAMILIES, type FamilyName, type Series, type SeriesInput } from '../core/open-local-series.js';
 import type { Allocation, NodeView } from '../core/types.js';
 
 export interface ExtenderMetrics {
@@ -31,7 +31,8 @@ const FAMILY_SHAPES: Record<FamilyName, { help: string; labelNames: readonly str
   openlocal_extender_planned_bytes: { help: 'Bytes of planned claims per VG (part of local_volume_group_used).', labelNames: ['nodename', 'vgname'] },
 };
 
-function currentSeries(state: ClusterState, objects: MetricObjects): Series {
+/** The cache as the series and the storage picture read it: every node's view and charges, PVs and inline volumes. */
+export function cacheSnapshot(state: ClusterState, objects: MetricObjects): SeriesInput {
   const views: NodeView[] = [];
   const chargesByNode = new Map<string, ReadonlyMap<string, Allocation>>();
   for (const node of state.ledger.nodeNames()) {
@@ -40,7 +41,7 @@ function currentSeries(state: ClusterState, objects: MetricObjects): Series {
     views.push(view);
     chargesByNode.set(node, state.ledger.chargesOn(node));
   }
-  return openLocalSeries({ views, chargesByNode, pvs: objects.pvRecords(), inline: objects.inlineRecords() });
+  return { views, chargesByNode, pvs: objects.pvRecords(), inline: objects.inlineRecords() };
 }
 
 /**
@@ -94,6 +95,6 @@ export function createMetrics(state: ClusterState, options: { withDefaultMetrics
       for (const [kind, count] of Object.entries(state.counts())) this.set({ kind }, count);
     },
   });
-  registerOpenLocalFamilies(registry, () => currentSeries(state, options.objects));
+  registerOpenLocalFamilies(registry, () => openLocalSeries(cacheSnapshot(state, options.objects)));
   return { registry, requestDuration, informerRestarts };
 }

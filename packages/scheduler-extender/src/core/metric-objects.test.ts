@@ -37,7 +37,7 @@ describe('inlineRecords', () => {
     status: { phase },
   });
   it.each([
-    { name: 'a running bound pod reports its inline volume', input: pod('Running', 'node-a'), want: [{ podName: 'web-0', podNamespace: 'app', nodeName: 'node-a', vgName: 'pool', volumeName: 'scratch', sizeBytes: 2 * 2 ** 30 }] },
+    { name: 'a running bound pod reports its inline volume', input: pod('Running', 'node-a'), want: [{ podUid: 'u1', podName: 'web-0', podNamespace: 'app', nodeName: 'node-a', vgName: 'pool', volumeName: 'scratch', sizeBytes: 2 * 2 ** 30 }] },
     { name: 'an unbound pod reports nothing', input: pod('Pending'), want: [] },
     { name: 'a finished pod reports nothing', input: pod('Succeeded', 'node-a'), want: [] },
   ])('$name', ({ input, want }) => {

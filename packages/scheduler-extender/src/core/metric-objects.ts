@@ -22,6 +22,7 @@ export interface PvRecord {
 
 /** One inline ephemeral volume of a bound pod, as `local_inline_volume` labels it. */
 export interface InlineRecord {
+  podUid: string;
   podName: string;
   podNamespace: string;
   nodeName: string;
@@ -71,7 +72,7 @@ export function inlineRecords(pod: PodShape, driverNames: readonly string[]): In
   return inlineDemands(pod, driverNames).flatMap((demand) => {
     if (demand.kind !== 'LVM' || demand.vgName === undefined) return [];
     const volumeName = demand.key.slice(demand.key.lastIndexOf('/') + 1);
-    return [{ podName: pod.metadata?.name ?? '', podNamespace: pod.metadata?.namespace ?? '', nodeName, vgName: demand.vgName, volumeName, sizeBytes: demand.sizeBytes }];
+    return [{ podUid: pod.metadata?.uid ?? '', podName: pod.metadata?.name ?? '', podNamespace: pod.metadata?.namespace ?? '', nodeName, vgName: demand.vgName, volumeName, sizeBytes: demand.sizeBytes }];
   });
 }
 

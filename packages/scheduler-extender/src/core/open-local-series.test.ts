@@ -11,7 +11,7 @@ const nodeA: NodeView = {
   mountPoints: [{ name: '/mnt/open-local/disk1', capacityBytes: 20 * GiB, mediaType: 'hdd', isTaken: false }],
 };
 const pv: PvRecord = { pvName: 'local-1', nodeName: 'node-a', pvType: 'LVM', storageName: 'pool', pvcName: 'data', pvcNamespace: 'app', status: 'Bound', sizeBytes: 10 * GiB };
-const inline: InlineRecord = { podName: 'web-0', podNamespace: 'app', nodeName: 'node-a', vgName: 'pool', volumeName: 'scratch', sizeBytes: GiB };
+const inline: InlineRecord = { podUid: 'u1', podName: 'web-0', podNamespace: 'app', nodeName: 'node-a', vgName: 'pool', volumeName: 'scratch', sizeBytes: GiB };
 const plan: Allocation = { kind: 'LVM', key: 'app/logs', sizeBytes: 5 * GiB, vgName: 'pool' };
 const charges = new Map([['node-a', new Map<string, Allocation>([['pv:local-1', { kind: 'LVM', key: 'pv:local-1', sizeBytes: 10 * GiB, vgName: 'pool' }], ['app/logs', plan]])]]);
 const input: SeriesInput = { views: [nodeA], chargesByNode: charges, pvs: [pv], inline: [inline] };

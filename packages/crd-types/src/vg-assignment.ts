@@ -64,17 +64,21 @@ export function prepareVgClaims(claims: readonly VgClaim[]): PreparedVgClaims {
  */
 export function assignVolumeGroups(request: { claims: PreparedVgClaims; vgs: readonly VgRoom[]; strategy: VgStrategy }): VgAssignment {
   const { claims, vgs, strategy } = request;
-  const first = assignGreedily(claims, vgs, strategy);
-  if (first.ok) return first;
-  if (first.failure.kind !== 'no-room') return { ...first, extent: 'exhaustive' };
+  if (claims.free.length > 0 && vgs.length === 0) return { ok: false, failure: { kind: 'no-vgs' }, extent: 'exhaustive' };
+  // `afterPinned` is charged once; the greedy passes work on `free`, reset from it (this runs per node per filter).
+  const afterPinned = vgs.map((vg) => vg.freeBytes);
+  const chosen = new Array<number>(claims.claims.length).fill(-1);
+  const pinnedFailure = chargePinned(claims, vgs, { free: afterPinned, chosen });
+  if (pinnedFailure !== null) return { ok: false, failure: pinnedFailure, extent: 'exhaustive' };
+  const room = { vgs, free: [...afterPinned] };
+  const failure = placeFreeGreedily(claims, { room, chosen }, strategy);
+  if (failure === null) return { ok: true, vgIndexes: chosen, method: 'greedy' };
   if (strategy === 'spread') {
-    const fallback = assignGreedily(claims, vgs, 'binpack');
-    if (fallback.ok) return fallback;
+    afterPinned.forEach((free, i) => (room.free[i] = free));
+    if (placeFreeGreedily(claims, { room, chosen }, 'binpack') === null) return { ok: true, vgIndexes: chosen, method: 'greedy' };
   }
-  return searchAll(request, first.failure);
+  return searchAll({ claims, vgs, strategy, afterPinned, chosen }, failure);
 }
-
-type GreedyResult = Extract<VgAssignment, { ok: true }> | { ok: false; failure: VgAssignmentFailure };
 
 /** Charges pinned claims to their VGs into `free`, or says which one cannot be. */
 function chargePinned(prepared: PreparedVgClaims, vgs: readonly VgRoom[], state: { free: number[]; chosen: number[] }): VgAssignmentFailure | null {
@@ -91,24 +95,25 @@ function chargePinned(prepared: PreparedVgClaims, vgs: readonly VgRoom[], state:
   return null;
 }
 
-function assignGreedily(prepared: PreparedVgClaims, vgs: readonly VgRoom[], strategy: VgStrategy): GreedyResult {
-  if (prepared.free.length > 0 && vgs.length === 0) return { ok: false, failure: { kind: 'no-vgs' } };
-  const state = { free: vgs.map((vg) => vg.freeBytes), chosen: new Array<number>(prepared.claims.length).fill(-1) };
-  const pinnedFailure = chargePinned(prepared, vgs, state);
-  if (pinnedFailure !== null) return { ok: false, failure: pinnedFailure };
-  const room = { vgs, free: state.free };
+interface Room {
+  vgs: readonly VgRoom[];
+  free: number[];
+}
+
+/** Free claims largest first, each into the VG the strategy picks; the refusal of the first that fits nowhere. */
+function placeFreeGreedily(prepared: PreparedVgClaims, { room, chosen }: { room: Room; chosen: number[] }, strategy: VgStrategy): VgAssignmentFailure | null {
   for (const claimIndex of prepared.free) {
     const sizeBytes = prepared.claims[claimIndex]?.sizeBytes ?? 0;
     const vgIndex = chooseVgIndex(room, sizeBytes, strategy);
-    if (vgIndex < 0) return { ok: false, failure: refusal(room, claimIndex) };
-    state.free[vgIndex] = (state.free[vgIndex] ?? 0) - sizeBytes;
-    state.chosen[claimIndex] = vgIndex;
+    if (vgIndex < 0) return refusal(room, claimIndex);
+    room.free[vgIndex] = (room.free[vgIndex] ?? 0) - sizeBytes;
+    chosen[claimIndex] = vgIndex;
   }
-  return { ok: true, vgIndexes: state.chosen, method: 'greedy' };
+  return null;
 }
 
 /** A free claim no VG has room for is blamed on the roomiest VG, as Open-Local's reason does. */
-function refusal(room: { vgs: readonly VgRoom[]; free: readonly number[] }, claimIndex: number): VgAssignmentFailure {
+function refusal(room: Room, claimIndex: number): VgAssignmentFailure {
   const roomiest = chooseVgIndex(room, 0, 'spread');
   const chargedBytes = (room.vgs[roomiest]?.freeBytes ?? 0) - (room.free[roomiest] ?? 0);
   return { kind: 'no-room', claimIndex, vgIndex: roomiest, chargedBytes };
@@ -130,31 +135,40 @@ function isPreferred(room: { vgs: readonly VgRoom[]; free: readonly number[] }, 
   return (room.vgs[a]?.name ?? '') < (room.vgs[b]?.name ?? '');
 }
 
+interface SearchRequest {
+  claims: PreparedVgClaims;
+  vgs: readonly VgRoom[];
+  strategy: VgStrategy;
+  /** Free bytes per VG after the pinned claims. */
+  afterPinned: number[];
+  /** Pinned claims' VGs already set; the free claims' are filled in. */
+  chosen: number[];
+}
+
 /** The exact pass, after the greedy order refused `failure`'s claim: pinned claims are fixed, free ones searched. */
-function searchAll(request: { claims: PreparedVgClaims; vgs: readonly VgRoom[]; strategy: VgStrategy }, failure: VgAssignmentFailure): VgAssignment {
-  const { claims: prepared, vgs, strategy } = request;
+function searchAll(request: SearchRequest, failure: VgAssignmentFailure): VgAssignment {
+  const { claims: prepared, vgs, strategy, chosen } = request;
   if (prepared.free.length > VG_ASSIGNMENT_LIMITS.maxFreeClaims) return { ok: false, failure, extent: 'too-many-claims' };
   if (vgs.length > VG_ASSIGNMENT_LIMITS.maxVgs) return { ok: false, failure, extent: 'too-many-vgs' };
-  const state = { free: vgs.map((vg) => vg.freeBytes), chosen: new Array<number>(prepared.claims.length).fill(-1) };
-  // A pinned claim that does not fit was refused before the free ones: no search can help it.
-  if (chargePinned(prepared, vgs, state) !== null) return { ok: false, failure, extent: 'exhaustive' };
   const sizes = prepared.free.map((i) => prepared.claims[i]?.sizeBytes ?? 0);
-  const found = searchExact({ sizes, free: state.free, rank: nameRanks(vgs), isBinpack: strategy === 'binpack', maxSteps: VG_ASSIGNMENT_LIMITS.maxSteps });
+  const found = searchExact({ sizes, free: request.afterPinned, rank: nameRanks(vgs), isBinpack: strategy === 'binpack', maxSteps: VG_ASSIGNMENT_LIMITS.maxSteps });
   if (found === 'step-limit') return { ok: false, failure, extent: 'step-limit' };
   if (found === null) return { ok: false, failure, extent: 'exhaustive' };
   prepared.free.forEach((claimIndex, i) => {
-    state.chosen[claimIndex] = found[i] ?? -1;
+    chosen[claimIndex] = found[i] ?? -1;
   });
-  return { ok: true, vgIndexes: state.chosen, method: 'exact' };
+  return { ok: true, vgIndexes: chosen, method: 'exact' };
 }
 
+/** Each VG's position in name order (equal names by index), counted rather than sorted: ≤ 16 VGs, per node. */
 function nameRanks(vgs: readonly VgRoom[]): number[] {
-  const order = vgs.map((_, i) => i).sort((a, b) => ((vgs[a]?.name ?? '') < (vgs[b]?.name ?? '') ? -1 : 1));
-  const rank = new Array<number>(vgs.length).fill(0);
-  order.forEach((vg, position) => {
-    rank[vg] = position;
+  return vgs.map((vg, i) => {
+    let rank = 0;
+    vgs.forEach((other, j) => {
+      if (other.name < vg.name || (other.name === vg.name && j < i)) rank += 1;
+    });
+    return rank;
   });
-  return rank;
 }
 
 const EXTENT_NOTES: Record<Exclude<VgSearchExtent, 'exhaustive'>, string> = {

@@ -1,8 +1,9 @@
 // Filter and prioritize latency over HTTP, as kube-scheduler sees it: the extender runs in its own process
 // (bench-server.ts, the real express app), this process is the client and sends what kube-scheduler sends —
 // ExtenderArgs JSON with the whole Pod and the NodeNames list (nodeCacheCapable) — for 100, 1000 and 5000
-// nodes, pods with 1 and 4 claims and a pod with no local volumes. Prints p50/p99 in milliseconds.
-// Run: npx tsx bench/filter-bench.ts [--iterations 1000] [--nodes 100,1000,5000] [--pods none,1,4] [--floor]
+// nodes, pods with 1 and 4 claims and a pod with no local volumes, and issue #20's 8-claim pod on nodes with
+// three VGs (its own server: bench/three-vg-state.ts). Prints p50/p99 in milliseconds.
+// Run: npx tsx bench/filter-bench.ts [--iterations 1000] [--nodes 100,1000,5000] [--pods none,1,4,8] [--floor]
 //      [--node-client] [-- <node flags for the server process, e.g. --max-semi-space-size=32>]
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { ParentMessage, ServerMessage } from './bench-server.js';
 import { schedulerPod } from './bench-pods.js';
+import { EIGHT_CLAIMS } from './three-vg-state.js';
 import { RawHttpClient } from './raw-client.js';
 
 const separator = process.argv.indexOf('--');
@@ -19,8 +21,8 @@ const { values: flags } = parseArgs({
   options: {
     iterations: { type: 'string', default: '1000' },
     nodes: { type: 'string', default: '100,1000,5000' },
-    // Which pods: any of "none,1,4" (claims per pod); a profile of one case is easier to read.
-    pods: { type: 'string', default: 'none,1,4' },
+    // Which pods: any of "none,1,4,8" (claims per pod); a profile of one case is easier to read.
+    pods: { type: 'string', default: 'none,1,4,8' },
     // Adds, per node count, plain node:http answering the same bytes: what this machine allows at that moment.
     floor: { type: 'boolean', default: false },
     // node's http.request instead of the raw client: its own allocations and GC then count in "rt".
@@ -47,9 +49,12 @@ interface ServerProcess {
   ask(message: ParentMessage): Promise<SamplesMessage>;
 }
 
-function startServer(nodes: number, isFloor: boolean): Promise<ServerProcess> {
+/** `floor`: plain node:http; `two-vgs`: the cluster of the none/1/4 cells; `three-vgs`: the 8-claim cell's. */
+type ServerMode = 'floor' | 'two-vgs' | 'three-vgs';
+
+function startServer(nodes: number, mode: ServerMode): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = fork(script, [String(nodes), ...(isFloor ? ['floor'] : [])], { execArgv: ['--import', 'tsx', '--expose-gc', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [String(nodes), ...(mode === 'two-vgs' ? [] : [mode])], { execArgv: ['--import', 'tsx', '--expose-gc', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (message: ParentMessage): Promise<SamplesMessage> =>
     new Promise((resolve) => {
       child.once('message', (reply: ServerMessage) => resolve(reply as SamplesMessage));
@@ -116,6 +121,7 @@ interface Case {
   body: Buffer;
   /** How many names the filter must pass: every candidate for a pass-through pod, one chosen node otherwise. */
   wantPassing: number;
+  mode: ServerMode;
 }
 
 /** The answers must be right before their speed means anything: checked once per case, outside the timing. */
@@ -170,19 +176,23 @@ function cases(nodes: number): Case[] {
   // Go's encoding/json writes the struct fields in order and a nil Nodes as null.
   const body = (pod: object): Buffer => Buffer.from(JSON.stringify({ Pod: pod, Nodes: null, NodeNames }));
   const all = [
-    { label: 'no local volumes', body: body(schedulerPod('bench/web-6d4cf56db6-x7k2p', [])), wantPassing: nodes },
-    { label: '1 PVC', body: body(schedulerPod('bench/p1-6d4cf56db6-q8r4m', ['bench/p1-c0'])), wantPassing: 1 },
-    { label: '4 PVCs', body: body(schedulerPod('bench/p4-6d4cf56db6-z2n9w', ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'])), wantPassing: 1 },
+    { label: 'no local volumes', body: body(schedulerPod('bench/web-6d4cf56db6-x7k2p', [])), wantPassing: nodes, mode: 'two-vgs' as const },
+    { label: '1 PVC', body: body(schedulerPod('bench/p1-6d4cf56db6-q8r4m', ['bench/p1-c0'])), wantPassing: 1, mode: 'two-vgs' as const },
+    { label: '4 PVCs', body: body(schedulerPod('bench/p4-6d4cf56db6-z2n9w', ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'])), wantPassing: 1, mode: 'two-vgs' as const },
+    { label: '8 PVCs, 3 VGs', body: body(schedulerPod('bench/p8-6d4cf56db6-k5t7v', EIGHT_CLAIMS.map((_, c) => `bench/p8-c${c}`))), wantPassing: 1, mode: 'three-vgs' as const },
   ];
-  return all.filter((_, i) => POD_CASES.includes(['none', '1', '4'][i] ?? ''));
+  return all.filter((_, i) => POD_CASES.includes(['none', '1', '4', '8'][i] ?? ''));
 }
 
-/** One server process per node count; the floor server answers only the pass-through case (it decides nothing). */
-async function benchNodes(nodes: number, rows: string[], isFloor: boolean): Promise<string[]> {
-  const server = await startServer(nodes, isFloor);
+/** One server process per node count and mode; the floor server answers only the pass-through case (it decides nothing). */
+async function benchNodes(nodes: number, rows: string[], mode: ServerMode): Promise<string[]> {
+  const isFloor = mode === 'floor';
+  const wanted = cases(nodes).filter((k) => (isFloor ? k.wantPassing === nodes : k.mode === mode));
+  if (wanted.length === 0) return [];
+  const server = await startServer(nodes, mode);
   const client = flags['node-client'] ? nodeClient(server.port) : await rawClient(server.port);
   try {
-    for (const c of cases(nodes).filter((k) => !isFloor || k.wantPassing === nodes)) {
+    for (const c of wanted) {
       await checkAnswers(client, c);
       const filter = await measure(server, client, { path: '/scheduler/predicates', body: c.body });
       const prioritize = await measure(server, client, { path: '/scheduler/priorities', body: c.body });
@@ -203,8 +213,10 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   let execArgv: string[] = [];
   for (const nodes of NODE_COUNTS) {
-    if (flags.floor) await benchNodes(nodes, rows, true);
-    execArgv = await benchNodes(nodes, rows, false);
+    if (flags.floor) await benchNodes(nodes, rows, 'floor');
+    execArgv = await benchNodes(nodes, rows, 'two-vgs');
+    const threeVgArgv = await benchNodes(nodes, rows, 'three-vgs');
+    if (threeVgArgv.length > 0) execArgv = threeVgArgv;
   }
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   const out = [

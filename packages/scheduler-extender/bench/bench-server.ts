@@ -11,6 +11,7 @@ import { createMetrics } from '../src/adapters/metrics.js';
 import { ClusterState } from '../src/core/cluster-state.js';
 import { DRIVER_NAMES } from '../src/core/constants.js';
 import { Extender } from '../src/core/extender.js';
+import { MetricObjects } from '../src/core/metric-objects.js';
 import { nls, pv, pvc, storageClass } from '../src/test-support/builders.js';
 import { buildThreeVgState } from './three-vg-state.js';
 
@@ -47,7 +48,7 @@ const state = process.argv[3] === 'three-vgs' ? buildThreeVgState(nodes) : build
 (globalThis as { gc?: () => void }).gc?.();
 const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
 extender.setSynced(true);
-const metrics = createMetrics(state, { withDefaultMetrics: false });
+const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
 const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => Date.now() }, version: 'bench', isReady: () => true });
 
 const wallMs: number[] = [];

@@ -5,7 +5,7 @@
 // meant to show, compared with the real state (VG sizes lvm reports, NLS allocatable, the PVs that exist);
 // then bad input: an NLS recreated without status, an agent that disappears, and an API-server outage.
 import { CoreV1Api, CustomObjectsApi, type V1PersistentVolume } from '@kubernetes/client-node';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunDir, freePorts, missingToolsReason, startCluster, waitFor, type Cluster, type ManagedProcess } from '../cluster/index.js';
@@ -15,7 +15,7 @@ import { MACHINE, preflightProblems } from '../demo/preflight.js';
 import { DEMO_STEPS, type DemoContext } from '../demo/steps.js';
 import { DemoResources } from '../demo/teardown.js';
 import {
-  PROMETHEUS, PrometheusClient, prometheusConfig, renderChartMonitoring, prometheusSkipReason, promtoolCheckRules, readLog, ruleFileOf, servedPort, type Sample, type ScrapeJob,
+  CHROMIUM, PROMETHEUS, PrometheusClient, prometheusConfig, renderChartMonitoring, renderPage, prometheusSkipReason, promtoolCheckRules, readLog, ruleFileOf, servedPort, type Sample, type ScrapeJob,
 } from '../observability/prometheus.js';
 
 const skipReasons = [...preflightProblems(MACHINE), prometheusSkipReason(), missingToolsReason(['helm'])].filter((r): r is string => r !== null);
@@ -235,6 +235,28 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
     expect(panel.map((s) => `${s.metric['method']} ${s.metric['code']}`).sort()).toEqual(csiErrors.map((s) => `${s.metric['method']} ${s.metric['code']}`).sort());
     const commands = await rig.prometheus.query('sum by (command) (openlocal_command_duration_seconds_count)');
     expect(commands.map((s) => s.metric['command'])).toEqual(expect.arrayContaining(['lvm lvcreate']));
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('the extender\'s status page, rendered by headless Chromium, shows every node\'s VG with its bar and claims', async () => {
+    const extender = rig.jobs.find((j) => j.job === 'open-local-scheduler-extender')?.targets[0]?.address ?? '';
+    const pngPath = join(rig.runDir, 'status-page.png');
+    const { dom, screenshotExitCode, output } = renderPage(`http://${extender}/status`, pngPath);
+    expect(screenshotExitCode, output).toBe(0);
+    // A real PNG (signature) of a rendered page, not an empty file.
+    expect(readFileSync(pngPath).subarray(1, 4).toString()).toBe('PNG');
+    expect(statSync(pngPath).size).toBeGreaterThan(10_000);
+    console.log(`[e2e:observability] status page screenshot: ${pngPath}`);
+    const pvs = await ourPvs(rig.cluster);
+    for (const node of rig.nodes) {
+      expect(dom).toContain(`<h2>${node.nodeName}</h2>`);
+      expect(dom).toContain(`<td>${node.vgName}</td>`);
+    }
+    for (const pv of pvs) expect(dom).toContain(`${pv.spec?.claimRef?.namespace}/${pv.spec?.claimRef?.name}`);
+    expect(dom).not.toContain('<script');
+    const text = await (await fetch(`http://${extender}/status?format=text`)).text();
+    writeFileSync(join(rig.runDir, 'status.txt'), text);
+    console.log(`[e2e:observability] GET /status?format=text:\n${text}`);
+    for (const node of rig.nodes) expect(text).toMatch(new RegExp(`VG\\s+${node.vgName}\\s+\\[[#.]{30}\\]`));
   });
 
   it('an NLS recreated without status: the node stays with no VG series and no scrape fails', async () => {

@@ -116,3 +116,28 @@ export class PrometheusClient {
     return data.groups.flatMap((group) => group.rules);
   }
 }
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Headless Chromium's flags for a one-shot render (no network beyond the page, a fresh profile). */
+function chromiumArgs(userDataDir: string): string[] {
+  return [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`,
+  ];
+}
+
+/**
+ * Renders `url` twice with headless Chromium: a PNG screenshot at `pngPath`, and the DOM after rendering
+ * (returned). Each run gets a new profile directory, removed afterwards.
+ */
+export function renderPage(url: string, pngPath: string): { dom: string; screenshotExitCode: number | null; output: string } {
+  const profile = mkdtempSync(join(tmpdir(), 'olobs-chromium-'));
+  try {
+    const shot = spawnSync(CHROMIUM, [...chromiumArgs(join(profile, 'a')), `--screenshot=${pngPath}`, '--window-size=1280,900', url], { encoding: 'utf8', timeout: 60_000 });
+    const dom = spawnSync(CHROMIUM, [...chromiumArgs(join(profile, 'b')), '--dump-dom', url], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 2 ** 20 });
+    return { dom: dom.stdout, screenshotExitCode: shot.status, output: `${shot.stderr}${dom.stderr}` };
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}

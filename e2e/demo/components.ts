@@ -13,7 +13,9 @@ export const STORAGE_CLASS = 'open-local-lvm';
 
 /** Pure: the init config: each node's agent creates its VG from its loops and reports VGs of this run only. */
 export function initConfig(nodes: readonly NodeDisks[], prefix: string): KubernetesObject & { spec: NodeLocalStorageInitConfigSpec } {
-  const listConfig = { vgs: { include: [`${prefix}-.+`] }, devices: { include: ['/dev/loop[0-9]+'] } };
+  // No devices listed: the demo's loops all back its VGs, and a disk in a VG must never be offered as a Device
+  // volume.
+  const listConfig = { vgs: { include: [`${prefix}-.+`] } };
   return {
     apiVersion: API_VERSION,
     kind: NLSC.kind,

@@ -67,7 +67,8 @@ function providerOf(path: string, owners: Map<string, string>): Provider {
   const real = realpathSync(path);
   const pkg = owners.get(path) ?? owners.get(real);
   if (pkg !== undefined) return { kind: 'debian', package: pkg, path };
-  if (real.startsWith(join(repoRoot, 'node_modules'))) return { kind: 'npm', path };
+  // npm ci links dependencies' and workspaces' bins (a workspace bin resolves into packages/*/dist).
+  if (path.startsWith(join(repoRoot, 'node_modules')) || real.startsWith(join(repoRoot, 'node_modules'))) return { kind: 'npm', path };
   if (real.startsWith('/usr/local/go/')) return { kind: 'machine', path };
   if (real.includes('/open-local-ts/tools/')) return { kind: 'built', path };
   return { kind: 'unowned', path };

@@ -5,10 +5,10 @@ import { hasCandidateVolumes, type PodDemand } from './demand.js';
 import { ExtenderError } from './errors.js';
 import type { PodShape } from './k8s-shapes.js';
 import { claimKey } from './objects.js';
-import { fastLvmScore, prepareFastDemands } from './fast-fit.js';
+import { fastGreedyLvmScore, fastLvmScore, prepareFastDemands, type FastDemands } from './fast-fit.js';
 import { placeVolumes } from './placement.js';
 import { allocationsToScore, antiAffinityScore, clampScore } from './score.js';
-import type { Allocation, AntiAffinityWeights, Strategy, VolumeDemand } from './types.js';
+import type { Allocation, AntiAffinityWeights, NodeView, Strategy, VolumeDemand } from './types.js';
 import { candidateNames, type BindingInfo, type ExtenderArgs, type ExtenderFilterResult, type HostPriority } from './wire.js';
 
 export interface ExtenderOptions {
@@ -133,7 +133,7 @@ export class Extender {
         continue;
       }
       const bonus = hasWeights ? antiAffinityScore(view, demands, antiAffinity) : 0;
-      const fastScore = fast === undefined ? -2 : fastLvmScore(view, fast, strategy);
+      const fastScore = fast === undefined ? -2 : scoreFast(view, fast, { strategy, isReasonWanted: failed !== undefined });
       if (fastScore >= 0) {
         onFit(node, clampScore(fastScore + bonus), undefined);
         continue;
@@ -177,6 +177,14 @@ export class Extender {
     }
     return bindingInfo(key, request.nodeName, allocation);
   }
+}
+
+/**
+ * The fast path's score. When reasons are wanted (filter), a node the greedy order refuses goes on to
+ * placeVolumes, which runs the exact search once and explains a refusal; prioritize searches here.
+ */
+function scoreFast(view: NodeView, fast: FastDemands, options: { strategy: Strategy; isReasonWanted: boolean }): number {
+  return options.isReasonWanted ? fastGreedyLvmScore(view, fast, options.strategy) : fastLvmScore(view, fast, options.strategy);
 }
 
 /** Whether `node` beats the best so far: higher score, then the smaller name, so the list order does not matter. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fastLvmScore, prepareFastDemands } from './fast-fit.js';
+import { fastGreedyLvmScore, fastLvmScore, prepareFastDemands } from './fast-fit.js';
 import { placeVolumes } from './placement.js';
 import { allocationsToScore } from './score.js';
 import type { NodeView, Strategy, VolumeDemand } from './types.js';
@@ -40,6 +40,8 @@ describe('fastLvmScore agrees with placeVolumes + allocationsToScore', () => {
     const placed = placeVolumes(view, demands, strategy);
     const want = placed.ok ? allocationsToScore(view, placed.allocations, strategy) : -1;
     expect(fastLvmScore(view, fast, strategy)).toBe(want);
+    // The filter's greedy-only variant either agrees or hands the node to placeVolumes (-1).
+    expect([want, -1]).toContain(fastGreedyLvmScore(view, fast, strategy));
   });
 
   it('leaves pods with exclusive volumes to the full placement', () => {

@@ -80,9 +80,24 @@ export function fastLvmScore(view: NodeView, demands: FastDemands, strategy: Str
   const vgs = view.volumeGroups;
   if (vgs.length > MAX_VGS) return -2;
   if (demands.unnamed.length > 0 && vgs.length === 0) return -1;
-  const isGreedyFit = tryStrategy(view, demands, strategy) || (strategy === 'spread' && tryStrategy(view, demands, 'binpack'));
-  if (!isGreedyFit && !tryExact(view, demands, strategy)) return -1;
+  if (!isGreedyFit(view, demands, strategy) && !tryExact(view, demands, strategy)) return -1;
   return touchedVgsScore(vgs, strategy);
+}
+
+/**
+ * The score if the greedy order fits, else -1 without searching further: for the filter, which sends a node
+ * the greedy order refuses to placeVolumes anyway (it searches once there and says why), instead of
+ * searching twice.
+ */
+export function fastGreedyLvmScore(view: NodeView, demands: FastDemands, strategy: Strategy): number {
+  const vgs = view.volumeGroups;
+  if (vgs.length > MAX_VGS) return -2;
+  if ((demands.unnamed.length > 0 && vgs.length === 0) || !isGreedyFit(view, demands, strategy)) return -1;
+  return touchedVgsScore(vgs, strategy);
+}
+
+function isGreedyFit(view: NodeView, demands: FastDemands, strategy: Strategy): boolean {
+  return tryStrategy(view, demands, strategy) || (strategy === 'spread' && tryStrategy(view, demands, 'binpack'));
 }
 
 /**

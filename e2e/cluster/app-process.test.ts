@@ -7,7 +7,7 @@ describe('resolveAppBin', () => {
     { name: 'a package outside our scope', packageName: 'left-pad', message: 'packageName must be an @openlocal/<name> workspace package, got "left-pad"' },
     { name: 'a path instead of a name', packageName: '@openlocal/../etc', message: 'packageName must be an @openlocal/<name> workspace package' },
     { name: 'a package that is not in the workspace', packageName: '@openlocal/nothing-here', message: 'package @openlocal/nothing-here is not installed' },
-    { name: 'a library without a bin', packageName: '@openlocal/crd-types', message: 'package @openlocal/crd-types has no bin "(single)"; it declares []' },
+    { name: 'a library without a bin', packageName: '@openlocal/crd-types', message: 'package @openlocal/crd-types has no bin "(single, or open-local-crd-types)"; it declares []' },
   ])('refuses $name', ({ packageName, message }) => {
     expect(() => resolveAppBin(packageName)).toThrow(message);
   });
@@ -18,5 +18,10 @@ describe('resolveAppBin', () => {
     expect(existsSync(bin)).toBe(true);
     const spec = appProcessSpec({ name: 'agent-node-a', packageName: '@openlocal/agent', args: ['--nodename', 'node-a'] });
     expect(spec).toMatchObject({ name: 'agent-node-a', command: process.execPath, args: [bin, '--nodename', 'node-a'] });
+  });
+
+  it("picks the app's own bin in a package that ships more than one", () => {
+    expect(resolveAppBin('@openlocal/scheduler-extender')).toMatch(/scheduler-extender\/dist\/main\.js$/);
+    expect(resolveAppBin('@openlocal/scheduler-extender', 'open-local-status')).toMatch(/scheduler-extender\/dist\/status-main\.js$/);
   });
 });

@@ -32,10 +32,12 @@ export function resolveAppBin(packageName: string, bin?: string): string {
   if (!existsSync(packageJsonPath)) throw new Error(`package ${packageName} is not installed in the workspace (run scripts/setup)`);
   const bins = readBins(packageJsonPath, packageName);
   const names = Object.keys(bins);
-  const chosen = bin ?? (names.length === 1 ? names[0] : undefined);
+  // The app's own bin is the only one, or the one named after the package (the extender also ships a CLI).
+  const appBin = `open-local-${packageName.replace(/^@openlocal\//, '')}`;
+  const chosen = bin ?? (names.length === 1 ? names[0] : names.find((name) => name === appBin));
   const relative = chosen === undefined ? undefined : bins[chosen];
   if (relative === undefined) {
-    throw new Error(`package ${packageName} has no bin ${JSON.stringify(bin ?? '(single)')}; it declares ${JSON.stringify(names)}`);
+    throw new Error(`package ${packageName} has no bin ${JSON.stringify(bin ?? `(single, or ${appBin})`)}; it declares ${JSON.stringify(names)}`);
   }
   const path = resolve(dirname(packageJsonPath), relative);
   if (!existsSync(path)) throw new Error(`${packageName} is not built: ${path} is missing (run scripts/setup or npm run build)`);

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRunDir, repoRoot } from '../cluster/index.js';
-import { NLS_AFTER_DELETE_HEADING, NLS_AFTER_HEADING, NLS_BEFORE_HEADING } from '../demo/evidence.js';
+import { NLS_AFTER_DELETE_HEADING, NLS_AFTER_HEADING, NLS_BEFORE_HEADING, PICTURE_HEADING } from '../demo/evidence.js';
 import { loopSizesMiB } from '../demo/node-disks.js';
 import { MACHINE, preflightProblems } from '../demo/preflight.js';
 import { boundLines, coldStartSeconds, lvsTables, miToBytes, nlsTables, pendingReason, vgsTables } from '../demo/transcript.js';
@@ -91,6 +91,18 @@ describe.skipIf(problems.length > 0)('scripts/demo --once', () => {
     const [after = []] = nlsTables(run.transcript, NLS_AFTER_HEADING);
     const perPod = Object.values(CLAIM_TEMPLATES).reduce((sum, size) => sum + (miToBytes(size) ?? 0), 0);
     expect(after.map((row) => [row.nls, row.lvs, miToBytes(row.used)])).toEqual(NODES.map((node) => [node, '2', perPod]));
+  });
+
+  it('shows the storage picture from `open-local-status`: per node a bar for its VG with the claims on it', () => {
+    const start = run.transcript.indexOf(PICTURE_HEADING);
+    expect(start, 'the picture heading').toBeGreaterThan(0);
+    const picture = run.transcript.slice(start).split('\n== ')[0] ?? '';
+    for (const node of NODES) {
+      expect(picture).toMatch(new RegExp(`^${node}$`, 'm'));
+      // Each node holds one replica's two claims (256Mi + 64Mi) on its VG, so its bar is not empty.
+      expect(picture).toMatch(new RegExp(`VG\\s+${prefix}-${node}\\s+\\[#+\\.*\\]\\s+\\d+% 320Mi / `));
+    }
+    expect(picture).toMatch(/demo\/data-web-0/);
   });
 
   it('shows the pod too large for every node Pending with the extender\'s reason', () => {

@@ -2,11 +2,15 @@
 // (NLS from the init config), one agent per node, the scheduler extender behind a kube-scheduler, and per node a
 // csi-plugin with an external-provisioner in --node-deployment mode. The same wiring the package suites test
 // (agent:nls, scheduler-extender:cluster, csi-plugin:cluster).
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { StorageV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { API_VERSION, DEFAULT_INIT_CONFIG_NAME, DRIVER_NAME, NLSC, TOPOLOGY_KEY, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
-import { appProcessSpec, applyManifests, freePorts, toolPath, waitFor, type Cluster, type ManagedProcess } from '../cluster/index.js';
+import { appProcessSpec, applyManifests, freePorts, repoRoot, toolPath, waitFor, type Cluster, type ManagedProcess } from '../cluster/index.js';
 import type { NodeDisks } from './node-disks.js';
+
+const run = promisify(execFile);
 
 /** The demo's StorageClass: LVM volumes placed by the extender, provisioned on the chosen node. */
 export const STORAGE_CLASS = 'open-local-lvm';
@@ -64,6 +68,13 @@ export async function startAgents(cluster: Cluster, nodes: readonly NodeDisks[])
       '--metrics-host', '127.0.0.1', '--metrics-port', String(ports[index] ?? 0),
     ],
   }))));
+}
+
+/** The storage picture as a user gets it: the `open-local-status` command run against the extender. */
+export async function storagePictureText(extenderUrl: string): Promise<string> {
+  const command = join(repoRoot(), 'packages', 'scheduler-extender', 'dist', 'status-main.js');
+  const { stdout } = await run(process.execPath, [command, '--url', extenderUrl], { timeout: 30_000 });
+  return stdout.trimEnd();
 }
 
 /** The extender, ready and knowing every node's VG, and a kube-scheduler (default profile) that asks it. */

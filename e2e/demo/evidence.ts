@@ -14,6 +14,8 @@ export const LVS_HEADING = '`lvm lvs` in each node\'s own LVM view:';
 export const NLS_BEFORE_HEADING = 'VG use before any claim (NLS status, as `kubectl get nls` would list it per VG):';
 export const NLS_AFTER_HEADING = 'VG use after (NLS status once the agents saw the new LVs):';
 export const NLS_AFTER_DELETE_HEADING = 'VG use after the delete:';
+/** Followed by the output of the `open-local-status` command against the demo's extender. */
+export const PICTURE_HEADING = 'The storage picture without Grafana (`open-local-status --url <extender>`: the extender\'s read-only GET /status):';
 
 interface Evidence {
   readonly cluster: { readonly kubeConfig: KubeConfig };

@@ -4,8 +4,8 @@
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { applyManifests, installCrds, openLocalCrds, waitFor, type Cluster } from '../cluster/index.js';
 import type { DemoConfig } from './cli.js';
-import { startAgents, startController, startCsi, startExtenderAndScheduler } from './components.js';
-import { NLS_AFTER_DELETE_HEADING, NLS_AFTER_HEADING, NLS_BEFORE_HEADING, printLvs, printVgs, waitForNlsMatchingLvm } from './evidence.js';
+import { startAgents, startController, startCsi, startExtenderAndScheduler, storagePictureText } from './components.js';
+import { NLS_AFTER_DELETE_HEADING, NLS_AFTER_HEADING, NLS_BEFORE_HEADING, PICTURE_HEADING, printLvs, printVgs, waitForNlsMatchingLvm } from './evidence.js';
 import { listLvs, type NodeDisks } from './node-disks.js';
 import { readClusterState, renderState } from './state.js';
 import { renderTable } from './table.js';
@@ -26,6 +26,8 @@ export interface DemoContext {
   readonly startedAtMs: number;
   /** Claims bound by the StatefulSet step, for the steps after it. */
   bound: BoundClaim[];
+  /** The scheduler extender's base URL, once it runs. */
+  extenderUrl?: string;
 }
 
 export interface DemoStep {
@@ -64,8 +66,10 @@ const nlsFromAgents: DemoStep = {
 
 const schedulingAndCsi: DemoStep = {
   title: 'Scheduler extender behind kube-scheduler; csi-plugin and external-provisioner --node-deployment on every node',
-  run: async ({ cluster, nodes, out, signal }) => {
+  run: async (context) => {
+    const { cluster, nodes, out, signal } = context;
     const { url } = await startExtenderAndScheduler(cluster, nodes, signal);
+    context.extenderUrl = url;
     await startCsi(cluster, nodes, url);
     out(renderTable(['PROCESS', 'PID', 'LOG'], cluster.processes().map((child) => [child.name, String(child.pid), child.logPath])));
   },
@@ -85,6 +89,10 @@ const provision: DemoStep = {
     await printLvs(context);
     out(`\n${NLS_AFTER_HEADING}`);
     out(await waitForNlsMatchingLvm(context, 'every NLS to list the new LVs'));
+    if (context.extenderUrl !== undefined) {
+      out(`\n${PICTURE_HEADING}`);
+      out(await storagePictureText(context.extenderUrl));
+    }
   },
 };
 

@@ -34,7 +34,8 @@ apt_install_listed() {
     return 1
   fi
   log "apt-get install ${missing[*]}"
-  if [ ! -f "$OPENLOCAL_CACHE/.apt-updated" ]; then
+  # Once per cache, and again on a system whose package lists are gone (a cache reused on a fresh root).
+  if [ ! -f "$OPENLOCAL_CACHE/.apt-updated" ] || ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
     apt-get update -qq
     mkdir -p "$OPENLOCAL_CACHE" && touch "$OPENLOCAL_CACHE/.apt-updated"
   fi

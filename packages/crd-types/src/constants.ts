@@ -97,6 +97,12 @@ export const VOLUME_CONTEXT_KEYS = {
   lvmType: 'lvmType',
   iops: 'iops',
   bps: 'bps',
+  /** Device volumes: the whole disk the volume took (the key is the volumeType value, as upstream writes it). */
+  device: 'Device',
+  /** MountPoint volumes: the mount point the volume took. */
+  mountPoint: 'MountPoint',
+  /** The node the volume was created on. */
+  selectedNode: 'volume.kubernetes.io/selected-node',
   /** Inline ephemeral volumes: requested size (default {@link EPHEMERAL_DEFAULT_SIZE}). */
   size: 'size',
   /** "true" ⇒ kata direct volume. */

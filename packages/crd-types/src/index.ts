@@ -89,6 +89,20 @@ export { matchesLabelSelector, type Labels } from './label-selector.js';
 export { initConfigToNodeSpec, type NodeIdentity } from './init-config-merge.js';
 export { parseQuantityBytes, parseLegacySizeBytes, formatBytes } from './quantity.js';
 export {
+  parseStorageClassParameters,
+  parseInlineVolumeAttributes,
+  parseIoThrottle,
+  isVolumeGroupName,
+  type StorageClassSpec,
+  type InlineVolumeSpec,
+  type IoThrottle,
+  type VolumeMediaType,
+  type VolumeFsType,
+  type ParameterIssue,
+  type ParameterResult,
+} from './storage-class-parameters.js';
+export { STORAGE_CLASS_PARAMETER_CASES, INLINE_VOLUME_ATTRIBUTE_CASES, type ParameterCase } from './parameter-cases.js';
+export {
   parseStorageReserved,
   parseReservation,
   reservedBytes,

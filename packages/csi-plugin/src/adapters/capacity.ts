@@ -2,7 +2,8 @@
 // kinds. A class without volumeType is treated as LVM (what CSIStorageCapacity asks for first).
 import type { Logger } from 'pino';
 import { capacityOf } from '../core/capacity.js';
-import { PARAM, parseVolumeSpec, type VolumeSpec } from '../core/parameters.js';
+import { DEFAULT_FS_TYPE, STORAGE_CLASS_PARAMS } from '@openlocal/crd-types';
+import { parseVolumeSpec, type VolumeSpec } from '../core/parameters.js';
 import type { ClaimStore, HostPort, LvmPort } from '../ports.js';
 import { VolumeCreator } from './volume-creator.js';
 
@@ -19,8 +20,8 @@ export interface CapacityDeps {
 
 export async function computeCapacity(deps: CapacityDeps): Promise<{ availableBytes: number; maximumVolumeBytes: number }> {
   const spec: VolumeSpec =
-    deps.parameters[PARAM.volumeType] === undefined
-      ? { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: {} }
+    deps.parameters[STORAGE_CLASS_PARAMS.volumeType] === undefined
+      ? { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: {}, fsType: DEFAULT_FS_TYPE }
       : parseVolumeSpec(deps.parameters, 'parameters');
   if (spec.volumeType === 'LVM') {
     const state = await deps.lvm.readState({ signal: deps.signal });

@@ -3,9 +3,10 @@
 import type { Logger } from 'pino';
 import { parseCapacityRange } from '../core/capacity-range.js';
 import { CsiError, missingField } from '../core/errors.js';
-import { controllerCapabilities, TOPOLOGY_KEY, type Mode } from '../core/driver-info.js';
+import { TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS } from '@openlocal/crd-types';
+import { controllerCapabilities, type Mode } from '../core/driver-info.js';
 import { validateVolumeId } from '../core/names.js';
-import { PARAM, parseVolumeSpec } from '../core/parameters.js';
+import { parseVolumeSpec } from '../core/parameters.js';
 import { buildVolumeContext } from '../core/volume-context.js';
 import { capabilityProblem, validateCapabilities } from '../core/volume-capability.js';
 import type { ControllerExpandVolumeRequest__Output } from '../generated/csi/v1/ControllerExpandVolumeRequest.js';
@@ -64,8 +65,8 @@ export function createControllerService(deps: ControllerDeps) {
       requireNodeMode(deps.mode, 'CreateVolume');
       if (request.volume_content_source !== null) throw new CsiError('UNSUPPORTED', 'volume_content_source: snapshots and clones are not supported yet');
       checkTopology(request.accessibility_requirements, deps.nodeId);
-      const pvcName = request.parameters[PARAM.pvcName];
-      const pvcNamespace = request.parameters[PARAM.pvcNamespace];
+      const pvcName = request.parameters[VOLUME_CONTEXT_KEYS.pvcName];
+      const pvcNamespace = request.parameters[VOLUME_CONTEXT_KEYS.pvcNamespace];
       const pvc = pvcName && pvcNamespace ? { name: pvcName, namespace: pvcNamespace } : undefined;
       const created = await creator.create({ name, spec, size, pvc, signal });
       const { sizeBytes, volumeId, ...placement } = created;

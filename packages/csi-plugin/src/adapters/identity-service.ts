@@ -1,6 +1,7 @@
 // The CSI Identity service. Probe checks that the tools the node path needs actually run.
 import { CsiError } from '../core/errors.js';
-import { DRIVER_NAME, type Mode } from '../core/driver-info.js';
+import { DRIVER_NAME } from '@openlocal/crd-types';
+import type { Mode } from '../core/driver-info.js';
 import type { GetPluginCapabilitiesResponse } from '../generated/csi/v1/GetPluginCapabilitiesResponse.js';
 import type { PluginCapability } from '../generated/csi/v1/PluginCapability.js';
 import type { GetPluginInfoResponse } from '../generated/csi/v1/GetPluginInfoResponse.js';

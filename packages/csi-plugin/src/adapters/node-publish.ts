@@ -2,11 +2,10 @@
 // target; inline ephemeral volumes get their LV created here and removed at unpublish.
 import type { MountEntry } from '@openlocal/lvm';
 import type { Logger } from 'pino';
-import { DEFAULT_SIZE_BYTES, EPHEMERAL_TAG, OWNER_TAG } from '../core/driver-info.js';
+import { EPHEMERAL_TAG, OWNER_TAG } from '../core/driver-info.js';
 import { CsiError, missingField } from '../core/errors.js';
 import { lvNameForVolume, validateLvVolumeName } from '../core/names.js';
-import { PARAM, parseThrottle, parseVgName } from '../core/parameters.js';
-import { parseQuantityBytes } from '../core/quantity.js';
+import { parseInlineVolume, parseThrottle } from '../core/parameters.js';
 import type { AccessKind } from '../core/volume-capability.js';
 import type { HostPort, LvmPort, ThrottlePort } from '../ports.js';
 import { mountAt, unmountAll, usableDevice } from './node-stage.js';
@@ -87,11 +86,8 @@ export interface EphemeralRequest {
 /** Inline ephemeral volume: create (or find) the LV, format it, mount it straight at the target. */
 export async function publishEphemeral(deps: PublishDeps, request: EphemeralRequest): Promise<void> {
   const name = lvNameForVolume(validateLvVolumeName(request.volumeId, 'volume_id'));
-  const vgName = parseVgName(request.volumeContext[PARAM.vgName], 'volume_context["vgName"]');
-  if (vgName === undefined) throw missingField('volume_context["vgName"]');
+  const { vgName, sizeBytes } = parseInlineVolume(request.volumeContext, 'volume_context');
   if (request.access.kind !== 'mount') throw new CsiError('INVALID_ARGUMENT', 'volume_capability: inline ephemeral volumes must be filesystem volumes');
-  const sizeText = request.volumeContext[PARAM.size];
-  const sizeBytes = sizeText === undefined || sizeText === '' ? DEFAULT_SIZE_BYTES : parseQuantityBytes(sizeText, 'volume_context["size"]');
   if (mountAt(await deps.host.mountInfo(), request.targetPath) !== undefined) return;
   const state = await deps.lvm.readState({ signal: request.signal });
   const existing = state.lvs.find((lv) => lv.vgName === vgName && lv.name === name);

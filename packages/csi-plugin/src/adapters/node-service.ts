@@ -1,11 +1,11 @@
 // The CSI Node service: validate, find the volume on this node, then stage / publish / expand / report.
 import type { Logger } from 'pino';
 import { parseCapacityRange } from '../core/capacity-range.js';
-import { NODE_CAPABILITIES, TOPOLOGY_KEY } from '../core/driver-info.js';
+import { TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS } from '@openlocal/crd-types';
+import { NODE_CAPABILITIES } from '../core/driver-info.js';
 import { missingField } from '../core/errors.js';
 import { validatePathInside } from '../core/kubelet-path.js';
 import { validateVolumeId } from '../core/names.js';
-import { PARAM } from '../core/parameters.js';
 import { toAccessKind } from '../core/volume-capability.js';
 import type { NodeExpandVolumeRequest__Output } from '../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../generated/csi/v1/NodeExpandVolumeResponse.js';
@@ -68,7 +68,7 @@ export function createNodeService(deps: NodeDeps) {
       if (request.volume_capability === null) throw missingField('volume_capability');
       const stagingPath = request.staging_target_path === '' ? '' : inside(request.staging_target_path, 'staging_target_path');
       const common = { volumeId, targetPath, isReadOnly: request.readonly, volumeContext: request.volume_context, signal };
-      if (request.volume_context[PARAM.ephemeral] === 'true') {
+      if (request.volume_context[VOLUME_CONTEXT_KEYS.ephemeral] === 'true') {
         await publishEphemeral(deps, { ...common, access: toAccessKind(request.volume_capability, 'LVM', 'volume_capability') });
         return {};
       }

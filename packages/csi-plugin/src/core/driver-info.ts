@@ -1,13 +1,13 @@
-// Fixed facts the Identity, Controller and Node services report: names, topology key, capability lists.
+// Fixed facts the Identity, Controller and Node services report: LV tags, default size, capability lists.
+// The driver name and topology key are @openlocal/crd-types' DRIVER_NAME and TOPOLOGY_KEY.
+import { DRIVER_NAME, EPHEMERAL_DEFAULT_SIZE, parseQuantityBytes } from '@openlocal/crd-types';
 
-export const DRIVER_NAME = 'local.csi.aliyun.com';
-export const TOPOLOGY_KEY = 'kubernetes.io/hostname';
 /** LVM tag on every LV this plugin creates, so the agent and DeleteVolume can tell ours from others. */
-export const OWNER_TAG = 'local.csi.aliyun.com';
+export const OWNER_TAG = DRIVER_NAME;
 /** Extra tag on LVs of inline ephemeral volumes, removed at unpublish. */
-export const EPHEMERAL_TAG = 'local.csi.aliyun.com/ephemeral';
-/** Default size of an inline ephemeral volume and of a volume created without a capacity range. */
-export const DEFAULT_SIZE_BYTES = 2 ** 30;
+export const EPHEMERAL_TAG = `${DRIVER_NAME}/ephemeral`;
+/** Size of a volume created without a capacity range: the inline ephemeral default. */
+export const DEFAULT_SIZE_BYTES = parseQuantityBytes(EPHEMERAL_DEFAULT_SIZE);
 
 export type Mode = 'node' | 'controller';
 

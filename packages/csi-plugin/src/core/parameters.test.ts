@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseFsType, parseThrottle, parseVolumeSpec, type VolumeSpec } from './parameters.js';
+import { INLINE_VOLUME_ATTRIBUTE_CASES, STORAGE_CLASS_PARAMETER_CASES } from '@openlocal/crd-types';
+import { CsiError } from './errors.js';
+import { parseFsType, parseInlineVolume, parseThrottle, parseVolumeSpec, type VolumeSpec } from './parameters.js';
 
 type Params = Record<string, string>;
 
@@ -8,20 +10,20 @@ describe('parseVolumeSpec', () => {
     {
       name: 'LVM with a vgName and striping',
       input: { volumeType: 'LVM', vgName: 'open-local-pool-0', lvmType: 'striping' },
-      want: { volumeType: 'LVM', vgName: 'open-local-pool-0', isStriping: true, throttle: {} },
+      want: { volumeType: 'LVM', vgName: 'open-local-pool-0', isStriping: true, throttle: {}, fsType: 'ext4' },
     },
     {
       name: 'LVM without a vgName leaves the choice to the plan or best fit',
       input: { volumeType: 'LVM' },
-      want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: {} },
+      want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: {}, fsType: 'ext4' },
     },
     {
       name: 'LVM with iops and bps',
       input: { volumeType: 'LVM', iops: '100', bps: '1Mi' },
-      want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: { iops: 100, bpsBytes: 1048576 } },
+      want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: { iops: 100, bpsBytes: 1048576 }, fsType: 'ext4' },
     },
-    { name: 'Device with mediaType', input: { volumeType: 'Device', mediaType: 'ssd' }, want: { volumeType: 'Device', mediaType: 'ssd' } },
-    { name: 'MountPoint with mediaType', input: { volumeType: 'MountPoint', mediaType: 'hdd' }, want: { volumeType: 'MountPoint', mediaType: 'hdd' } },
+    { name: 'Device with mediaType', input: { volumeType: 'Device', mediaType: 'ssd' }, want: { volumeType: 'Device', mediaType: 'ssd', fsType: 'ext4' } },
+    { name: 'MountPoint with mediaType', input: { volumeType: 'MountPoint', mediaType: 'hdd' }, want: { volumeType: 'MountPoint', mediaType: 'hdd', fsType: 'ext4' } },
   ])('parses $name', ({ input, want }) => {
     expect(parseVolumeSpec(input, 'parameters')).toEqual(want);
   });
@@ -57,5 +59,58 @@ describe('parseFsType', () => {
 
   it('refuses btrfs naming the field', () => {
     expect(() => parseFsType('btrfs', 'volume_capability.mount.fs_type')).toThrow('invalid volume_capability.mount.fs_type "btrfs"');
+  });
+});
+
+// Moved from the plugin's own quantity parser, now crd-types' Kubernetes rules reached through the inline path.
+describe('parseInlineVolume size', () => {
+  it.each([
+    { name: 'binary suffix', input: '1Gi', want: 2 ** 30 },
+    { name: 'decimal suffix', input: '500M', want: 5e8 },
+    { name: 'plain bytes', input: '4096', want: 4096 },
+    { name: 'a fraction that makes whole bytes', input: '1.5Ki', want: 1536 },
+    { name: 'exponent form', input: '1e9', want: 1e9 },
+    { name: 'absent means 1Gi', input: '', want: 2 ** 30 },
+  ])('$name', ({ input, want }) => {
+    expect(parseInlineVolume({ vgName: 'pool', size: input }, 'volume_context').sizeBytes).toBe(want);
+  });
+
+  it.each([
+    { name: 'garbage', input: 'big' },
+    { name: 'an absurd quantity', input: '100000Pi' },
+    { name: 'a negative', input: '-1Gi' },
+  ])('refuses $name naming the field', ({ input }) => {
+    expect(() => parseInlineVolume({ vgName: 'pool', size: input }, 'volume_context')).toThrow(/invalid volume_context\["size"\]/);
+  });
+});
+
+function verdict(parse: () => unknown): { accepted: true } | { accepted: false; message: string; code: string } {
+  try {
+    parse();
+    return { accepted: true };
+  } catch (error) {
+    if (!(error instanceof CsiError)) throw error;
+    return { accepted: false, message: error.message, code: error.code };
+  }
+}
+
+// The same table runs through the extender's demand derivation in its unit tests: both must agree on every row.
+describe('parity with the scheduler extender (crd-types parameter cases)', () => {
+  it.each(STORAGE_CLASS_PARAMETER_CASES)('CreateVolume parameters, $name: accepted=$accepted', ({ input, accepted, field }) => {
+    const got = verdict(() => parseVolumeSpec(input, 'parameters'));
+    expect(got.accepted).toBe(accepted);
+    if (!got.accepted) {
+      expect(got.code).toBe('INVALID_ARGUMENT');
+      expect(got.message).toContain(`invalid parameters["${field ?? ''}"]`);
+    }
+  });
+
+  it.each(INLINE_VOLUME_ATTRIBUTE_CASES)('inline volume_context, $name: accepted=$accepted', ({ input, accepted, field }) => {
+    const got = verdict(() => parseInlineVolume(input, 'volume_context'));
+    expect(got.accepted).toBe(accepted);
+    if (!got.accepted) {
+      expect(got.code).toBe('INVALID_ARGUMENT');
+      expect(got.message).toContain(`invalid volume_context["${field ?? ''}"]`);
+    }
   });
 });

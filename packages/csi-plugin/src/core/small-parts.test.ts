@@ -3,7 +3,6 @@ import { parseClaim } from './claim.js';
 import { capacityOf } from './capacity.js';
 import { blankDisks, diskProblem, type DiskFacts } from './free-disks.js';
 import { ioMaxLine, podUidFromTarget } from './io-max.js';
-import { parseQuantityBytes } from './quantity.js';
 import { REDACTED, redactSecrets } from './redact.js';
 import { buildVolumeContext } from './volume-context.js';
 import { VolumeLocks } from './volume-locks.js';
@@ -24,25 +23,6 @@ describe('redactSecrets', () => {
     const out = redactSecrets({ name: 'v', secrets: { password: 'hunter2' }, inner: [{ secrets: { token: 't' } }] });
     expect(out).toEqual({ name: 'v', secrets: { password: REDACTED }, inner: [{ secrets: { token: REDACTED } }] });
     expect(JSON.stringify(out)).not.toContain('hunter2');
-  });
-});
-
-describe('parseQuantityBytes', () => {
-  it.each([
-    { name: 'binary suffix', input: '1Gi', want: 2 ** 30 },
-    { name: 'decimal suffix', input: '500M', want: 5e8 },
-    { name: 'plain bytes', input: '4096', want: 4096 },
-    { name: 'a fraction that makes whole bytes', input: '1.5Ki', want: 1536 },
-  ])('$name', ({ input, want }) => {
-    expect(parseQuantityBytes(input, 'size')).toBe(want);
-  });
-
-  it.each([
-    { name: 'garbage', input: 'big' },
-    { name: 'an absurd quantity', input: '100000Pi' },
-    { name: 'a negative', input: '-1Gi' },
-  ])('refuses $name naming the field', ({ input }) => {
-    expect(() => parseQuantityBytes(input, 'volume_context["size"]')).toThrow(/invalid volume_context\["size"\]/);
   });
 });
 

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { createHttpApp } from '../src/adapters/http-app.js';
 import { createMetrics } from '../src/adapters/metrics.js';
 import { ClusterState } from '../src/core/cluster-state.js';
-import { DRIVER_NAMES } from '../src/core/constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { Extender } from '../src/core/extender.js';
 import { MetricObjects } from '../src/core/metric-objects.js';
 import { nls, pv, pvc, storageClass } from '../src/test-support/builders.js';
@@ -22,7 +22,7 @@ export type ServerMessage =
 export type ParentMessage = { type: 'reset' } | { type: 'samples' };
 
 function buildState(nodes: number): ClusterState {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   for (let i = 0; i < nodes; i += 1) {
     // Two VGs per node and three existing volumes, so views have real charges to sum.
@@ -48,7 +48,7 @@ const state = process.argv[3] === 'three-vgs' ? buildThreeVgState(nodes) : build
 (globalThis as { gc?: () => void }).gc?.();
 const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
 extender.setSynced(true);
-const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
+const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(PROVISIONER_NAMES) });
 const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => Date.now() }, version: 'bench', isReady: () => true });
 
 const wallMs: number[] = [];

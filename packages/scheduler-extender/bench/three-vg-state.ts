@@ -2,7 +2,7 @@
 // in five holds the pod only by the exact search, two hold it not at all (their totals pass the cheap bounds,
 // so the search runs and proves it) and two hold it in the greedy order — the expensive path at scale.
 import { ClusterState } from '../src/core/cluster-state.js';
-import { DRIVER_NAMES } from '../src/core/constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { nls, pv, pvc, storageClass } from '../src/test-support/builders.js';
 
 /** Free GiB per VG after the node's existing 1Gi volume in each (the layouts of src/core/exact-placement.test.ts). */
@@ -27,7 +27,7 @@ export const EIGHT_CLAIMS: readonly { gi: number; vgName?: string }[] = [
 ];
 
 export function buildThreeVgState(nodes: number): ClusterState {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   for (const vg of ['a', 'b', 'c']) state.upsertStorageClass(storageClass(`lvm-${vg}`, { volumeType: 'LVM', vgName: vg }));
   for (let i = 0; i < nodes; i += 1) {

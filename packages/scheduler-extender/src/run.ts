@@ -10,7 +10,7 @@ import { cacheSnapshot, createMetrics } from './adapters/metrics.js';
 import type { Clock } from './adapters/restarting-informer.js';
 import { parseConfig, type Config } from './cli.js';
 import { ClusterState } from './core/cluster-state.js';
-import { DRIVER_NAMES } from './core/constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { Extender } from './core/extender.js';
 import { MetricObjects } from './core/metric-objects.js';
 import { storagePicture } from './core/storage-picture.js';
@@ -48,10 +48,10 @@ function listen(listener: ReturnType<typeof createHttpApp>, config: Config): Pro
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
   const logger = pino({ level: config.logLevel, base: { component: 'scheduler-extender' } });
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: config.strategy, reservationTtlMs: config.reservationTtlMs });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: config.strategy, reservationTtlMs: config.reservationTtlMs });
   const { strategy, antiAffinity, isChoosingNode, reservationTtlMs } = config;
   const extender = new Extender({ state, strategy, antiAffinity, isChoosingNode, reservationTtlMs });
-  const objects = new MetricObjects(DRIVER_NAMES);
+  const objects = new MetricObjects(PROVISIONER_NAMES);
   const metrics = createMetrics(state, { withDefaultMetrics: true, objects });
   const stop = new AbortController();
   const informers = createInformers({

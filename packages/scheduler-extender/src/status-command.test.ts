@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from './adapters/http-app.js';
 import { cacheSnapshot, createMetrics } from './adapters/metrics.js';
 import { ClusterState } from './core/cluster-state.js';
-import { DRIVER_NAMES } from './core/constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { Extender } from './core/extender.js';
 import { MetricObjects } from './core/metric-objects.js';
 import { storagePicture } from './core/storage-picture.js';
@@ -32,10 +32,10 @@ describe('fetchStatus', () => {
   let url = '';
 
   beforeAll(async () => {
-    const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+    const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
     state.upsertNls(nls('node-a', { vgs: { pool: 100 } }), 0);
     const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 });
-    const objects = new MetricObjects(DRIVER_NAMES);
+    const objects = new MetricObjects(PROVISIONER_NAMES);
     const metrics = createMetrics(state, { withDefaultMetrics: false, objects });
     const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 0 }, version: 't', isReady: () => true, picture: () => storagePicture(cacheSnapshot(state, objects)) });
     server = createServer(app);

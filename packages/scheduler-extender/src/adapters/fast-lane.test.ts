@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ClusterState } from '../core/cluster-state.js';
-import { DRIVER_NAMES } from '../core/constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { Extender } from '../core/extender.js';
 import { MetricObjects } from '../core/metric-objects.js';
 import type { PodShape } from '../core/k8s-shapes.js';
@@ -24,14 +24,14 @@ class BrokenExtender extends Extender {
 }
 
 async function serve(options: { isBroken?: boolean; bodyLimitBytes?: number } = {}): Promise<{ server: Server; port: number; logs: string[] }> {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
   state.upsertPvc(pvc('ns/data', 'lvm', '10Gi'), 0);
   const extenderOptions = { state, strategy: 'binpack' as const, antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000 };
   const extender = options.isBroken ? new BrokenExtender(extenderOptions) : new Extender(extenderOptions);
   extender.setSynced(true);
-  const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(DRIVER_NAMES) });
+  const metrics = createMetrics(state, { withDefaultMetrics: false, objects: new MetricObjects(PROVISIONER_NAMES) });
   const logs: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(line) });
   const listener = createHttpApp({ extender, state, metrics, logger, clock: { now: () => 0 }, version: 'test', isReady: () => true, bodyLimitBytes: options.bodyLimitBytes });

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../core/cluster-state.js';
-import { DRIVER_NAMES } from '../core/constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { EXTENDER_ERROR_CODES } from '../core/errors.js';
 import { Extender, type ExtenderOptions } from '../core/extender.js';
 import { MetricObjects } from '../core/metric-objects.js';
@@ -14,7 +14,7 @@ import { storagePicture, type PictureNode } from '../core/storage-picture.js';
 import { cacheSnapshot, createMetrics } from './metrics.js';
 
 function setUp(isReady = true, extra: Partial<ExtenderOptions> = {}) {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   state.upsertStorageClass(storageClass('ebs', {}, 'ebs.csi.aws.com'));
   state.upsertPvc(pvc('ns/elsewhere', 'ebs', '5Gi'), 0);
@@ -25,7 +25,7 @@ function setUp(isReady = true, extra: Partial<ExtenderOptions> = {}) {
   state.upsertPod(pod('ns/app', ['ns/data']), 0);
   const extender = new Extender({ state, strategy: 'binpack', antiAffinity: {}, isChoosingNode: true, reservationTtlMs: 30_000, ...extra });
   extender.setSynced(isReady);
-  const objects = new MetricObjects(DRIVER_NAMES);
+  const objects = new MetricObjects(PROVISIONER_NAMES);
   const metrics = createMetrics(state, { withDefaultMetrics: false, objects });
   const picture = (): PictureNode[] => storagePicture(cacheSnapshot(state, objects));
   const app = createHttpApp({ extender, state, metrics, logger: pino({ level: 'silent' }), clock: { now: () => 1000 }, version: 'v0.7.1-test', isReady: () => isReady, picture });

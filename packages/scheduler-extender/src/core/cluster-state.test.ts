@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GI, inlineVolume, nls, pod, pv, pvc, storageClass } from '../test-support/builders.js';
 import { ClusterState } from './cluster-state.js';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 
 function newState(): ClusterState {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
   state.upsertNls(nls('n2', { vgs: { pool: 100 } }), 0);
@@ -76,7 +76,7 @@ describe('ClusterState: the ledger follows API state', () => {
   });
 
   it("plans a pod's other claims with the selected one, but lets them expire unless they are selected too", () => {
-    const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack', reservationTtlMs: 1000 });
+    const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack', reservationTtlMs: 1000 });
     state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
     state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
     state.upsertPod(pod('ns/p', ['ns/a', 'ns/b']), 0);
@@ -116,13 +116,13 @@ describe('ClusterState: the ledger follows API state', () => {
       pvcs: [pvc('ns/a', 'lvm', '10Gi', { selectedNode: 'n1' }), pvc('ns/b', 'lvm', '45Gi', { selectedNode: 'n1' }), pvc('ns/x', 'lvm', '5Gi', { volumeName: 'pv-x' })],
       pods: [pod('ns/p', ['ns/a', 'ns/b'])],
     };
-    const first = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+    const first = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
     first.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
     objects.nls.forEach((o) => first.upsertNls(o, 0));
     objects.pvs.forEach((o) => first.upsertPv(o, 0));
     objects.pods.forEach((o) => first.upsertPod(o, 0));
     objects.pvcs.forEach((o) => first.upsertPvc(o, 0));
-    const second = new ClusterState({ driverNames: DRIVER_NAMES, strategy: 'binpack' });
+    const second = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
     objects.pvcs.forEach((o) => second.upsertPvc(o, 0));
     objects.pods.forEach((o) => second.upsertPod(o, 0));
     second.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GI, inlineVolume, pod, pvc, storageClass } from '../test-support/builders.js';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { podDemand, type DemandLookup, type PodDemand } from './demand.js';
 import type { PodShape } from './k8s-shapes.js';
 import { claimInfo, storageClassInfo } from './objects.js';
@@ -26,7 +26,7 @@ const claims = [
 ];
 const lookup: DemandLookup = {
   claim: (key) => claims.map(claimInfo).find((c) => c.key === key),
-  storageClass: (name) => classes.map((sc) => storageClassInfo(sc, DRIVER_NAMES)).find((sc) => sc?.name === name),
+  storageClass: (name) => classes.map((sc) => storageClassInfo(sc, PROVISIONER_NAMES)).find((sc) => sc?.name === name),
 };
 const ephemeral = (name: string, sc: string, size: string) => ({
   name,
@@ -54,12 +54,12 @@ describe('podDemand', () => {
     {
       name: 'an unknown volumeType names the class and value',
       input: pod('ns/p', ['ns/t']),
-      want: { kind: 'invalid', reason: 'storageclass bad-type: parameter volumeType "Quota" is not one of LVM, Device, MountPoint' },
+      want: { kind: 'invalid', reason: 'storageclass bad-type: parameter volumeType "Quota": unknown volume type; must be one of LVM, Device, MountPoint (case-sensitive)' },
     },
     {
       name: 'a bad mediaType names the class and value',
       input: pod('ns/p', ['ns/m']),
-      want: { kind: 'invalid', reason: 'storageclass bad-media: parameter mediaType "nvme" must be ssd or hdd for MountPoint' },
+      want: { kind: 'invalid', reason: 'storageclass bad-media: parameter mediaType "nvme": must be ssd or hdd for MountPoint' },
     },
     { name: 'a bad size names the claim and value', input: pod('ns/p', ['ns/size']), want: { kind: 'invalid', reason: 'pvc ns/size: resources.requests.storage "ten" is not a valid size' } },
     {
@@ -84,6 +84,6 @@ describe('podDemand', () => {
       want: { kind: 'demands', demands: [{ kind: 'LVM', key: 'ns/p2-tmp', sizeBytes: 2 * GI }] },
     },
   ])('$name', ({ input, want }) => {
-    expect(podDemand(input, lookup, DRIVER_NAMES)).toEqual(want);
+    expect(podDemand(input, lookup, PROVISIONER_NAMES)).toEqual(want);
   });
 });

@@ -1,10 +1,9 @@
 // What one pod asks of a node: its unbound claims of our StorageClasses and its inline volumes of our driver,
 // decoded together so the filter can place them together. Configuration mistakes become one readable reason.
-import { DEFAULT_INLINE_SIZE } from './constants.js';
+import { parseInlineVolumeAttributes, parseStorageClassParameters, STORAGE_CLASS_PARAMS, type ParameterIssue } from '@openlocal/crd-types';
 import type { PodShape, PodVolumeShape } from './k8s-shapes.js';
 import { claimKey, requestedSize, type ClaimInfo, type StorageClassInfo } from './objects.js';
-import { quantityToBytes } from './quantity.js';
-import { MEDIA_TYPES, VOLUME_TYPES, type MediaType, type VolumeDemand, type VolumeType } from './types.js';
+import type { VolumeDemand } from './types.js';
 
 export interface DemandLookup {
   claim(key: string): ClaimInfo | undefined;
@@ -27,25 +26,27 @@ export function hasCandidateVolumes(pod: PodShape): boolean {
 
 type One = VolumeDemand | { reason: string; isInvalid: boolean } | undefined;
 
+// "<prefix><field> "<value>": <reason>", or "<prefix><field> <reason>" when the key is absent.
+function describeIssue(prefix: string, issues: readonly ParameterIssue[]): string {
+  const [issue = { field: '', value: undefined, reason: 'invalid' }] = issues;
+  return issue.value === undefined ? `${prefix}${issue.field} ${issue.reason}` : `${prefix}${issue.field} ${JSON.stringify(issue.value)}: ${issue.reason}`;
+}
+
+// The same decoder as the CSI plugin's CreateVolume: a class the provisioner would refuse is refused here.
+// A bad volumeType is reported before a bad size, and a bad size before the other parameters, as before.
 function classDemand(key: string, sc: StorageClassInfo, size: ClaimInfo['size']): One {
-  const volumeType = sc.volumeType as VolumeType;
-  if (!VOLUME_TYPES.includes(volumeType)) {
-    const value = JSON.stringify(sc.volumeType ?? null);
-    return { reason: `storageclass ${sc.name}: parameter volumeType ${value} is not one of LVM, Device, MountPoint`, isInvalid: true };
-  }
+  const parsed = parseStorageClassParameters(sc.parameters);
+  const classProblem = parsed.ok ? undefined : { reason: `storageclass ${sc.name}: ${describeIssue('parameter ', parsed.issues)}`, isInvalid: true };
+  if (!parsed.ok && parsed.issues[0]?.field === STORAGE_CLASS_PARAMS.volumeType) return classProblem;
   if ('invalid' in size) {
     return { reason: `pvc ${key}: resources.requests.storage ${size.invalid} is not a valid size`, isInvalid: true };
   }
-  if (volumeType === 'LVM') {
-    return sc.vgName === undefined
-      ? { kind: 'LVM', key, sizeBytes: size.bytes }
-      : { kind: 'LVM', key, sizeBytes: size.bytes, vgName: sc.vgName };
+  if (!parsed.ok) return classProblem;
+  const spec = parsed.value;
+  if (spec.volumeType === 'LVM') {
+    return spec.vgName === undefined ? { kind: 'LVM', key, sizeBytes: size.bytes } : { kind: 'LVM', key, sizeBytes: size.bytes, vgName: spec.vgName };
   }
-  if (!MEDIA_TYPES.includes(sc.mediaType as MediaType)) {
-    const value = JSON.stringify(sc.mediaType ?? null);
-    return { reason: `storageclass ${sc.name}: parameter mediaType ${value} must be ssd or hdd for ${volumeType}`, isInvalid: true };
-  }
-  return { kind: volumeType, key, sizeBytes: size.bytes, mediaType: sc.mediaType as MediaType };
+  return { kind: spec.volumeType, key, sizeBytes: size.bytes, mediaType: spec.mediaType };
 }
 
 function claimDemand(key: string, lookup: DemandLookup): One {
@@ -67,17 +68,10 @@ function ephemeralDemand(pod: PodShape, volume: PodVolumeShape, lookup: DemandLo
 
 function inlineDemand(pod: PodShape, volume: PodVolumeShape): One {
   const key = `inline:${pod.metadata?.uid ?? ''}/${volume.name ?? ''}`;
-  const attributes = volume.csi?.volumeAttributes ?? {};
-  const vgName = attributes['vgName'];
-  if (vgName === undefined || vgName === '') {
-    return { reason: `pod volume ${volume.name ?? ''}: csi.volumeAttributes.vgName is required`, isInvalid: true };
-  }
-  const rawSize = attributes['size'] ?? DEFAULT_INLINE_SIZE;
-  const sizeBytes = quantityToBytes(rawSize);
-  if (sizeBytes === undefined) {
-    return { reason: `pod volume ${volume.name ?? ''}: csi.volumeAttributes.size ${JSON.stringify(rawSize)} is not a valid size`, isInvalid: true };
-  }
-  return { kind: 'LVM', key, sizeBytes, vgName };
+  // The same decoder as the CSI plugin's NodePublishVolume, so a size it would refuse is never charged here.
+  const parsed = parseInlineVolumeAttributes(volume.csi?.volumeAttributes ?? {});
+  if (!parsed.ok) return { reason: `pod volume ${volume.name ?? ''}: ${describeIssue('csi.volumeAttributes.', parsed.issues)}`, isInvalid: true };
+  return { kind: 'LVM', key, sizeBytes: parsed.value.sizeBytes, vgName: parsed.value.vgName };
 }
 
 interface DemandContext {

@@ -5,7 +5,7 @@ import { assignVolumeGroups, prepareVgClaims } from '@openlocal/crd-types';
 import { describe, expect, it } from 'vitest';
 import { GI, nls, pod, pvc, storageClass } from '../test-support/builders.js';
 import { ClusterState } from './cluster-state.js';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { ExtenderError } from './errors.js';
 import { Extender } from './extender.js';
 import type { PodShape } from './k8s-shapes.js';
@@ -25,7 +25,7 @@ const CLAIMS: { name: string; gi: number; vgName?: string }[] = [
 ];
 
 function setUp(strategy: Strategy, isChoosingNode: boolean): { state: ClusterState; extender: Extender; pod: PodShape } {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   for (const vg of ['a', 'b', 'c']) state.upsertStorageClass(storageClass(`lvm-${vg}`, { volumeType: 'LVM', vgName: vg }));
   for (const [node, vgs] of Object.entries(NODES)) state.upsertNls(nls(node, { vgs }), 0);

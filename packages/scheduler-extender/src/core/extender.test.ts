@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GI, inlineVolume, nls, pod, pv, pvc, storageClass } from '../test-support/builders.js';
 import { ClusterState } from './cluster-state.js';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { ExtenderError } from './errors.js';
 import { Extender, type ExtenderOptions } from './extender.js';
 import type { PodShape } from './k8s-shapes.js';
@@ -11,7 +11,7 @@ import { extenderArgsSchema, type ExtenderArgs } from './wire.js';
 const NODES = ['n1', 'n2', 'n3'];
 
 function setUp(strategy: Strategy, extra: Partial<ExtenderOptions> = {}): { state: ClusterState; extender: Extender } {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   state.upsertStorageClass(storageClass('ssd', { volumeType: 'Device', mediaType: 'ssd' }));
   state.upsertStorageClass(storageClass('bad', { volumeType: 'lvm' }));
@@ -72,7 +72,7 @@ describe('Extender.filter', () => {
     const { state, extender } = setUp('binpack');
     const result = extender.filter(args(claimPod(state, 'ns/p', ['1Gi'], 'bad')), 0);
     expect(result.NodeNames).toEqual([]);
-    expect(result.FailedAndUnresolvableNodes['n1']).toBe('storageclass bad: parameter volumeType "lvm" is not one of LVM, Device, MountPoint');
+    expect(result.FailedAndUnresolvableNodes['n1']).toBe('storageclass bad: parameter volumeType "lvm": unknown volume type; must be one of LVM, Device, MountPoint (case-sensitive)');
   });
 
   it('refuses pods with volumes until the cache is synced', () => {

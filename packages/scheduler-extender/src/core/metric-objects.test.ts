@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import type { PodShape, PvShape } from './k8s-shapes.js';
 import { inlineRecords, MetricObjects, pvRecord } from './metric-objects.js';
 
@@ -22,11 +22,11 @@ describe('pvRecord', () => {
     },
     { name: 'a Device PV names its device', input: pv({ attributes: { volumeType: 'Device', Device: '/dev/vdc' } }), want: { pvType: 'Device', storageName: '/dev/vdc' } },
   ])('$name', ({ input, want }) => {
-    expect(pvRecord(input, DRIVER_NAMES)).toMatchObject({ pvName: 'local-1', nodeName: 'node-a', ...want });
+    expect(pvRecord(input, PROVISIONER_NAMES)).toMatchObject({ pvName: 'local-1', nodeName: 'node-a', ...want });
   });
 
   it('ignores another driver\'s PV', () => {
-    expect(pvRecord(pv({ driver: 'ebs.csi.aws.com' }), DRIVER_NAMES)).toBeUndefined();
+    expect(pvRecord(pv({ driver: 'ebs.csi.aws.com' }), PROVISIONER_NAMES)).toBeUndefined();
   });
 });
 
@@ -41,13 +41,13 @@ describe('inlineRecords', () => {
     { name: 'an unbound pod reports nothing', input: pod('Pending'), want: [] },
     { name: 'a finished pod reports nothing', input: pod('Succeeded', 'node-a'), want: [] },
   ])('$name', ({ input, want }) => {
-    expect(inlineRecords(input, DRIVER_NAMES)).toEqual(want);
+    expect(inlineRecords(input, PROVISIONER_NAMES)).toEqual(want);
   });
 });
 
 describe('MetricObjects', () => {
   it('forgets a PV when it is deleted or stops being ours', () => {
-    const objects = new MetricObjects(DRIVER_NAMES);
+    const objects = new MetricObjects(PROVISIONER_NAMES);
     objects.upsertPv(pv({ name: 'a' }));
     objects.upsertPv(pv({ name: 'b' }));
     objects.deletePv(pv({ name: 'a' }));

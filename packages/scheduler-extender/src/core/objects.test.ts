@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GI, pv, pvc, storageClass } from '../test-support/builders.js';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import type { PvShape } from './k8s-shapes.js';
 import { claimInfo, pvInfo, storageClassInfo } from './objects.js';
 
@@ -15,14 +15,14 @@ describe('pvInfo: what an existing PV occupies', () => {
     { name: 'Device PV takes its device', input: pv('pv-d', 'n2', { device: '/dev/vdc', size: '100Gi' }), want: { node: 'n2', allocation: { kind: 'Device', resourceName: '/dev/vdc' } } },
     { name: 'MountPoint PV takes its path', input: pv('pv-m', 'n2', { mountPoint: '/mnt/a', size: '1Gi' }), want: { allocation: { kind: 'MountPoint', resourceName: '/mnt/a' } } },
   ])('$name', ({ input, want }) => {
-    expect(pvInfo(input, DRIVER_NAMES)).toMatchObject(want);
+    expect(pvInfo(input, PROVISIONER_NAMES)).toMatchObject(want);
   });
 
   it.each([
     { name: 'another driver is not ours', input: foreign },
     { name: 'a PV without a hostname node affinity is not counted', input: noNode },
   ])('$name', ({ input }) => {
-    expect(pvInfo(input, DRIVER_NAMES)).toBeUndefined();
+    expect(pvInfo(input, PROVISIONER_NAMES)).toBeUndefined();
   });
 });
 
@@ -42,12 +42,10 @@ describe('claimInfo and storageClassInfo', () => {
   });
 
   it('ignores StorageClasses of other provisioners and keeps ours with raw parameters', () => {
-    expect(storageClassInfo(storageClass('x', { volumeType: 'LVM' }, 'ebs.csi.aws.com'), DRIVER_NAMES)).toBeUndefined();
-    expect(storageClassInfo(storageClass('y', { volumeType: 'LVM', vgName: 'pool' }), DRIVER_NAMES)).toEqual({
+    expect(storageClassInfo(storageClass('x', { volumeType: 'LVM' }, 'ebs.csi.aws.com'), PROVISIONER_NAMES)).toBeUndefined();
+    expect(storageClassInfo(storageClass('y', { volumeType: 'LVM', vgName: 'pool' }), PROVISIONER_NAMES)).toEqual({
       name: 'y',
-      volumeType: 'LVM',
-      vgName: 'pool',
-      mediaType: undefined,
+      parameters: { volumeType: 'LVM', vgName: 'pool' },
     });
   });
 });

@@ -1,6 +1,6 @@
 // Kubernetes objects → the facts the ledger keeps: our StorageClasses, claims, our PVs (already placed
 // volumes) and pods. Pure decoders; objects of other drivers decode to undefined.
-import { HOSTNAME_TOPOLOGY_KEY, PV_ALLOCATED_ANNOTATION, SELECTED_NODE_ANNOTATION } from './constants.js';
+import { ANNOTATIONS, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS, VOLUME_TYPES } from '@openlocal/crd-types';
 import type { PvShape, PvcShape, ResourceRequirementsShape, StorageClassShape } from './k8s-shapes.js';
 import { quantityToBytes } from './quantity.js';
 import type { Allocation } from './types.js';
@@ -8,9 +8,7 @@ import type { Allocation } from './types.js';
 /** One of our StorageClasses; parameters are kept raw and validated when a pod uses the class. */
 export interface StorageClassInfo {
   name: string;
-  volumeType: string | undefined;
-  vgName: string | undefined;
-  mediaType: string | undefined;
+  parameters: Readonly<Record<string, string>>;
 }
 
 export interface ClaimInfo {
@@ -32,13 +30,7 @@ export interface PvInfo {
 
 export function storageClassInfo(sc: StorageClassShape, driverNames: readonly string[]): StorageClassInfo | undefined {
   if (!driverNames.includes(sc.provisioner ?? '')) return undefined;
-  const parameters = sc.parameters ?? {};
-  return {
-    name: sc.metadata?.name ?? '',
-    volumeType: parameters['volumeType'],
-    vgName: parameters['vgName'] === '' ? undefined : parameters['vgName'],
-    mediaType: parameters['mediaType'],
-  };
+  return { name: sc.metadata?.name ?? '', parameters: sc.parameters ?? {} };
 }
 
 /** The storage request of a claim: `requests.storage`, else `limits.storage` (Open-Local's rule). */
@@ -60,21 +52,21 @@ export function claimInfo(pvc: PvcShape): ClaimInfo {
     storageClassName: pvc.spec?.storageClassName,
     size: requestedSize(pvc.spec?.resources),
     volumeName: volumeName === '' ? undefined : volumeName,
-    selectedNode: pvc.metadata?.annotations?.[SELECTED_NODE_ANNOTATION] || undefined,
+    selectedNode: pvc.metadata?.annotations?.[ANNOTATIONS.selectedNode] || undefined,
   };
 }
 
 function pvNode(pv: PvShape): string | undefined {
   for (const term of pv.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? []) {
     for (const expression of term.matchExpressions ?? []) {
-      if (expression.key === HOSTNAME_TOPOLOGY_KEY && expression.operator === 'In') return expression.values?.[0];
+      if (expression.key === TOPOLOGY_KEY && expression.operator === 'In') return expression.values?.[0];
     }
   }
   return undefined;
 }
 
 function allocatedAnnotation(pv: PvShape): { vgName?: unknown; deviceName?: unknown } {
-  const raw = pv.metadata?.annotations?.[PV_ALLOCATED_ANNOTATION];
+  const raw = pv.metadata?.annotations?.[ANNOTATIONS.pvAllocated];
   if (raw === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
@@ -100,15 +92,15 @@ function pvAllocation(pv: PvShape, key: string): Allocation {
   const attributes = pv.spec?.csi?.volumeAttributes ?? {};
   const annotation = allocatedAnnotation(pv);
   const sizeBytes = pvSizeBytes(pv);
-  switch (attributes['volumeType'] ?? 'LVM') {
-    case 'Device': {
-      const resourceName = asString(annotation.deviceName) ?? attributes['Device'] ?? '';
+  switch (attributes[VOLUME_CONTEXT_KEYS.volumeType] ?? VOLUME_TYPES.lvm) {
+    case VOLUME_TYPES.device: {
+      const resourceName = asString(annotation.deviceName) ?? attributes[VOLUME_CONTEXT_KEYS.device] ?? '';
       return { kind: 'Device', key, sizeBytes, resourceName, capacityBytes: sizeBytes };
     }
-    case 'MountPoint':
-      return { kind: 'MountPoint', key, sizeBytes, resourceName: attributes['MountPoint'] ?? '', capacityBytes: sizeBytes };
+    case VOLUME_TYPES.mountPoint:
+      return { kind: 'MountPoint', key, sizeBytes, resourceName: attributes[VOLUME_CONTEXT_KEYS.mountPoint] ?? '', capacityBytes: sizeBytes };
     default:
-      return { kind: 'LVM', key, sizeBytes, vgName: asString(annotation.vgName) ?? attributes['vgName'] ?? '' };
+      return { kind: 'LVM', key, sizeBytes, vgName: asString(annotation.vgName) ?? attributes[VOLUME_CONTEXT_KEYS.vgName] ?? '' };
   }
 }
 

@@ -5,7 +5,7 @@ import { assignVolumeGroups, prepareVgClaims } from '@openlocal/crd-types';
 import { describe, expect, it } from 'vitest';
 import { nls, pod, pv, pvc, storageClass } from '../test-support/builders.js';
 import { ClusterState } from './cluster-state.js';
-import { DRIVER_NAMES } from './constants.js';
+import { PROVISIONER_NAMES } from '@openlocal/crd-types';
 import { Extender } from './extender.js';
 import { fastLvmScore, prepareFastDemands } from './fast-fit.js';
 import { placeVolumes } from './placement.js';
@@ -115,7 +115,7 @@ function overCommitment(c: Case, allocations: Allocation[]): string | null {
 
 /** The case on a one-node cluster: the filter's answer and the provisioning plan's allocations. */
 function throughCluster(c: Case, strategy: Strategy): { isPassing: boolean; plan: Allocation[] | string } {
-  const state = new ClusterState({ driverNames: DRIVER_NAMES, strategy });
+  const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy });
   state.upsertStorageClass(storageClass('free', { volumeType: 'LVM' }));
   for (let v = 0; v <= c.vgs.length; v += 1) state.upsertStorageClass(storageClass(`pin-vg${v}`, { volumeType: 'LVM', vgName: `vg${v}` }));
   state.upsertNls(nls('n', { vgs: Object.fromEntries(c.vgs.map((vg) => [vg.name, vg.capGi])) }), 0);

@@ -1,12 +1,11 @@
 // The extender's domain in plain data: what a node offers, what a pod asks for, and where a volume was placed.
 
 export type Strategy = 'binpack' | 'spread';
-export type MediaType = 'ssd' | 'hdd';
-export type ExclusiveKind = 'Device' | 'MountPoint';
-export type VolumeType = 'LVM' | ExclusiveKind;
+import type { VolumeMediaType, VolumeType as ContractVolumeType } from '@openlocal/crd-types';
 
-export const VOLUME_TYPES: readonly VolumeType[] = ['LVM', 'Device', 'MountPoint'];
-export const MEDIA_TYPES: readonly MediaType[] = ['ssd', 'hdd'];
+export type MediaType = VolumeMediaType;
+export type VolumeType = ContractVolumeType;
+export type ExclusiveKind = Exclude<VolumeType, 'LVM'>;
 
 /** One VG as the scheduler sees it: capacity is the NLS `allocatable` (VG size minus LVs that are not ours). */
 export interface VolumeGroupCapacity {

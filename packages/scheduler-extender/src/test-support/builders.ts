@@ -1,9 +1,10 @@
 // Small builders of Kubernetes objects for unit tests, benchmarks and HTTP tests: only the fields the extender
 // reads, in the shapes the API server sends.
+import { ANNOTATIONS, DRIVER_NAME, TOPOLOGY_KEY } from '@openlocal/crd-types';
 import type { NlsShape, PodShape, PodVolumeShape, PvShape, PvcShape, StorageClassShape } from '../core/k8s-shapes.js';
 
 export const GI = 2 ** 30;
-export const DRIVER = 'local.csi.aliyun.com';
+export const DRIVER = DRIVER_NAME;
 
 export interface NodeSpec {
   vgs?: Record<string, number>;
@@ -40,7 +41,7 @@ export function storageClass(name: string, parameters: Record<string, string>, p
 export function pvc(key: string, sc: string, size: string, extra: { selectedNode?: string; volumeName?: string } = {}): PvcShape {
   const [namespace, name] = key.split('/');
   const annotations: Record<string, string> = {};
-  if (extra.selectedNode !== undefined) annotations['volume.kubernetes.io/selected-node'] = extra.selectedNode;
+  if (extra.selectedNode !== undefined) annotations[ANNOTATIONS.selectedNode] = extra.selectedNode;
   return {
     metadata: { namespace, name, annotations },
     spec: { storageClassName: sc, resources: { requests: { storage: size } }, ...(extra.volumeName ? { volumeName: extra.volumeName } : {}) },
@@ -60,7 +61,7 @@ export function pv(name: string, node: string, volume: { vgName?: string; device
       csi: { driver: DRIVER, volumeAttributes: attributes },
       ...(volume.claim === undefined ? {} : { claimRef: { namespace, name: claimName } }),
       nodeAffinity: {
-        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] },
+        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: [node] }] }] },
       },
     },
   };

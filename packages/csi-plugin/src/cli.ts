@@ -1,4 +1,5 @@
 // Command-line flags → a validated Config. `--help` lists every flag with its default.
+import { DRIVER_NAME } from '@openlocal/crd-types';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { socketPathFromEndpoint } from './core/endpoint.js';
@@ -29,7 +30,7 @@ export const configSchema = z
     endpoint: z.string().regex(/^unix:(\/\/)?\/.+/, '--endpoint must look like unix:///csi/csi.sock'),
     mode: z.enum(['node', 'controller']),
     nodeid: z.string(),
-    driver: z.literal('local.csi.aliyun.com', { message: '--driver must be local.csi.aliyun.com (the name Open-Local users have in their StorageClasses)' }),
+    driver: z.literal(DRIVER_NAME, { message: `--driver must be ${DRIVER_NAME} (the name Open-Local users have in their StorageClasses)` }),
     kubeletDir: absolute('kubelet-dir'),
     stateDir: z.string(),
     lvmSystemDir: z.string(),
@@ -72,7 +73,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--endpoint <url>', 'CSI socket').default('unix:///csi/csi.sock'))
     .addOption(new Option('--mode <mode>', 'node (Identity+Controller+Node, beside external-provisioner --node-deployment) or controller (expansion only)').choices(['node', 'controller']).default('node'))
     .addOption(new Option('--nodeid <name>', 'this node name (topology kubernetes.io/hostname)').default(''))
-    .addOption(new Option('--driver <name>', 'CSI driver name').default('local.csi.aliyun.com'))
+    .addOption(new Option('--driver <name>', 'CSI driver name').default(DRIVER_NAME))
     .addOption(new Option('--kubelet-dir <path>', 'kubelet root; publish and staging paths must be inside it').default('/var/lib/kubelet'))
     .addOption(new Option('--state-dir <path>', 'where claims of whole disks and mount points are kept (default <kubelet-dir>/plugins/local.csi.aliyun.com/claims)').default(''))
     .addOption(new Option('--lvm-system-dir <path>', 'LVM_SYSTEM_DIR for lvm commands (a per-node lvm.conf); empty = system default').default(''))

@@ -12,7 +12,7 @@ import {
   type VolumeFsType,
   type VolumeMediaType,
 } from '@openlocal/crd-types';
-import { InvalidFieldError } from './errors.js';
+import { CsiError, InvalidFieldError } from './errors.js';
 
 export type MediaType = VolumeMediaType;
 export type FsType = VolumeFsType;
@@ -20,11 +20,16 @@ export type { IoThrottle };
 export type VolumeSpec = StorageClassSpec;
 export type VolumeType = VolumeSpec['volumeType'];
 
-/** The value, or an InvalidFieldError naming `prefix["<key>"]` of the first issue. */
-function unwrap<T>(result: ParameterResult<T>, prefix: string): T {
+/**
+ * The value, or an InvalidFieldError naming `prefix["<key>"]` of the first issue. With `isMissingRequired`, a
+ * field that is simply absent reads "<field> is required" (the inline attributes' wording since before #13).
+ */
+function unwrap<T>(result: ParameterResult<T>, prefix: string, isMissingRequired = false): T {
   if (result.ok) return result.value;
   const [issue] = result.issues;
-  throw new InvalidFieldError(`${prefix}["${issue?.field ?? ''}"]`, issue?.value, issue?.reason ?? 'invalid');
+  const field = `${prefix}["${issue?.field ?? ''}"]`;
+  if (isMissingRequired && issue?.value === undefined && issue?.reason === 'is required') throw new CsiError('INVALID_ARGUMENT', `${field} is required`);
+  throw new InvalidFieldError(field, issue?.value, issue?.reason ?? 'invalid');
 }
 
 /** iops and bps; empty or "0" means no limit. `prefix` names the map in errors, e.g. `volume_context`. */
@@ -46,7 +51,7 @@ export function parseVolumeSpec(parameters: Readonly<Record<string, string>>, pr
 
 /** An inline ephemeral volume's vgName and size (default 1Gi). `prefix` names the map in errors. */
 export function parseInlineVolume(attributes: Readonly<Record<string, string>>, prefix: string): InlineVolumeSpec {
-  return unwrap(parseInlineVolumeAttributes(attributes), prefix);
+  return unwrap(parseInlineVolumeAttributes(attributes), prefix, true);
 }
 
 /** The filesystem for a mount capability: its fs_type, else the StorageClass fstype, else ext4. */

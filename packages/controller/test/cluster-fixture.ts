@@ -6,7 +6,7 @@ import { GROUP, loadCrdManifests, NLS, NLSC, VERSION, type NodeLocalStorage, typ
 import {
   appProcessSpec, applyManifests, CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, startCluster, waitFor,
   type Cluster, type ManagedProcess,
-} from '../../../e2e/cluster/index.js';
+} from '@openlocal/e2e/cluster';
 
 export { waitFor, type Cluster, type ManagedProcess };
 

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyManifests, createTestNamespace, missingToolsReason, startCluster, toolPath, waitFor, type Cluster, type TestNamespace } from '../../../e2e/cluster/index.js';
+import { applyManifests, createTestNamespace, missingToolsReason, startCluster, toolPath, waitFor, type Cluster, type TestNamespace } from '@openlocal/e2e/cluster';
 import { createCsiClient, mountCapability } from '../test/support/csi-client.js';
 import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 

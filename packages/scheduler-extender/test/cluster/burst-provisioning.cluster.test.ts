@@ -23,7 +23,7 @@ import {
   toolPath,
   waitFor,
   type Cluster,
-} from '../../../../e2e/cluster/index.js';
+} from '@openlocal/e2e/cluster';
 import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 import { createPodWithClaims, extenderUsage, storageClassManifest, unschedulableMessage, writeNlsVolumeGroups } from './fixtures.js';
 

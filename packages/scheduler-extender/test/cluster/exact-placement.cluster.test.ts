@@ -21,7 +21,7 @@ import {
   toolPath,
   waitFor,
   type Cluster,
-} from '../../../../e2e/cluster/index.js';
+} from '@openlocal/e2e/cluster';
 import { writeNlsVolumeGroups } from './fixtures.js';
 
 const DRIVER = 'local.csi.aliyun.com';

@@ -18,7 +18,7 @@ import {
   waitFor,
   type Cluster,
   type ManagedProcess,
-} from '../../../../e2e/cluster/index.js';
+} from '@openlocal/e2e/cluster';
 import { GI, createPodWithClaims, extenderUsage, selectedNodes, storageClassManifest, unschedulableMessage, writeNls } from './fixtures.js';
 
 const NODES = { 'ext-x': 100, 'ext-y': 60, 'ext-z': 30 };

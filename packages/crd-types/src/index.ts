@@ -125,3 +125,15 @@ export {
   type VgStrategy,
   type PreparedVgClaims,
 } from './vg-assignment.js';
+export { decodeOpenLocalPv, type OpenLocalPv, type PvLike } from './open-local-pv.js';
+export {
+  planAdoption,
+  managedStorageOf,
+  nodeLvsOf,
+  type AdoptionInput,
+  type AdoptionPlan,
+  type AdoptionProblem,
+  type AdoptionPurpose,
+  type ManagedStorage,
+  type NodeLv,
+} from './adoption.js';

@@ -65,6 +65,8 @@ export const STORAGE_CLASS_PARAMS = {
   lvmType: 'lvmType',
   iops: 'iops',
   bps: 'bps',
+  /** LVM: the thin pool (in `vgName`) whose thin LVs this class hands out; absent means thick LVs. */
+  thinPool: 'thinPool',
 } as const;
 /** `lvmType` values; `linear` is the default. */
 export const LVM_TYPES = { linear: 'linear', striping: 'striping' } as const;

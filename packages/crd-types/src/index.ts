@@ -101,6 +101,7 @@ export {
   type ParameterIssue,
   type ParameterResult,
 } from './storage-class-parameters.js';
+export { parseSnapshotClassParameters, type SnapshotClassSpec } from './snapshot-class-parameters.js';
 export { STORAGE_CLASS_PARAMETER_CASES, INLINE_VOLUME_ATTRIBUTE_CASES, type ParameterCase } from './parameter-cases.js';
 export {
   parseStorageReserved,

@@ -16,6 +16,11 @@ describe('parseStorageClassParameters', () => {
       want: { volumeType: 'LVM', vgName: 'pool', isStriping: true, throttle: { iops: 100, bpsBytes: 1e6 }, fsType: 'ext4' },
     },
     { name: 'LVM with an empty vgName', input: { volumeType: 'LVM', vgName: '' }, want: { volumeType: 'LVM', vgName: undefined, isStriping: false, throttle: {}, fsType: 'ext4' } },
+    {
+      name: 'LVM from a thin pool',
+      input: { volumeType: 'LVM', vgName: 'pool', thinPool: 'thin0' },
+      want: { volumeType: 'LVM', vgName: 'pool', isStriping: false, throttle: {}, fsType: 'ext4', thinPool: 'thin0' },
+    },
     { name: 'MountPoint on xfs', input: { volumeType: 'MountPoint', mediaType: 'hdd', 'csi.storage.k8s.io/fstype': 'xfs' }, want: { volumeType: 'MountPoint', mediaType: 'hdd', fsType: 'xfs' } },
   ])('decodes $name', ({ input, want }) => {
     expect(parseStorageClassParameters(input)).toEqual({ ok: true, value: want });

@@ -17,7 +17,7 @@ export interface IoThrottle {
 
 /** What a StorageClass asks for, decoded. */
 export type StorageClassSpec =
-  | { volumeType: 'LVM'; vgName: string | undefined; isStriping: boolean; throttle: IoThrottle; fsType: VolumeFsType }
+  | { volumeType: 'LVM'; vgName: string | undefined; isStriping: boolean; throttle: IoThrottle; fsType: VolumeFsType; thinPool?: string }
   | { volumeType: 'Device' | 'MountPoint'; mediaType: VolumeMediaType; fsType: VolumeFsType };
 
 /** What an inline ephemeral volume (`csi.volumeAttributes`) asks for, decoded. */
@@ -42,6 +42,8 @@ const ALL_VOLUME_TYPES: readonly string[] = Object.values(VOLUME_TYPES);
 const ALL_MEDIA_TYPES: readonly string[] = Object.values(MEDIA_TYPES);
 // LVM's own rule for VG names: letters, digits and + _ . - , not starting with -, at most 127 characters.
 const VG_NAME = /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$/;
+// A thin pool is an LV: the same characters, and none of the names or parts lvm keeps for itself.
+const LV_RESERVED = /^(snapshot|pvmove)|_(cdata|cmeta|corig|mlog|mimage|pmspare|rimage|rmeta|tdata|tmeta|vorigin|vdata)/;
 
 /** True when `value` is a name LVM accepts for a volume group (and no path trick such as `..`). */
 export function isVolumeGroupName(value: string): boolean {
@@ -106,7 +108,31 @@ function parseLvm(params: Params, issues: ParameterIssue[]): Omit<Extract<Storag
   const vgName = vgNameIssue(STORAGE_CLASS_PARAMS.vgName, params[STORAGE_CLASS_PARAMS.vgName], issues);
   const throttle = parseIoThrottle(params);
   if (!throttle.ok) issues.push(...throttle.issues);
-  return { volumeType: 'LVM', vgName, isStriping: lvmType === LVM_TYPES.striping, throttle: throttle.ok ? throttle.value : {} };
+  const thinPool = thinPoolIssue(params, { vgName, isStriping: lvmType === LVM_TYPES.striping }, issues);
+  return {
+    volumeType: 'LVM',
+    vgName,
+    isStriping: lvmType === LVM_TYPES.striping,
+    throttle: throttle.ok ? throttle.value : {},
+    ...(thinPool === undefined ? {} : { thinPool }),
+  };
+}
+
+/** `thinPool`: an LV name, only with a `vgName` (the pool lives in one VG) and not with striping. */
+function thinPoolIssue(params: Params, lvm: { vgName: string | undefined; isStriping: boolean }, issues: ParameterIssue[]): string | undefined {
+  const field = STORAGE_CLASS_PARAMS.thinPool;
+  const value = params[field];
+  if (isAbsent(value)) return undefined;
+  if (!VG_NAME.test(value) || LV_RESERVED.test(value) || value === '.' || value === '..') {
+    issues.push({ field, value, reason: 'not a valid thin pool (LV) name' });
+  } else if (lvm.vgName === undefined && isAbsent(params[STORAGE_CLASS_PARAMS.vgName])) {
+    issues.push({ field, value, reason: 'needs vgName: a thin pool lives in one volume group' });
+  } else if (lvm.isStriping) {
+    issues.push({ field, value, reason: 'a thin volume cannot also be lvmType striping (the pool decides the layout)' });
+  } else {
+    return value;
+  }
+  return undefined;
 }
 
 function parseMediaType(params: Params, volumeType: VolumeType, issues: ParameterIssue[]): VolumeMediaType {
@@ -119,7 +145,7 @@ function parseMediaType(params: Params, volumeType: VolumeType, issues: Paramete
 
 /**
  * Decodes a StorageClass's `parameters` (Open-Local v0.7.1 keys): `volumeType` (LVM, Device, MountPoint;
- * case-sensitive), for LVM `vgName`, `lvmType` (linear | striping), `iops` and `bps`, for Device and MountPoint
+ * case-sensitive), for LVM `vgName`, `lvmType` (linear | striping), `iops`, `bps` and `thinPool` (with `vgName`), for Device and MountPoint
  * `mediaType` (ssd | hdd), and `csi.storage.k8s.io/fstype` (ext4 | xfs). Other keys are ignored.
  * @returns the spec, or every issue in check order (volumeType, then lvmType, vgName, iops, bps or mediaType, then fstype)
  */

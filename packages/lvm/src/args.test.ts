@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullReportArgs, lvcreateArgs, lvextendArgs, sizeArg } from './args.js';
+import { fullReportArgs, lvcreateArgs, lvextendArgs, lvTagArgs, sizeArg } from './args.js';
 
 describe('argv builders', () => {
   it.each([
@@ -22,6 +22,10 @@ describe('argv builders', () => {
 
   it('lvextend names the LV as vg/lv and takes a total size', () => {
     expect(lvextendArgs({ vgName: 'vg', name: 'lv', sizeBytes: 8192, hasDeviceMapper: true })).toEqual(['lvm', 'lvextend', '--size', '8192b', 'vg/lv']);
+  });
+
+  it('lvchange adds and removes tags in one call', () => {
+    expect(lvTagArgs({ vgName: 'vg', name: 'lv', add: ['a=1'], remove: ['b', 'c'] })).toEqual(['lvm', 'lvchange', '--addtag', 'a=1', '--deltag', 'b', '--deltag', 'c', 'vg/lv']);
   });
 
   it('the full report is a single lvm process with JSON in bytes', () => {

@@ -115,3 +115,9 @@ export function thinLvArgs(request: { vgName: string; poolName: string; name: st
 export function thinSnapshotArgs(request: { vgName: string; originName: string; name: string; tags?: readonly string[] }): string[] {
   return ['lvm', 'lvcreate', '--yes', '--snapshot', '--setactivationskip', 'n', '--name', request.name, ...tagArgs(request.tags), `${request.vgName}/${request.originName}`];
 }
+
+/** Adds and removes LV tags in one metadata update (no device-mapper needed: tags live in the metadata only). */
+export function lvTagArgs(request: { vgName: string; name: string; add?: readonly string[]; remove?: readonly string[] }): string[] {
+  const del = (request.remove ?? []).flatMap((tag) => ['--deltag', tag]);
+  return ['lvm', 'lvchange', ...tagArgs(request.add), ...del, `${request.vgName}/${request.name}`];
+}

@@ -53,6 +53,7 @@ describe('Lvm refuses bad input before running anything', () => {
     { name: 'VG name ..', call: (l: Lvm) => l.createVg({ name: '..', devices: ['/dev/sdb'] }), field: 'vgName' },
     { name: 'LV name with a leading -', call: (l: Lvm) => l.createLv({ vgName: 'vg', name: '-rf', sizeBytes: MiB }), field: 'lvName' },
     { name: 'LV name reserved by lvm', call: (l: Lvm) => l.createLv({ vgName: 'vg', name: 'pool_tmeta', sizeBytes: MiB }), field: 'lvName' },
+    { name: 'a tag with a space', call: (l: Lvm) => l.changeLvTags({ vgName: 'vg', name: 'a', add: ['x y'] }), field: 'add[0]' },
     { name: 'zero size', call: (l: Lvm) => l.createLv({ vgName: 'vg', name: 'a', sizeBytes: 0 }), field: 'sizeBytes' },
     { name: 'negative size', call: (l: Lvm) => l.createLv({ vgName: 'vg', name: 'a', sizeBytes: -MiB }), field: 'sizeBytes' },
     { name: 'fractional size', call: (l: Lvm) => l.createLv({ vgName: 'vg', name: 'a', sizeBytes: 1.5 }), field: 'sizeBytes' },

@@ -154,6 +154,19 @@ export class Lvm {
     await this.serializer.run(vgName, () => this.exec(args.lvActivateArgs({ vgName, name, isActive: request.isActive }), options));
   }
 
+  /**
+   * Adds and removes tags of one LV in a single metadata update. Removing a tag the LV does not carry and adding
+   * one it already carries are no-ops, so a retried call is harmless.
+   */
+  async changeLvTags(request: { vgName: string; name: string; add?: string[]; remove?: string[] }, options: CallOptions = {}): Promise<void> {
+    const vgName = validateVgName(request.vgName);
+    const name = validateLvName(request.name);
+    request.add?.forEach((t, i) => validateTag(t, `add[${i}]`));
+    request.remove?.forEach((t, i) => validateTag(t, `remove[${i}]`));
+    if ((request.add ?? []).length === 0 && (request.remove ?? []).length === 0) return;
+    await this.serializer.run(vgName, () => this.exec(args.lvTagArgs({ ...request, vgName, name }), options));
+  }
+
   /** A classic (copy-on-write) snapshot of `originName` with `sizeBytes` of change space. Needs device-mapper. */
   async createSnapshot(
     request: { vgName: string; originName: string; name: string; sizeBytes: number; tags?: string[] },

@@ -87,12 +87,14 @@ export { compileGoRegexp, isWholeMatch } from './go-regexp.js';
 export { filterNames, filterStorageInfo, type FilterOutcome, type FilteredNames } from './list-filter.js';
 export { matchesLabelSelector, type Labels } from './label-selector.js';
 export { initConfigToNodeSpec, type NodeIdentity } from './init-config-merge.js';
-export { parseQuantityBytes, parseLegacySizeBytes, formatBytes } from './quantity.js';
+export { parseQuantityBytes, parseQuantityValueBytes, quantityValueBytesOrUndefined, parseLegacySizeBytes, formatBytes, formatBinaryBytes } from './quantity.js';
 export {
   parseStorageClassParameters,
   parseInlineVolumeAttributes,
   parseIoThrottle,
   isVolumeGroupName,
+  fsTypeOf,
+  UNSUPPORTED_FS_TYPE,
   type StorageClassSpec,
   type InlineVolumeSpec,
   type IoThrottle,

@@ -1,7 +1,7 @@
 // Byte quantities: Kubernetes grammar, exactness, the go-units legacy spellings, and formatting round trips.
 import { describe, expect, it } from 'vitest';
 import { InvalidQuantityError } from './errors.js';
-import { formatBytes, parseLegacySizeBytes, parseQuantityBytes } from './quantity.js';
+import { formatBinaryBytes, formatBytes, parseLegacySizeBytes, parseQuantityBytes, parseQuantityValueBytes, quantityValueBytesOrUndefined } from './quantity.js';
 
 const GI = 1024 ** 3;
 
@@ -109,5 +109,53 @@ describe('formatBytes', () => {
 
   it.each([-1, 0.5, 2 ** 53, Number.POSITIVE_INFINITY])('refuses %s', (bytes) => {
     expect(() => formatBytes(bytes)).toThrow(InvalidQuantityError);
+  });
+});
+
+// Quantities read back from API objects (the scheduler extender's view of PVCs, PVs and NLS status).
+describe('parseQuantityValueBytes / quantityValueBytesOrUndefined', () => {
+  it.each([
+    { name: 'binary suffix', input: '10Gi', want: 10 * GI },
+    { name: 'decimal suffix', input: '5G', want: 5e9 },
+    { name: 'plain bytes', input: '1024', want: 1024 },
+    { name: 'fraction rounds up to a whole byte', input: '1.5Ki', want: 1536 },
+    { name: 'milli rounds up', input: '1500m', want: 2 },
+    { name: 'a fraction of one byte rounds up', input: '0.5', want: 1 },
+    { name: 'exponent form', input: '1e3', want: 1000 },
+    { name: 'number input', input: 42, want: 42 },
+    { name: 'garbage is invalid', input: '10 gigs', want: undefined },
+    { name: 'negative is invalid', input: '-1Gi', want: undefined },
+    { name: 'unsafe size is invalid', input: '100Ei', want: undefined },
+    { name: 'fractional number is invalid', input: 1.5, want: undefined },
+  ])('$name', ({ input, want }) => {
+    expect(quantityValueBytesOrUndefined(input)).toBe(want);
+    if (want === undefined) expect(() => parseQuantityValueBytes(input)).toThrow(InvalidQuantityError);
+    else expect(parseQuantityValueBytes(input)).toBe(want);
+  });
+
+  it('agrees with parseQuantityBytes on every whole quantity', () => {
+    for (const input of ['0', '1', '4Ki', '1.5Gi', '2000e-3', '100G', '7Pi']) expect(parseQuantityValueBytes(input)).toBe(parseQuantityBytes(input));
+  });
+
+  it('names the value it refuses', () => {
+    expect(() => parseQuantityValueBytes('lots')).toThrow(/"lots"/);
+  });
+});
+
+describe('formatBinaryBytes', () => {
+  it.each([
+    { name: 'whole Gi', input: 10 * GI, want: '10Gi' },
+    { name: 'Mi when not whole Gi', input: 1536 * 2 ** 20, want: '1536Mi' },
+    { name: 'Ti', input: 2 ** 41, want: '2Ti' },
+    { name: 'Pi, as Kubernetes prints it', input: 2 ** 50, want: '1Pi' },
+    { name: 'odd bytes', input: 1001, want: '1001' },
+    { name: 'decimal-only multiples stay plain', input: 1_500_000_000, want: '1500000000' },
+    { name: 'zero', input: 0, want: '0' },
+  ])('$name', ({ input, want }) => {
+    expect(formatBinaryBytes(input)).toBe(want);
+  });
+
+  it.each([-1, 0.5, 2 ** 53])('refuses %s', (bytes) => {
+    expect(() => formatBinaryBytes(bytes)).toThrow(InvalidQuantityError);
   });
 });

@@ -24,9 +24,13 @@ function decimalToRational(intDigits: string, fracDigits: string): Rational {
   return { numerator: BigInt(`${intDigits}${fracDigits}` || '0'), denominator: 10n ** BigInt(fracDigits.length) };
 }
 
-function toSafeBytes(value: Rational, original: unknown): number {
-  if (value.numerator % value.denominator !== 0n) throw new InvalidQuantityError(original, 'a byte count must be a whole number of bytes');
-  const bytes = value.numerator / value.denominator;
+// 'exact' refuses a fraction of a byte (user input); 'ceil' rounds it up as Kubernetes' Quantity.Value() does.
+type Rounding = 'exact' | 'ceil';
+
+function toSafeBytes(value: Rational, original: unknown, rounding: Rounding = 'exact'): number {
+  const remainder = value.numerator % value.denominator;
+  if (remainder !== 0n && rounding === 'exact') throw new InvalidQuantityError(original, 'a byte count must be a whole number of bytes');
+  const bytes = value.numerator / value.denominator + (remainder === 0n ? 0n : 1n);
   if (bytes > MAX_SAFE) throw new InvalidQuantityError(original, `exceeds ${Number.MAX_SAFE_INTEGER} bytes, the largest exact integer`);
   return Number(bytes);
 }
@@ -38,22 +42,25 @@ function scale(value: Rational, multiplier: bigint, exponent: number): Rational 
 }
 
 // The multiplier and power of ten a quantity's suffix stands for.
-function suffixScale(text: string, groups: Partial<Record<string, string>>): { multiplier: bigint; exponent: number } {
+function suffixScale(text: string, groups: Partial<Record<string, string>>, rounding: Rounding): { multiplier: bigint; exponent: number } {
   if (groups.binary !== undefined) return { multiplier: BINARY_SUFFIXES[groups.binary] ?? 1n, exponent: 0 };
-  if (groups.decimal === 'm') throw new InvalidQuantityError(text, '"m" means milli (1/1000) in Kubernetes quantities; bytes are whole, did you mean "Mi"?');
+  if (groups.decimal === 'm') {
+    if (rounding === 'exact') throw new InvalidQuantityError(text, '"m" means milli (1/1000) in Kubernetes quantities; bytes are whole, did you mean "Mi"?');
+    return { multiplier: 1n, exponent: -3 };
+  }
   const exponent = groups.exp === undefined ? DECIMAL_EXPONENTS[groups.decimal ?? ''] ?? 0 : Number(groups.exp.slice(1));
   if (Math.abs(exponent) > MAX_EXPONENT) throw new InvalidQuantityError(text, `exponent ${exponent} is out of range`);
   return { multiplier: 1n, exponent };
 }
 
-function parseKubernetes(text: string): number | undefined {
+function parseKubernetes(text: string, rounding: Rounding = 'exact'): number | undefined {
   const groups = QUANTITY.exec(text)?.groups;
   if (groups === undefined) return undefined;
   const { sign = '', int = '', frac = '' } = groups;
   if (int === '' && frac === '') return undefined;
   if (sign === '-' && /[1-9]/.test(int + frac)) throw new InvalidQuantityError(text, 'a byte count cannot be negative');
-  const { multiplier, exponent } = suffixScale(text, groups);
-  return toSafeBytes(scale(decimalToRational(int, frac), multiplier, exponent), text);
+  const { multiplier, exponent } = suffixScale(text, groups, rounding);
+  return toSafeBytes(scale(decimalToRational(int, frac), multiplier, exponent), text, rounding);
 }
 
 // Binary shift of a go-units unit letter with its optional `i` and `B`; undefined when not a go-units size.
@@ -81,6 +88,30 @@ function parseGoUnits(text: string): number | undefined {
  * @throws {InvalidQuantityError} naming the value: bad syntax, negative, milli (`m`), fractional bytes, or above 2^53-1
  */
 export function parseQuantityBytes(value: string | number): number {
+  return parseWith(value, 'exact');
+}
+
+/**
+ * The byte count Kubernetes' `Quantity.Value()` reads from an object the API server already accepted (a PVC's
+ * request, a PV's capacity, an NLS status): the grammar of {@link parseQuantityBytes}, but a fraction of a byte,
+ * milli included (`1500m`, `1.5`), rounds up to the next whole byte instead of being refused.
+ * @throws {InvalidQuantityError} naming the value: bad syntax, negative, or above 2^53-1
+ */
+export function parseQuantityValueBytes(value: string | number): number {
+  return parseWith(value, 'ceil');
+}
+
+/** {@link parseQuantityValueBytes}, or undefined where it would throw (for decoders that report the field themselves). */
+export function quantityValueBytesOrUndefined(value: string | number): number | undefined {
+  try {
+    return parseWith(value, 'ceil');
+  } catch (error) {
+    if (error instanceof InvalidQuantityError) return undefined;
+    throw error;
+  }
+}
+
+function parseWith(value: string | number, rounding: Rounding): number {
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value) && value >= 0) return value;
     throw new InvalidQuantityError(value, 'a byte count must be a non-negative safe integer');
@@ -88,7 +119,7 @@ export function parseQuantityBytes(value: string | number): number {
   if (typeof value !== 'string') throw new InvalidQuantityError(value, 'expected a string such as "10Gi"');
   const text = value.trim();
   if (text.length === 0 || text.length > MAX_LENGTH) throw new InvalidQuantityError(value, `expected 1 to ${MAX_LENGTH} characters such as "10Gi"`);
-  const bytes = parseKubernetes(text);
+  const bytes = parseKubernetes(text, rounding);
   if (bytes === undefined) throw new InvalidQuantityError(value, 'not a Kubernetes quantity (examples: 1073741824, 10Gi, 500M, 1e9)');
   return bytes;
 }
@@ -126,15 +157,27 @@ function parseOrUndefined(value: string): number | undefined {
  * @throws {InvalidQuantityError} when `bytes` is not a non-negative safe integer
  */
 export function formatBytes(bytes: number): string {
+  const binary = formatBinaryBytes(bytes);
+  if (bytes === 0 || binary !== String(bytes)) return binary;
+  const big = BigInt(bytes);
+  for (const suffix of ['E', 'P', 'T', 'G', 'M', 'k']) {
+    const unit = 10n ** BigInt(DECIMAL_EXPONENTS[suffix] ?? 0);
+    if (big % unit === 0n) return `${big / unit}${suffix}`;
+  }
+  return String(bytes);
+}
+
+/**
+ * Formats a byte count as Kubernetes prints a BinarySI quantity, the form Open-Local's messages use: the largest
+ * binary suffix that divides it (`10Gi`, `1536Mi`), else plain bytes (`1001`, `1500000000`).
+ * @throws {InvalidQuantityError} when `bytes` is not a non-negative safe integer
+ */
+export function formatBinaryBytes(bytes: number): string {
   if (!Number.isSafeInteger(bytes) || bytes < 0) throw new InvalidQuantityError(bytes, 'a byte count must be a non-negative safe integer');
   if (bytes === 0) return '0';
   const big = BigInt(bytes);
   for (const suffix of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
     const unit = BINARY_SUFFIXES[suffix] ?? 1n;
-    if (big % unit === 0n) return `${big / unit}${suffix}`;
-  }
-  for (const suffix of ['E', 'P', 'T', 'G', 'M', 'k']) {
-    const unit = 10n ** BigInt(DECIMAL_EXPONENTS[suffix] ?? 0);
     if (big % unit === 0n) return `${big / unit}${suffix}`;
   }
   return String(bytes);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INLINE_VOLUME_ATTRIBUTE_CASES, STORAGE_CLASS_PARAMETER_CASES } from './parameter-cases.js';
-import { isVolumeGroupName, parseInlineVolumeAttributes, parseIoThrottle, parseStorageClassParameters } from './storage-class-parameters.js';
+import { fsTypeOf, isVolumeGroupName, parseInlineVolumeAttributes, parseIoThrottle, parseStorageClassParameters } from './storage-class-parameters.js';
 
 describe('parseStorageClassParameters', () => {
   it.each(STORAGE_CLASS_PARAMETER_CASES)('$name: accepted=$accepted, naming $field', ({ input, accepted, field }) => {
@@ -81,5 +81,18 @@ describe('isVolumeGroupName', () => {
     { input: 'a'.repeat(128), want: false },
   ])('$input → $want', ({ input, want }) => {
     expect(isVolumeGroupName(input)).toBe(want);
+  });
+});
+
+describe('fsTypeOf (StorageClass fstype and CSI mount fs_type alike)', () => {
+  it.each([
+    { input: undefined, want: 'ext4' },
+    { input: '', want: 'ext4' },
+    { input: 'ext4', want: 'ext4' },
+    { input: 'xfs', want: 'xfs' },
+    { input: 'ext3', want: undefined },
+    { input: 'XFS', want: undefined },
+  ])('$input -> $want', ({ input, want }) => {
+    expect(fsTypeOf(input)).toBe(want);
   });
 });

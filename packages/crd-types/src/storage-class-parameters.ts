@@ -92,11 +92,23 @@ export function parseIoThrottle(params: Params): ParameterResult<IoThrottle> {
   return issues.length === 0 ? { ok: true, value: throttle } : { ok: false, issues };
 }
 
+/** Why {@link fsTypeOf} refused a filesystem name. */
+export const UNSUPPORTED_FS_TYPE = 'unsupported filesystem; use ext4 or xfs';
+
+/**
+ * A filesystem name — a StorageClass `csi.storage.k8s.io/fstype` or a CSI mount capability's `fs_type` — as one
+ * the plugin can make: absent or empty means {@link DEFAULT_FS_TYPE}; undefined when unsupported.
+ */
+export function fsTypeOf(value: string | undefined): VolumeFsType | undefined {
+  if (isAbsent(value)) return DEFAULT_FS_TYPE;
+  return value === 'ext4' || value === 'xfs' ? value : undefined;
+}
+
 function parseFsType(params: Params, issues: ParameterIssue[]): VolumeFsType {
   const value = params[STORAGE_CLASS_PARAMS.fsType];
-  if (isAbsent(value)) return DEFAULT_FS_TYPE;
-  if (value === 'ext4' || value === 'xfs') return value;
-  issues.push({ field: STORAGE_CLASS_PARAMS.fsType, value, reason: 'unsupported filesystem; use ext4 or xfs' });
+  const fsType = fsTypeOf(value);
+  if (fsType !== undefined) return fsType;
+  issues.push({ field: STORAGE_CLASS_PARAMS.fsType, value, reason: UNSUPPORTED_FS_TYPE });
   return DEFAULT_FS_TYPE;
 }
 

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseLegacySizeBytes, parseQuantityBytes } from '../src/index.js';
+import { parseLegacySizeBytes, parseQuantityBytes, parseQuantityValueBytes } from '../src/index.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,6 +80,19 @@ describe.skipIf(!goAvailable)(title, () => {
     // Deliberate: milli is refused for bytes even when whole ("1000m" is 1 byte to Kubernetes, a typo to a user),
     // and a suffix without a number is refused (Kubernetes reads "Gi" as 0).
     expect(differences).toEqual(['"1000m": Kubernetes 1, ours error', '"Gi": Kubernetes 0, ours error']);
+  }, 180_000);
+
+  it('parseQuantityValueBytes is resource.ParseQuantity + Value() (rounded up) wherever that is a non-negative safe byte count', async () => {
+    const verdicts = await askOracle(INPUTS);
+    const differences = INPUTS.flatMap((input, i) => {
+      const v = verdicts[i] as Verdict;
+      const want = v.k8sError !== undefined || v.k8sBytes < 0 || v.k8sBytes > Number.MAX_SAFE_INTEGER ? 'error' : v.k8sBytes;
+      const got = attempt(parseQuantityValueBytes, input);
+      return got === want ? [] : [`${JSON.stringify(input)}: Kubernetes ${String(want)}, ours ${String(got)}`];
+    });
+    // Deliberate: a suffix without a number is refused (Kubernetes reads "Gi" as 0), and so is a size beyond int64,
+    // which Value() cannot hold and reports as 0; "-0" is 0 in both.
+    expect(differences).toEqual(['"Gi": Kubernetes 0, ours error', '"1e99999": Kubernetes 0, ours error', '"1e40": Kubernetes 0, ours error']);
   }, 180_000);
 
   it('parseLegacySizeBytes follows Kubernetes where it parses, else go-units v0.4.0 (binary)', async () => {

@@ -1,6 +1,7 @@
 // StorageClass parameters (and inline-volume attributes) → a typed volume spec, through @openlocal/crd-types'
 // decoders (the extender uses the same), with the first refused key named in an INVALID_ARGUMENT error.
 import {
+  fsTypeOf,
   isVolumeGroupName,
   parseInlineVolumeAttributes,
   parseIoThrottle,
@@ -11,6 +12,7 @@ import {
   type StorageClassSpec,
   type VolumeFsType,
   type VolumeMediaType,
+  UNSUPPORTED_FS_TYPE,
 } from '@openlocal/crd-types';
 import { CsiError, InvalidFieldError } from './errors.js';
 
@@ -56,7 +58,7 @@ export function parseInlineVolume(attributes: Readonly<Record<string, string>>, 
 
 /** The filesystem for a mount capability: its fs_type, else the StorageClass fstype, else ext4. */
 export function parseFsType(value: string, name: string): FsType {
-  if (value === '' || value === 'ext4') return 'ext4';
-  if (value === 'xfs') return 'xfs';
-  throw new InvalidFieldError(name, value, 'unsupported filesystem; use ext4 or xfs');
+  const fsType = fsTypeOf(value);
+  if (fsType === undefined) throw new InvalidFieldError(name, value, UNSUPPORTED_FS_TYPE);
+  return fsType;
 }

@@ -1,8 +1,8 @@
 // NodeLocalStorage status → what the node offers: the filtered VGs (capacity = allocatable), devices and
 // mount points. Entries the agent wrote badly are left out and reported, never guessed.
+import { quantityValueBytesOrUndefined } from '@openlocal/crd-types';
 import { MOUNT_POINT_FS_TYPES } from './constants.js';
 import type { NlsShape } from './k8s-shapes.js';
-import { quantityToBytes } from './quantity.js';
 import type { ExclusiveResource, MediaType, NodeStorage } from './types.js';
 
 export interface DecodedNodeStorage {
@@ -16,7 +16,7 @@ function toMediaType(value: string | undefined): MediaType | undefined {
 }
 
 function toBytes(value: number | string | undefined, field: string, problems: string[]): number | undefined {
-  const bytes = value === undefined ? undefined : quantityToBytes(value);
+  const bytes = value === undefined ? undefined : quantityValueBytesOrUndefined(value);
   if (bytes === undefined) problems.push(`${field} is not a byte count: ${JSON.stringify(value)}`);
   return bytes;
 }

@@ -1,8 +1,7 @@
 // Kubernetes objects → the facts the ledger keeps: our StorageClasses, claims, our PVs (already placed
 // volumes) and pods. Pure decoders; objects of other drivers decode to undefined.
-import { ANNOTATIONS, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS, VOLUME_TYPES } from '@openlocal/crd-types';
+import { ANNOTATIONS, quantityValueBytesOrUndefined, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS, VOLUME_TYPES } from '@openlocal/crd-types';
 import type { PvShape, PvcShape, ResourceRequirementsShape, StorageClassShape } from './k8s-shapes.js';
-import { quantityToBytes } from './quantity.js';
 import type { Allocation } from './types.js';
 
 /** One of our StorageClasses; parameters are kept raw and validated when a pod uses the class. */
@@ -37,7 +36,7 @@ export function storageClassInfo(sc: StorageClassShape, driverNames: readonly st
 export function requestedSize(resources: ResourceRequirementsShape | undefined): ClaimInfo['size'] {
   const raw = resources?.requests?.['storage'] ?? resources?.limits?.['storage'];
   const text = typeof raw === 'string' || typeof raw === 'number' ? raw : undefined;
-  const bytes = text === undefined ? undefined : quantityToBytes(text);
+  const bytes = text === undefined ? undefined : quantityValueBytesOrUndefined(text);
   return bytes === undefined ? { invalid: JSON.stringify(raw ?? null) } : { bytes };
 }
 
@@ -84,7 +83,7 @@ function asString(value: unknown): string | undefined {
 /** `spec.capacity.storage` in bytes; 0 when missing or unreadable (the PV then occupies its device only). */
 function pvSizeBytes(pv: PvShape): number {
   const storage = pv.spec?.capacity?.['storage'];
-  const bytes = typeof storage === 'string' || typeof storage === 'number' ? quantityToBytes(storage) : undefined;
+  const bytes = typeof storage === 'string' || typeof storage === 'number' ? quantityValueBytesOrUndefined(storage) : undefined;
   return bytes ?? 0;
 }
 

@@ -1,8 +1,7 @@
 // Places all of one pod's volumes on one node together: LVM volumes into VGs by the VG-assignment rule shared
 // with the CSI plugin (issue #20) and Device/MountPoint volumes onto whole free resources of their media type.
 // Returns the allocations or the reason the node cannot hold them (wording close to Open-Local's).
-import { assignVolumeGroups, prepareVgClaims, vgSearchNote, type PreparedVgClaims, type VgAssignment } from '@openlocal/crd-types';
-import { bytesToQuantity } from './quantity.js';
+import { assignVolumeGroups, formatBinaryBytes, prepareVgClaims, vgSearchNote, type PreparedVgClaims, type VgAssignment } from '@openlocal/crd-types';
 import type { Allocation, ExclusiveKind, NodeView, Strategy, VolumeDemand } from './types.js';
 
 export type PlacementResult = { ok: true; allocations: Allocation[] } | { ok: false; reason: string };
@@ -12,8 +11,8 @@ type ExclusiveDemand = Exclude<VolumeDemand, LvmDemand>;
 
 function insufficientLvm(node: string, vg: NodeView['volumeGroups'][number], demand: LvmDemand): string {
   return (
-    `Insufficient LVM storage on node ${node}, vg is ${vg.name}, pvc requested ${bytesToQuantity(demand.sizeBytes)}, ` +
-    `vg used ${bytesToQuantity(vg.usedBytes)}, vg capacity ${bytesToQuantity(vg.capacityBytes)}`
+    `Insufficient LVM storage on node ${node}, vg is ${vg.name}, pvc requested ${formatBinaryBytes(demand.sizeBytes)}, ` +
+    `vg used ${formatBinaryBytes(vg.usedBytes)}, vg capacity ${formatBinaryBytes(vg.capacityBytes)}`
   );
 }
 
@@ -105,8 +104,8 @@ function placeExclusive(view: NodeView, kind: ExclusiveKind, demands: ExclusiveD
         return {
           ok: false,
           reason:
-            `Insufficient ${kind} storage on node ${view.nodeName}, pvc requested size is ${bytesToQuantity(demand.sizeBytes)}, ` +
-            `max size of free ${kind === 'Device' ? 'devices' : 'mount points'} on node is ${bytesToQuantity(largest)}`,
+            `Insufficient ${kind} storage on node ${view.nodeName}, pvc requested size is ${formatBinaryBytes(demand.sizeBytes)}, ` +
+            `max size of free ${kind === 'Device' ? 'devices' : 'mount points'} on node is ${formatBinaryBytes(largest)}`,
         };
       }
       const { name: resourceName, capacityBytes } = resource;

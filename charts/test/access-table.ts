@@ -50,6 +50,7 @@ export const ACCESS = [
   row('csi-node', true, { verb: 'update', resource: 'persistentvolumeclaims', namespace: 'default', name: 'c' }),
   row('csi-node', true, { verb: 'create', resource: 'events', namespace: 'default' }),
   row('csi-node', false, { verb: 'get', resource: 'secrets', namespace: 'default' }),
+  row('csi-node', true, { verb: 'get', ...NLS, name: 'node-a' }),
   row('csi-node', false, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
   row('csi-node', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
   row('csi-controller', true, { verb: 'patch', resource: 'persistentvolumes', name: 'local-x' }),

@@ -174,6 +174,8 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
         ...expand('core/persistentvolumeclaims', [...read, 'update']),
         ...expand('storage.k8s.io/storageclasses', read), ...expand('storage.k8s.io/csinodes', read), ...expand('core/nodes', read),
         ...expand('core/events', ['list', 'watch', 'create', 'update', 'patch']),
+        // #15: the plugin reads its node's NLS to adopt the volumes Open-Local created.
+        'csi.aliyun.com/nodelocalstorages get',
       ],
     },
     {

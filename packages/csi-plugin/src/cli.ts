@@ -85,7 +85,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--extender-url <url>', 'scheduler extender for pod-level plans; empty = local best fit').default(''))
     .addOption(new Option('--extender-timeout-ms <ms>', 'timeout of one extender call').default('10000'))
     .addOption(new Option('--max-volumes-per-node <n>', 'reported in NodeGetInfo (0 = unlimited)').default('256'))
-    .addOption(new Option('--kubeconfig <path>', 'kubeconfig (unused by the node path today; in-cluster config when empty)').default(''))
+    .addOption(new Option('--kubeconfig <path>', 'kubeconfig for reading the PVs and the NLS of volumes Open-Local created, to adopt them; in-cluster config when empty').default(''))
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
     .addOption(new Option('--shutdown-grace-ms <ms>', 'how long running calls may finish on SIGTERM').default('10000'))
     .addOption(new Option('--metrics-host <host>', 'address of /metrics and /healthz').default('0.0.0.0'))

@@ -1,5 +1,6 @@
 // The narrow I/O ports the services use. Production wires them to @openlocal/lvm and the node's files; unit
 // tests of pure code never need them, integration tests pass the real ones.
+import type { NodeLocalStorage, OpenLocalPv } from '@openlocal/crd-types';
 import type { BlockDevice, FilesystemStats, Lvm, MountEntry, MountRequest } from '@openlocal/lvm';
 import type { Claim } from './core/claim.js';
 import type { FsType, IoThrottle, MediaType } from './core/parameters.js';
@@ -65,4 +66,12 @@ export interface PlanSource {
 /** Applies IO limits to the pod that owns a publish target; returns what it did, for the log. */
 export interface ThrottlePort {
   apply(request: { targetPath: string; majMin: string; throttle: IoThrottle }): Promise<string>;
+}
+
+/** The API reads that adopting Open-Local's volumes needs (#15): its PVs and this node's NLS. */
+export interface AdoptionSource {
+  /** Every PV of Open-Local's drivers, decoded. */
+  listOpenLocalPvs(options?: Signal): Promise<OpenLocalPv[]>;
+  /** The NLS named after the node; undefined when there is none. */
+  getNls(nodeName: string, options?: Signal): Promise<NodeLocalStorage | undefined>;
 }

@@ -1,8 +1,10 @@
 // Wiring only: build the adapters from the Config, hand them to the services, serve CSI, then (node mode) offer
 // kubelet the registration socket; on SIGTERM/SIGINT withdraw it, stop accepting calls, let running ones
 // finish, then exit.
+import { KubeConfig } from '@kubernetes/client-node';
 import { createLocalExecutor, Lvm, observeExecutor } from '@openlocal/lvm';
 import { pino, type Logger } from 'pino';
+import { createAdopter, type Adopter, type AdopterDeps } from './adapters/adopter.js';
 import { createClaimStore } from './adapters/claim-store.js';
 import { createControllerService } from './adapters/controller-service.js';
 import { buildServiceEntries } from './adapters/csi-services.js';
@@ -12,6 +14,7 @@ import { createHost } from './adapters/host.js';
 import { createIdentityService } from './adapters/identity-service.js';
 import { createIoThrottle } from './adapters/io-throttle.js';
 import { createNodeService } from './adapters/node-service.js';
+import { createOpenLocalApi } from './adapters/open-local-api.js';
 import { createCsiMetrics, startMetricsServer, type CsiMetrics } from './adapters/metrics.js';
 import { loadCsiProto } from './adapters/proto.js';
 import { startRegistrationServer } from './adapters/registration-server.js';
@@ -42,6 +45,25 @@ async function registerWithKubelet(config: Config, deps: { logger: Logger; metri
   return startRegistrationServer({ socketPath: plan.socketPath, info: plan.info, logger: deps.logger, metrics: deps.metrics });
 }
 
+/**
+ * Volumes Open-Local created are adopted through their PVs (#15), which needs the API: --kubeconfig, else the
+ * in-cluster service account. Without either (a bare process in a test) only our own volumes are served.
+ */
+function createAdoption(config: Config, deps: Omit<AdopterDeps, 'source' | 'nodeId'>): Adopter | undefined {
+  if (config.mode !== 'node') return undefined;
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig !== '') kubeConfig.loadFromFile(config.kubeconfig);
+  else if (process.env['KUBERNETES_SERVICE_HOST'] !== undefined) kubeConfig.loadFromCluster();
+  else {
+    deps.logger.warn('no --kubeconfig and not in a cluster: volumes created by Open-Local (untagged LVs) will not be adopted');
+    return undefined;
+  }
+  return createAdopter({ ...deps, nodeId: config.nodeid, source: createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS }) });
+}
+
+/** Deadline of each API read during adoption; a CSI call is retried by its sidecar or kubelet. */
+const ADOPTION_API_TIMEOUT_MS = 10_000;
+
 /** Builds every part and starts serving; the returned server is what a test stops. */
 export async function startPlugin(config: Config, logger: Logger): Promise<RunningPlugin> {
   const metrics = createCsiMetrics();
@@ -52,7 +74,8 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
   const host = createHost({ executor, sysfsRoot: config.sysfs, deviceRegexp: config.deviceRegexp, mountDir: config.mountDir });
   const claims = createClaimStore(config.stateDir);
   const plans = config.extenderUrl === '' ? undefined : createExtenderClient({ baseUrl: config.extenderUrl, timeoutMs: config.extenderTimeoutMs });
-  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, logger };
+  const adopter = createAdoption(config, { lvm, host, claims, vgRegexp: config.vgRegexp, logger });
+  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, adopter, logger };
   const identity = createIdentityService({ mode: config.mode, version: PLUGIN_VERSION, tools: createToolCheck(executor, env) });
   const controller = createControllerService({ ...common, mode: config.mode, plans });
   const node =

@@ -25,6 +25,7 @@ import type { ClaimStore, HostPort, LvmPort, PlanSource } from '../ports.js';
 import { computeCapacity } from './capacity.js';
 import { deleteVolume } from './volume-deleter.js';
 import { VolumeCreator } from './volume-creator.js';
+import type { Adopter } from './adopter.js';
 import { requireVolume, sizeOf } from './volume-locator.js';
 
 export interface ControllerDeps {
@@ -35,6 +36,8 @@ export interface ControllerDeps {
   claims: ClaimStore;
   plans?: PlanSource | undefined;
   vgRegexp: RegExp;
+  /** Open-Local's volumes through their PVs (#15); absent without API access. */
+  adopter?: Adopter | undefined;
   logger: Logger;
 }
 
@@ -53,7 +56,7 @@ function checkTopology(requirement: TopologyRequirement__Output | null, nodeId: 
 
 export function createControllerService(deps: ControllerDeps) {
   const creator = new VolumeCreator(deps);
-  const locator = { lvm: deps.lvm, claims: deps.claims, vgRegexp: deps.vgRegexp };
+  const locator = { lvm: deps.lvm, claims: deps.claims, vgRegexp: deps.vgRegexp, adopter: deps.adopter };
 
   return {
     async CreateVolume(request: CreateVolumeRequest__Output, signal: AbortSignal): Promise<CreateVolumeResponse> {
@@ -93,7 +96,7 @@ export function createControllerService(deps: ControllerDeps) {
       if (size === null) throw missingField('capacity_range');
       // The central plugin cannot see node storage: the node grows the LV in NodeExpandVolume.
       if (deps.mode === 'controller') return { capacity_bytes: String(size.requiredBytes), node_expansion_required: true };
-      const volume = await requireVolume(locator, volumeId, signal);
+      const volume = await requireVolume({ ...locator, purpose: 'expand' }, volumeId, signal);
       if (volume.volumeType === 'LVM') {
         const state = await deps.lvm.readState({ signal });
         const free = state.vgs.find((vg) => vg.name === volume.lv.vgName)?.freeBytes ?? 0;

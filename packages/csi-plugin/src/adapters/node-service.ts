@@ -25,6 +25,7 @@ import type { ClaimStore, HostPort, LvmPort, ThrottlePort } from '../ports.js';
 import { expandOnNode, volumeStats } from './node-expand.js';
 import { publishEphemeral, publishVolume, unpublishVolume } from './node-publish.js';
 import { stageVolume, unmountAll } from './node-stage.js';
+import type { Adopter } from './adopter.js';
 import { requireVolume } from './volume-locator.js';
 
 export interface NodeDeps {
@@ -36,11 +37,13 @@ export interface NodeDeps {
   claims: ClaimStore;
   throttle: ThrottlePort;
   vgRegexp: RegExp;
+  /** Open-Local's volumes through their PVs (#15); absent without API access. */
+  adopter?: Adopter | undefined;
   logger: Logger;
 }
 
 export function createNodeService(deps: NodeDeps) {
-  const locator = { lvm: deps.lvm, claims: deps.claims, vgRegexp: deps.vgRegexp };
+  const locator = { lvm: deps.lvm, claims: deps.claims, vgRegexp: deps.vgRegexp, adopter: deps.adopter };
   const inside = (path: string, field: string) => validatePathInside(path, deps.kubeletDir, field);
 
   return {
@@ -95,7 +98,7 @@ export function createNodeService(deps: NodeDeps) {
     async NodeExpandVolume(request: NodeExpandVolumeRequest__Output, signal: AbortSignal): Promise<NodeExpandVolumeResponse> {
       const volumeId = validateVolumeId(request.volume_id, 'volume_id');
       if (request.volume_path === '') throw missingField('volume_path');
-      const volume = await requireVolume(locator, volumeId, signal);
+      const volume = await requireVolume({ ...locator, purpose: 'expand' }, volumeId, signal);
       const volumePath = inside(request.volume_path, 'volume_path');
       const size = parseCapacityRange(request.capacity_range, 'capacity_range');
       const sizeBytes = await expandOnNode(deps, { volumeId, volume, volumePath, size, signal });

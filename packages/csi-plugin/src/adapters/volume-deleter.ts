@@ -1,9 +1,11 @@
 // DeleteVolume's storage side. Idempotent: a volume that is already gone is a success. A whole disk is wiped
 // and a mount point emptied before its claim is dropped, so the next volume never sees old data.
-import { LvmError } from '@openlocal/lvm';
+import { LvmError, type LogicalVolume } from '@openlocal/lvm';
 import type { Logger } from 'pino';
+import type { Claim } from '../core/claim.js';
 import { CsiError } from '../core/errors.js';
 import type { ClaimStore, HostPort, LvmPort } from '../ports.js';
+import type { Adopter } from './adopter.js';
 import { findOurLv } from './volume-locator.js';
 
 export interface DeleteDeps {
@@ -11,6 +13,8 @@ export interface DeleteDeps {
   host: HostPort;
   claims: ClaimStore;
   vgRegexp: RegExp;
+  /** Open-Local's volumes, found through their PVs (#15); absent without API access. */
+  adopter?: Adopter | undefined;
   logger: Logger;
   volumeId: string;
   signal: AbortSignal;
@@ -36,18 +40,12 @@ async function requireSameDiskUnmounted(deps: DeleteDeps, device: string, sizeBy
 export async function deleteVolume(deps: DeleteDeps): Promise<void> {
   const claim = await deps.claims.get(deps.volumeId);
   if (claim !== null) {
-    if (claim.volumeType === 'Device') {
-      // A disk that is gone has nothing to wipe; its claim is still released.
-      if (await requireSameDiskUnmounted(deps, claim.path, claim.sizeBytes)) await deps.host.wipeDevice(claim.path, { signal: deps.signal });
-    } else {
-      await deps.host.emptyDirectory(claim.path);
-    }
-    await deps.claims.remove(deps.volumeId);
-    deps.logger.info({ volumeId: deps.volumeId, volumeType: claim.volumeType, path: claim.path }, 'released');
+    await releaseClaim(deps, claim);
     return;
   }
   const state = await deps.lvm.readState({ signal: deps.signal });
-  const lv = findOurLv(state, deps.volumeId, deps.vgRegexp);
+  const lv = findOurLv(state, deps.volumeId, deps.vgRegexp) ?? (await adoptForDelete(deps));
+  if (lv === 'released') return;
   if (lv === undefined) {
     deps.logger.info({ volumeId: deps.volumeId }, 'volume already gone');
     return;
@@ -58,4 +56,27 @@ export async function deleteVolume(deps: DeleteDeps): Promise<void> {
     throw error;
   });
   deps.logger.info({ volumeId: deps.volumeId, vgName: lv.vgName }, 'removed logical volume');
+}
+
+/**
+ * An Open-Local volume (#15): its untagged LV is returned for removal; a disk or mount point gets its claim
+ * recorded and released like ours. No PV naming it: undefined (already gone). A refusal throws and deletes nothing.
+ */
+async function adoptForDelete(deps: DeleteDeps): Promise<LogicalVolume | 'released' | undefined> {
+  const adopted = deps.adopter === undefined ? null : await deps.adopter.adopt(deps.volumeId, 'delete', deps.signal);
+  if (adopted === null) return undefined;
+  if (adopted.volumeType === 'LVM') return adopted.lv;
+  await releaseClaim(deps, adopted.claim);
+  return 'released';
+}
+
+async function releaseClaim(deps: DeleteDeps, claim: Claim): Promise<void> {
+  if (claim.volumeType === 'Device') {
+    // A disk that is gone has nothing to wipe; its claim is still released.
+    if (await requireSameDiskUnmounted(deps, claim.path, claim.sizeBytes)) await deps.host.wipeDevice(claim.path, { signal: deps.signal });
+  } else {
+    await deps.host.emptyDirectory(claim.path);
+  }
+  await deps.claims.remove(deps.volumeId);
+  deps.logger.info({ volumeId: deps.volumeId, volumeType: claim.volumeType, path: claim.path }, 'released');
 }

@@ -1,10 +1,13 @@
-// Finds a volume by id from the node's own state: our tagged LV, or the claim of a disk / mount point.
-// Nothing about volumes is kept in memory, so a restarted plugin sees exactly what exists.
+// Finds a volume by id from the node's own state: our tagged LV, or the claim of a disk / mount point; failing
+// both, a volume Open-Local created, adopted through its PV (#15). Nothing about volumes is kept in memory, so a
+// restarted plugin sees exactly what exists.
+import type { AdoptionPurpose } from '@openlocal/crd-types';
 import type { LogicalVolume, LvmState } from '@openlocal/lvm';
 import type { Claim } from '../core/claim.js';
 import { CsiError } from '../core/errors.js';
 import { OWNER_TAG } from '../core/driver-info.js';
 import type { ClaimStore, LvmPort } from '../ports.js';
+import type { Adopter } from './adopter.js';
 
 export type LocatedVolume = { volumeType: 'LVM'; lv: LogicalVolume } | { volumeType: 'Device' | 'MountPoint'; claim: Claim };
 
@@ -13,6 +16,10 @@ export interface LocatorDeps {
   claims: ClaimStore;
   /** VGs this plugin manages (per-node LVM views can narrow it further). */
   vgRegexp: RegExp;
+  /** Open-Local's volumes (untagged LVs, disks without a claim) through their PVs; absent without API access. */
+  adopter?: Adopter | undefined;
+  /** What the volume is located for; `expand` lets an adopted LV be smaller than its PV (the growth asked for). */
+  purpose?: AdoptionPurpose;
 }
 
 export function isOurLv(lv: LogicalVolume): boolean {
@@ -30,7 +37,8 @@ export async function locateVolume(deps: LocatorDeps, volumeId: string, signal?:
   if (claim !== null) return { volumeType: claim.volumeType, claim };
   const state = await deps.lvm.readState(signal ? { signal } : {});
   const lv = findOurLv(state, volumeId, deps.vgRegexp);
-  return lv === undefined ? null : { volumeType: 'LVM', lv };
+  if (lv !== undefined) return { volumeType: 'LVM', lv };
+  return deps.adopter === undefined ? null : deps.adopter.adopt(volumeId, deps.purpose ?? 'use', signal);
 }
 
 /** locateVolume that reports a missing volume as NOT_FOUND. */

@@ -5,7 +5,7 @@ import { hasCandidateVolumes, type PodDemand } from './demand.js';
 import { ExtenderError } from './errors.js';
 import type { PodShape } from './k8s-shapes.js';
 import { claimKey } from './objects.js';
-import { fastGreedyLvmScore, fastLvmScore, prepareFastDemands, type FastDemands } from './fast-fit.js';
+import { fastGreedyLvmScore, fastLvmScore, prepareFastDemands, type FastDemands, type FastFit } from './fast-fit.js';
 import { placeVolumes } from './placement.js';
 import { allocationsToScore, antiAffinityScore, clampScore } from './score.js';
 import type { Allocation, AntiAffinityWeights, NodeView, Strategy, VolumeDemand } from './types.js';
@@ -133,12 +133,13 @@ export class Extender {
         continue;
       }
       const bonus = hasWeights ? antiAffinityScore(view, demands, antiAffinity) : 0;
-      const fastScore = fast === undefined ? -2 : scoreFast(view, fast, { strategy, isReasonWanted: failed !== undefined });
-      if (fastScore >= 0) {
-        onFit(node, clampScore(fastScore + bonus), undefined);
+      const fastFit = fast === undefined ? undefined : scoreFast(view, fast, { strategy, isReasonWanted: failed !== undefined });
+      if (fastFit?.kind === 'fits') {
+        onFit(node, clampScore(fastFit.score + bonus), undefined);
         continue;
       }
-      if (fastScore === -1 && failed === undefined) continue;
+      // No reason wanted (prioritize): `no-fit` is final. Otherwise placeVolumes decides and says why.
+      if (fastFit?.kind === 'no-fit' && failed === undefined) continue;
       const placed = placeVolumes(view, demands, strategy);
       if (!placed.ok) {
         if (failed) failed[node] = placed.reason;
@@ -183,7 +184,7 @@ export class Extender {
  * The fast path's score. When reasons are wanted (filter), a node the greedy order refuses goes on to
  * placeVolumes, which runs the exact search once and explains a refusal; prioritize searches here.
  */
-function scoreFast(view: NodeView, fast: FastDemands, options: { strategy: Strategy; isReasonWanted: boolean }): number {
+function scoreFast(view: NodeView, fast: FastDemands, options: { strategy: Strategy; isReasonWanted: boolean }): FastFit {
   return options.isReasonWanted ? fastGreedyLvmScore(view, fast, options.strategy) : fastLvmScore(view, fast, options.strategy);
 }
 

@@ -38,10 +38,33 @@ describe('fastLvmScore agrees with placeVolumes + allocationsToScore', () => {
     expect(fast).toBeDefined();
     if (fast === undefined) return;
     const placed = placeVolumes(view, demands, strategy);
-    const want = placed.ok ? allocationsToScore(view, placed.allocations, strategy) : -1;
-    expect(fastLvmScore(view, fast, strategy)).toBe(want);
-    // The filter's greedy-only variant either agrees or hands the node to placeVolumes (-1).
-    expect([want, -1]).toContain(fastGreedyLvmScore(view, fast, strategy));
+    const want = placed.ok ? { kind: 'fits', score: allocationsToScore(view, placed.allocations, strategy) } : { kind: 'no-fit' };
+    expect(fastLvmScore(view, fast, strategy)).toEqual(want);
+    // The filter's greedy-only variant either agrees or hands the node to placeVolumes (no-fit).
+    expect([want, { kind: 'no-fit' }]).toContainEqual(fastGreedyLvmScore(view, fast, strategy));
+  });
+
+  it('answers too-many-vgs for a node with more VGs than its scratch holds, so placeVolumes decides', () => {
+    const volumeGroups = Array.from({ length: 65 }, (_, i) => ({ name: `vg${i}`, capacityBytes: 100 * GI, usedBytes: 0 }));
+    const view: NodeView = { nodeName: 'n', volumeGroups, devices: [], mountPoints: [] };
+    const fast = prepareFastDemands([{ kind: 'LVM', key: 'ns/c', sizeBytes: GI }]);
+    if (fast === undefined) throw new Error('an LVM-only pod has fast demands');
+    expect(fastLvmScore(view, fast, 'binpack')).toEqual({ kind: 'too-many-vgs' });
+    expect(fastGreedyLvmScore(view, fast, 'binpack')).toEqual({ kind: 'too-many-vgs' });
+    // 64 VGs still go the fast way.
+    expect(fastLvmScore({ ...view, volumeGroups: volumeGroups.slice(0, 64) }, fast, 'binpack').kind).toBe('fits');
+  });
+
+  it('keeps its scratch per request: one request between two calls of another does not change its answer', () => {
+    const full: NodeView = { nodeName: 'n', volumeGroups: [{ name: 'vg0', capacityBytes: 10 * GI, usedBytes: 9 * GI }], devices: [], mountPoints: [] };
+    const roomy: NodeView = { nodeName: 'm', volumeGroups: [{ name: 'vg0', capacityBytes: 100 * GI, usedBytes: 0 }], devices: [], mountPoints: [] };
+    const first = prepareFastDemands([{ kind: 'LVM', key: 'ns/a', sizeBytes: 5 * GI }]);
+    const second = prepareFastDemands([{ kind: 'LVM', key: 'ns/b', sizeBytes: 50 * GI }]);
+    if (first === undefined || second === undefined) throw new Error('LVM-only pods have fast demands');
+    const before = fastLvmScore(roomy, first, 'binpack');
+    expect(fastLvmScore(full, second, 'binpack')).toEqual({ kind: 'no-fit' });
+    expect(fastLvmScore(roomy, first, 'binpack')).toEqual(before);
+    expect(before).toEqual({ kind: 'fits', score: 0 });
   });
 
   it('leaves pods with exclusive volumes to the full placement', () => {

@@ -2,6 +2,9 @@
 // its score, computed in place with no allocation while the greedy order fits. Where it does not, the shared
 // rule's exact search decides (issue #20). It follows placeVolumes/allocationsToScore exactly (fast-fit.test.ts
 // checks they agree); those build the allocations and reasons for the few nodes that need them.
+//
+// Each answer is a FastFit (below). The scratch arrays the greedy order charges into belong to the request's
+// FastDemands, not to the module, so two requests never share them.
 import { assignVolumeGroups, prepareVgClaims, type PreparedVgClaims } from '@openlocal/crd-types';
 import { MAX_SCORE } from './constants.js';
 import type { NodeView, Strategy, VolumeDemand } from './types.js';
@@ -14,7 +17,30 @@ export interface FastDemands {
   unnamed: LvmDemand[];
   /** For the exact search when the greedy order fails. */
   vgClaims: PreparedVgClaims;
+  /** Scratch, per VG index of the node being looked at: bytes used with the pod's volumes, and the pod's share. */
+  used: Float64Array;
+  added: Float64Array;
 }
+
+/**
+ * What the fast path says about one node:
+ * - `fits`: the pod's LVM volumes fit; `score` is the node's score 0–10 (allocationsToScore's LVM part).
+ * - `no-fit`: they do not fit. From fastGreedyLvmScore: the greedy order does not fit them, and only
+ *   placeVolumes can say whether the exact search does (and why not).
+ * - `too-many-vgs`: the node has more VGs than the scratch holds (MAX_VGS); placeVolumes decides.
+ * The answers are shared frozen objects: the hot loop over thousands of nodes allocates nothing.
+ */
+export type FastFit = { readonly kind: 'fits'; readonly score: number } | { readonly kind: 'no-fit' } | { readonly kind: 'too-many-vgs' };
+
+const NO_FIT: FastFit = Object.freeze({ kind: 'no-fit' });
+const TOO_MANY_VGS: FastFit = Object.freeze({ kind: 'too-many-vgs' });
+const FITS: readonly FastFit[] = Array.from({ length: MAX_SCORE + 1 }, (_, score) => Object.freeze({ kind: 'fits', score }));
+
+function fits(score: number): FastFit {
+  return FITS[score] ?? Object.freeze({ kind: 'fits', score });
+}
+
+const MAX_VGS = 64;
 
 export function prepareFastDemands(demands: readonly VolumeDemand[]): FastDemands | undefined {
   if (demands.some((d) => d.kind !== 'LVM')) return undefined;
@@ -23,24 +49,25 @@ export function prepareFastDemands(demands: readonly VolumeDemand[]): FastDemand
     named: lvm.filter((d) => d.vgName !== undefined),
     unnamed: lvm.filter((d) => d.vgName === undefined).sort((a, b) => b.sizeBytes - a.sizeBytes),
     vgClaims: prepareVgClaims(lvm),
+    used: new Float64Array(MAX_VGS),
+    added: new Float64Array(MAX_VGS),
   };
 }
 
-const MAX_VGS = 64;
-const used = new Float64Array(MAX_VGS);
-const added = new Float64Array(MAX_VGS);
-
-function freeAt(vgs: NodeView['volumeGroups'], index: number): number {
-  return (vgs[index]?.capacityBytes ?? 0) - (used[index] ?? 0);
+function charge(demands: FastDemands, index: number, sizeBytes: number): void {
+  demands.used[index] = (demands.used[index] ?? 0) + sizeBytes;
+  demands.added[index] = (demands.added[index] ?? 0) + sizeBytes;
 }
 
-function charge(index: number, sizeBytes: number): void {
-  used[index] = (used[index] ?? 0) + sizeBytes;
-  added[index] = (added[index] ?? 0) + sizeBytes;
+function resetScratch(vgs: NodeView['volumeGroups'], demands: FastDemands): void {
+  for (let i = 0; i < vgs.length; i += 1) {
+    demands.used[i] = vgs[i]?.usedBytes ?? 0;
+    demands.added[i] = 0;
+  }
 }
 
-/** Index of the VG the strategy picks for `sizeBytes` (ties to the first name), or -1. */
-function chooseIndex(vgs: NodeView['volumeGroups'], sizeBytes: number, strategy: Strategy): number {
+/** Index of the VG the strategy picks for `sizeBytes` (ties to the first name), or -1 (an index, not an answer). */
+function chooseIndex(vgs: NodeView['volumeGroups'], used: Float64Array, sizeBytes: number, strategy: Strategy): number {
   let best = -1;
   let bestFree = 0;
   for (let i = 0; i < vgs.length; i += 1) {
@@ -58,42 +85,39 @@ function chooseIndex(vgs: NodeView['volumeGroups'], sizeBytes: number, strategy:
 
 function tryStrategy(view: NodeView, demands: FastDemands, strategy: Strategy): boolean {
   const vgs = view.volumeGroups;
-  for (let i = 0; i < vgs.length; i += 1) {
-    used[i] = vgs[i]?.usedBytes ?? 0;
-    added[i] = 0;
-  }
+  resetScratch(vgs, demands);
   for (const demand of demands.named) {
     const index = vgs.findIndex((vg) => vg.name === demand.vgName);
-    if (index < 0 || freeAt(vgs, index) < demand.sizeBytes) return false;
-    charge(index, demand.sizeBytes);
+    if (index < 0 || (vgs[index]?.capacityBytes ?? 0) - (demands.used[index] ?? 0) < demand.sizeBytes) return false;
+    charge(demands, index, demand.sizeBytes);
   }
   for (const demand of demands.unnamed) {
-    const index = chooseIndex(vgs, demand.sizeBytes, strategy);
+    const index = chooseIndex(vgs, demands.used, demand.sizeBytes, strategy);
     if (index < 0) return false;
-    charge(index, demand.sizeBytes);
+    charge(demands, index, demand.sizeBytes);
   }
   return true;
 }
 
-/** The node's score 0–10 for the pod's LVM volumes, or -1 if they do not fit. */
-export function fastLvmScore(view: NodeView, demands: FastDemands, strategy: Strategy): number {
+/** Whether the pod's LVM volumes fit on the node (greedy order, else the exact search), and its score. */
+export function fastLvmScore(view: NodeView, demands: FastDemands, strategy: Strategy): FastFit {
   const vgs = view.volumeGroups;
-  if (vgs.length > MAX_VGS) return -2;
-  if (demands.unnamed.length > 0 && vgs.length === 0) return -1;
-  if (!isGreedyFit(view, demands, strategy) && !tryExact(view, demands, strategy)) return -1;
-  return touchedVgsScore(vgs, strategy);
+  if (vgs.length > MAX_VGS) return TOO_MANY_VGS;
+  if (demands.unnamed.length > 0 && vgs.length === 0) return NO_FIT;
+  if (!isGreedyFit(view, demands, strategy) && !tryExact(view, demands, strategy)) return NO_FIT;
+  return fits(touchedVgsScore(vgs, demands, strategy));
 }
 
 /**
- * The score if the greedy order fits, else -1 without searching further: for the filter, which sends a node
+ * `fits` if the greedy order fits, else `no-fit` without searching further: for the filter, which sends a node
  * the greedy order refuses to placeVolumes anyway (it searches once there and says why), instead of
  * searching twice.
  */
-export function fastGreedyLvmScore(view: NodeView, demands: FastDemands, strategy: Strategy): number {
+export function fastGreedyLvmScore(view: NodeView, demands: FastDemands, strategy: Strategy): FastFit {
   const vgs = view.volumeGroups;
-  if (vgs.length > MAX_VGS) return -2;
-  if ((demands.unnamed.length > 0 && vgs.length === 0) || !isGreedyFit(view, demands, strategy)) return -1;
-  return touchedVgsScore(vgs, strategy);
+  if (vgs.length > MAX_VGS) return TOO_MANY_VGS;
+  if ((demands.unnamed.length > 0 && vgs.length === 0) || !isGreedyFit(view, demands, strategy)) return NO_FIT;
+  return fits(touchedVgsScore(vgs, demands, strategy));
 }
 
 function isGreedyFit(view: NodeView, demands: FastDemands, strategy: Strategy): boolean {
@@ -110,11 +134,8 @@ function tryExact(view: NodeView, demands: FastDemands, strategy: Strategy): boo
   const rooms = vgs.map((vg) => ({ name: vg.name, freeBytes: vg.capacityBytes - vg.usedBytes }));
   const result = assignVolumeGroups({ claims: demands.vgClaims, vgs: rooms, strategy });
   if (!result.ok) return false;
-  for (let i = 0; i < vgs.length; i += 1) {
-    used[i] = vgs[i]?.usedBytes ?? 0;
-    added[i] = 0;
-  }
-  demands.vgClaims.claims.forEach((claim, i) => charge(result.vgIndexes[i] ?? 0, claim.sizeBytes));
+  resetScratch(vgs, demands);
+  demands.vgClaims.claims.forEach((claim, i) => charge(demands, result.vgIndexes[i] ?? 0, claim.sizeBytes));
   return true;
 }
 
@@ -134,7 +155,8 @@ function isWithinTotals(vgs: NodeView['volumeGroups'], demands: FastDemands): bo
 }
 
 /** allocationsToScore's LVM part from the scratch arrays: average fullness (or emptiness) of touched VGs. */
-function touchedVgsScore(vgs: NodeView['volumeGroups'], strategy: Strategy): number {
+function touchedVgsScore(vgs: NodeView['volumeGroups'], demands: FastDemands, strategy: Strategy): number {
+  const { used, added } = demands;
   // A plain loop, not forEach: doubles assigned inside a closure live in its context, and every `sum +=` there
   // allocates a heap number — ~2 MB per 5000-node request, a scavenge every few requests (issue #7).
   let sum = 0;

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/index.ts'],
+  entry: ['src/main.ts', 'src/upgrade-check-main.ts', 'src/index.ts'],
   format: ['esm'],
   dts: { entry: { index: "src/index.ts" } },
   clean: true,

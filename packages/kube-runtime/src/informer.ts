@@ -18,6 +18,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   readonly logger: Logger;
   readonly backoff: BackoffPolicy;
   readonly onRestart?: () => void;
+  /** Called once, when the first LIST has filled the cache. */
+  readonly onSynced?: () => void;
 }
 
 type Handler<T> = (object: T) => void;
@@ -34,7 +36,9 @@ export class Informer<T extends KubernetesObject> {
       this.failures = 0;
       // ListWatch fills its cache right after this resolves; mark synced after that has happened.
       setImmediate(() => {
+        if (this.synced) return;
         this.synced = true;
+        options.onSynced?.();
       });
       return result;
     };
@@ -64,7 +68,19 @@ export class Informer<T extends KubernetesObject> {
   }
 
   start(): void {
-    void this.listWatch.start();
+    this.startListWatch();
+  }
+
+  /** Starts, and stops when `signal` aborts; resolves then (for a run loop that waits on it). */
+  async run(signal: AbortSignal): Promise<void> {
+    this.start();
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    this.shutDown();
+  }
+
+  // Some failures reject start() instead of reaching the 'error' callback; both mean "restart".
+  private startListWatch(): void {
+    this.listWatch.start().catch((error: unknown) => this.restartLater(error));
   }
 
   shutDown(): void {
@@ -79,7 +95,7 @@ export class Informer<T extends KubernetesObject> {
     this.options.logger.warn({ informer: this.options.name, err: error, retryInMs: delayMs }, 'list/watch failed; restarting');
     this.options.onRestart?.();
     void this.options.clock.sleep(delayMs, this.stop.signal).then((elapsed) => {
-      if (elapsed) void this.listWatch.start();
+      if (elapsed) this.startListWatch();
     });
   }
 }

@@ -2,12 +2,11 @@
 // server, then the informers. The extender answers "not synced" until every informer has listed once.
 import { KubeConfig } from '@kubernetes/client-node';
 import { createServer, type Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '@openlocal/kube-runtime';
 import { pino } from 'pino';
 import { createHttpApp } from './adapters/http-app.js';
 import { createInformers } from './adapters/kube-informers.js';
 import { cacheSnapshot, createMetrics } from './adapters/metrics.js';
-import type { Clock } from './adapters/restarting-informer.js';
 import { parseConfig, type Config } from './cli.js';
 import { ClusterState } from './core/cluster-state.js';
 import { PROVISIONER_NAMES } from '@openlocal/crd-types';
@@ -17,11 +16,6 @@ import { storagePicture } from './core/storage-picture.js';
 import { VERSION } from './version.js';
 
 const EXPIRY_SWEEP_MS = 5_000;
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-};
 
 function loadKubeConfig(config: Config): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -54,6 +48,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const objects = new MetricObjects(PROVISIONER_NAMES);
   const metrics = createMetrics(state, { withDefaultMetrics: true, objects });
   const stop = new AbortController();
+  let isSynced = false;
   const informers = createInformers({
     kubeConfig: loadKubeConfig(config),
     state,
@@ -61,19 +56,16 @@ export async function run(argv: readonly string[]): Promise<void> {
     logger,
     clock: systemClock,
     onRestart: (kind) => metrics.informerRestarts.inc({ kind }),
-  });
-  let syncedCount = 0;
-  const running = informers.map((informer) =>
-    informer.run(stop.signal, () => {
-      syncedCount += 1;
-      if (syncedCount < informers.length) return;
+    onSynced: () => {
+      isSynced = true;
       // Plans are re-derived in one canonical order so a restarted extender decides as the old one would.
       state.rebuildPlans(systemClock.now());
       extender.setSynced(true);
       logger.info({ counts: state.counts() }, 'cache synced');
-    }),
-  );
-  const app = createHttpApp({ extender, state, metrics, logger, clock: systemClock, version: VERSION, isReady: () => syncedCount === informers.length,
+    },
+  });
+  const running = informers.map((informer) => informer.run(stop.signal));
+  const app = createHttpApp({ extender, state, metrics, logger, clock: systemClock, version: VERSION, isReady: () => isSynced,
     picture: () => storagePicture(cacheSnapshot(state, objects)),
   });
   const server = await listen(app, config);

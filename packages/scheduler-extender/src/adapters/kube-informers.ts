@@ -2,10 +2,10 @@
 // a node without an NLS offers nothing and is refused with that reason. Each informer restarts on its own.
 import { CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { NodeLocalStorage } from '@openlocal/crd-types';
+import { Informer, type Clock } from '@openlocal/kube-runtime';
 import type { Logger } from 'pino';
 import type { ClusterState } from '../core/cluster-state.js';
 import type { MetricObjects } from '../core/metric-objects.js';
-import { RestartingInformer, type Clock } from './restarting-informer.js';
 
 type Nls = NodeLocalStorage & KubernetesObject;
 
@@ -17,35 +17,62 @@ export interface InformerSetOptions {
   logger: Logger;
   clock: Clock;
   onRestart: (kind: string) => void;
+  /** Called once, when every kind has listed successfully. */
+  onSynced: () => void;
 }
 
-/** Builds one informer per kind; `run` resolves `synced` once every kind has listed successfully. */
-export function createInformers(options: InformerSetOptions): RestartingInformer<KubernetesObject>[] {
+interface InformerHandlers<T> {
+  upsert(object: T): void;
+  remove(object: T): void;
+}
+
+interface KindSpec<T extends KubernetesObject> {
+  kind: string;
+  path: string;
+  list: () => Promise<KubernetesListObject<T>>;
+  handlers: InformerHandlers<T>;
+}
+
+const BACKOFF = { baseMs: 500, maxMs: 30_000 };
+
+/** Builds one informer per kind (kube-runtime's, restarting with backoff); `onSynced` fires once all have listed. */
+export function createInformers(options: InformerSetOptions): Informer<KubernetesObject>[] {
   const { kubeConfig, state, clock, objects } = options;
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const storage = kubeConfig.makeApiClient(StorageV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const now = (): number => clock.now();
-  const base = { kubeConfig, logger: options.logger, clock, onRestart: options.onRestart };
+  let unsynced = 0; // set to the informer count below, before any can start
+  const informer = <T extends KubernetesObject>(spec: KindSpec<T>): Informer<KubernetesObject> => {
+    const created = new Informer<T>({
+      name: spec.kind, path: spec.path, list: spec.list, kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
+      onRestart: () => options.onRestart(spec.kind),
+      onSynced: () => {
+        unsynced -= 1;
+        if (unsynced === 0) options.onSynced();
+      },
+    });
+    created.on('add', (o) => spec.handlers.upsert(o));
+    created.on('update', (o) => spec.handlers.upsert(o));
+    created.on('delete', (o) => spec.handlers.remove(o));
+    return created as unknown as Informer<KubernetesObject>;
+  };
   const listNls = async (): Promise<KubernetesListObject<Nls>> =>
     (await custom.listClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' })) as KubernetesListObject<Nls>;
   const informers = [
-    new RestartingInformer({
-      ...base,
+    informer({
       kind: 'StorageClass',
       path: '/apis/storage.k8s.io/v1/storageclasses',
       list: () => storage.listStorageClass(),
       handlers: { upsert: (o) => state.upsertStorageClass(o), remove: (o) => state.deleteStorageClass(o) },
     }),
-    new RestartingInformer<Nls>({
-      ...base,
+    informer<Nls>({
       kind: 'NodeLocalStorage',
       path: '/apis/csi.aliyun.com/v1alpha1/nodelocalstorages',
       list: listNls,
       handlers: { upsert: (o) => state.upsertNls(o, now()), remove: (o) => state.deleteNls(o) },
     }),
-    new RestartingInformer({
-      ...base,
+    informer({
       kind: 'PersistentVolume',
       path: '/api/v1/persistentvolumes',
       list: () => core.listPersistentVolume(),
@@ -60,15 +87,13 @@ export function createInformers(options: InformerSetOptions): RestartingInformer
         },
       },
     }),
-    new RestartingInformer({
-      ...base,
+    informer({
       kind: 'PersistentVolumeClaim',
       path: '/api/v1/persistentvolumeclaims',
       list: () => core.listPersistentVolumeClaimForAllNamespaces(),
       handlers: { upsert: (o) => state.upsertPvc(o, now()), remove: (o) => state.deletePvc(o) },
     }),
-    new RestartingInformer({
-      ...base,
+    informer({
       kind: 'Pod',
       path: '/api/v1/pods',
       list: () => core.listPodForAllNamespaces(),
@@ -84,5 +109,6 @@ export function createInformers(options: InformerSetOptions): RestartingInformer
       },
     }),
   ];
-  return informers as unknown as RestartingInformer<KubernetesObject>[];
+  unsynced = informers.length;
+  return informers;
 }

@@ -1,12 +1,14 @@
-// RestartingInformer against a small in-process HTTP server that answers list and watch like the API server
-// (a fake, so this is a unit test): a failing list is retried with growing backoff, sync is reported once the
-// list succeeds, and a watch that breaks later restarts the informer instead of leaving it dead.
+// Informer against a small in-process HTTP server that answers list and watch like the API server (a fake, so
+// this is a unit test): a failing list is retried with growing backoff, sync is reported once the list
+// succeeds, and a watch that breaks later restarts the informer instead of leaving it dead. (These tests came
+// with the scheduler extender's own restarting informer, which this one replaced.)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RestartingInformer, type Clock } from './restarting-informer.js';
+import type { Clock } from './clock.js';
+import { Informer } from './informer.js';
 
 interface Script {
   listStatuses: number[];
@@ -55,35 +57,43 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.closeAllConnections();
 });
 
-describe('RestartingInformer', () => {
+describe('Informer', () => {
   it('retries a failing list with doubling backoff, then syncs and delivers list and watch objects', async () => {
     const api = await startApi({ listStatuses: [500, 500, 200], watchStatuses: [] });
     servers.push(api.server);
     const delays: number[] = [];
-    const clock: Clock = { now: () => 0, sleep: async (ms) => void delays.push(ms) };
+    const clock: Clock = {
+      now: () => 0,
+      sleep: async (ms) => {
+        delays.push(ms);
+        return true;
+      },
+    };
     const seen: string[] = [];
     const kubeConfig = kubeConfigFor(api.port);
     const core = kubeConfig.makeApiClient(CoreV1Api);
     let restarts = 0;
-    const informer = new RestartingInformer<V1Pod>({
-      kind: 'Pod',
+    let syncedAfter = -1;
+    const informer = new Informer<V1Pod>({
+      name: 'pods',
       path: '/api/v1/pods',
       list: () => core.listPodForAllNamespaces(),
       kubeConfig,
-      handlers: { upsert: (pod) => seen.push(pod.metadata?.name ?? ''), remove: () => undefined },
       logger: pino({ level: 'silent' }),
       clock,
-      backoff: { initialMs: 100, maxMs: 150 },
+      backoff: { baseMs: 100, maxMs: 150 },
       onRestart: () => (restarts += 1),
+      onSynced: () => (syncedAfter = api.requests.length),
     });
+    informer.on('add', (pod) => seen.push(pod.metadata?.name ?? ''));
+    informer.on('update', (pod) => seen.push(pod.metadata?.name ?? ''));
     const stop = new AbortController();
-    let syncedAfter = -1;
-    const running = informer.run(stop.signal, () => (syncedAfter = api.requests.length));
+    const running = informer.run(stop.signal);
     await expect.poll(() => seen, { timeout: 5000 }).toEqual(['a', 'b']);
     expect(delays).toEqual([100, 150]);
     expect(restarts).toBe(2);
     expect(syncedAfter).toBeGreaterThanOrEqual(3);
-    expect(informer.isSynced).toBe(true);
+    expect(informer.hasSynced).toBe(true);
     stop.abort();
     api.server.closeAllConnections();
     await running;
@@ -94,18 +104,17 @@ describe('RestartingInformer', () => {
     servers.push(api.server);
     const kubeConfig = kubeConfigFor(api.port);
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const informer = new RestartingInformer<V1Pod>({
-      kind: 'Pod',
+    const informer = new Informer<V1Pod>({
+      name: 'pods',
       path: '/api/v1/pods',
       list: () => core.listPodForAllNamespaces(),
       kubeConfig,
-      handlers: { upsert: () => undefined, remove: () => undefined },
       logger: pino({ level: 'silent' }),
-      clock: { now: () => 0, sleep: async () => undefined },
-      backoff: { initialMs: 1, maxMs: 1 },
+      clock: { now: () => 0, sleep: async () => true },
+      backoff: { baseMs: 1, maxMs: 1 },
     });
     const stop = new AbortController();
-    const running = informer.run(stop.signal, () => undefined);
+    const running = informer.run(stop.signal);
     // list, failed watch, then (after the restart) a second watch that stays open.
     await expect.poll(() => api.requests, { timeout: 5000 }).toEqual(['list', 'watch', 'watch']);
     stop.abort();

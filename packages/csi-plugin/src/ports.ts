@@ -6,7 +6,10 @@ import type { Claim } from './core/claim.js';
 import type { FsType, IoThrottle, MediaType } from './core/parameters.js';
 
 /** The LVM operations the plugin performs (a subset of @openlocal/lvm's Lvm). */
-export type LvmPort = Pick<Lvm, 'readState' | 'createLv' | 'extendLv' | 'removeLv' | 'hasDeviceMapper'>;
+export type LvmPort = Pick<
+  Lvm,
+  'readState' | 'createLv' | 'extendLv' | 'removeLv' | 'hasDeviceMapper' | 'createSnapshot' | 'createThinLv' | 'createThinSnapshot' | 'changeLvTags'
+>;
 
 export interface Signal {
   signal?: AbortSignal;
@@ -33,6 +36,8 @@ export interface HostPort {
   statFilesystem(path: string): Promise<FilesystemStats>;
   /** Size of a block device node in bytes (BLKGETSIZE64 via sysfs), null when it is not a block device. */
   blockDeviceInfo(path: string): Promise<{ sizeBytes: number; majMin: string } | null>;
+  /** Copies every block of `source` onto the start of `target` (a thick clone); `target` must be at least as large. */
+  copyDevice(request: { source: string; target: string }, options?: Signal): Promise<void>;
   /** Erases every signature on a device (wipefs -a): what Delete of a Device volume means. */
   wipeDevice(device: string, options?: Signal): Promise<void>;
   /** Deletes everything inside a directory, keeping the directory. */

@@ -14,6 +14,12 @@ import type { ControllerExpandVolumeResponse } from '../generated/csi/v1/Control
 import type { ControllerGetCapabilitiesResponse } from '../generated/csi/v1/ControllerGetCapabilitiesResponse.js';
 import type { CreateVolumeRequest__Output } from '../generated/csi/v1/CreateVolumeRequest.js';
 import type { CreateVolumeResponse } from '../generated/csi/v1/CreateVolumeResponse.js';
+import type { CreateSnapshotRequest__Output } from '../generated/csi/v1/CreateSnapshotRequest.js';
+import type { CreateSnapshotResponse } from '../generated/csi/v1/CreateSnapshotResponse.js';
+import type { DeleteSnapshotRequest__Output } from '../generated/csi/v1/DeleteSnapshotRequest.js';
+import type { DeleteSnapshotResponse } from '../generated/csi/v1/DeleteSnapshotResponse.js';
+import type { ListSnapshotsRequest__Output } from '../generated/csi/v1/ListSnapshotsRequest.js';
+import type { ListSnapshotsResponse } from '../generated/csi/v1/ListSnapshotsResponse.js';
 import type { DeleteVolumeRequest__Output } from '../generated/csi/v1/DeleteVolumeRequest.js';
 import type { DeleteVolumeResponse } from '../generated/csi/v1/DeleteVolumeResponse.js';
 import type { GetCapacityRequest__Output } from '../generated/csi/v1/GetCapacityRequest.js';
@@ -23,6 +29,7 @@ import type { ValidateVolumeCapabilitiesRequest__Output } from '../generated/csi
 import type { ValidateVolumeCapabilitiesResponse } from '../generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource } from '../ports.js';
 import { computeCapacity } from './capacity.js';
+import { SnapshotService } from './snapshot-service.js';
 import { deleteVolume } from './volume-deleter.js';
 import { VolumeCreator } from './volume-creator.js';
 import type { Adopter } from './adopter.js';
@@ -56,6 +63,7 @@ function checkTopology(requirement: TopologyRequirement__Output | null, nodeId: 
 
 export function createControllerService(deps: ControllerDeps) {
   const creator = new VolumeCreator(deps);
+  const snapshots = new SnapshotService(deps);
   const locator = { lvm: deps.lvm, claims: deps.claims, vgRegexp: deps.vgRegexp, adopter: deps.adopter };
 
   return {
@@ -66,8 +74,21 @@ export function createControllerService(deps: ControllerDeps) {
       validateCapabilities(request.volume_capabilities, spec.volumeType, 'volume_capabilities');
       const size = parseCapacityRange(request.capacity_range, 'capacity_range');
       requireNodeMode(deps.mode, 'CreateVolume');
-      if (request.volume_content_source !== null) throw new CsiError('UNSUPPORTED', 'volume_content_source: snapshots and clones are not supported yet');
       checkTopology(request.accessibility_requirements, deps.nodeId);
+      if (request.volume_content_source !== null) {
+        const source = request.volume_content_source;
+        const made = await snapshots.createFromSource({ name, spec, requiredBytes: size?.requiredBytes ?? 0, limitBytes: size?.limitBytes ?? 0, source }, signal);
+        const readOnly: Record<string, string> = made.readOnlySnapshotId === undefined ? {} : { [VOLUME_CONTEXT_KEYS.readonly]: 'true', [VOLUME_CONTEXT_KEYS.snapshotId]: made.readOnlySnapshotId };
+        return {
+          volume: {
+            volume_id: made.volumeId,
+            capacity_bytes: String(made.sizeBytes),
+            volume_context: { ...buildVolumeContext(request.parameters, { vgName: made.vgName, nodeId: deps.nodeId }), ...readOnly },
+            accessible_topology: [{ segments: { [TOPOLOGY_KEY]: deps.nodeId } }],
+            content_source: source,
+          },
+        };
+      }
       const pvcName = request.parameters[VOLUME_CONTEXT_KEYS.pvcName];
       const pvcNamespace = request.parameters[VOLUME_CONTEXT_KEYS.pvcNamespace];
       const pvc = pvcName && pvcNamespace ? { name: pvcName, namespace: pvcNamespace } : undefined;
@@ -134,6 +155,22 @@ export function createControllerService(deps: ControllerDeps) {
       if (topologyNode !== undefined && topologyNode !== deps.nodeId) return { available_capacity: '0' };
       const capacity = await computeCapacity({ ...deps, parameters: request.parameters, signal });
       return { available_capacity: String(capacity.availableBytes), maximum_volume_size: { value: String(capacity.maximumVolumeBytes) } };
+    },
+
+    async CreateSnapshot(request: CreateSnapshotRequest__Output, signal: AbortSignal): Promise<CreateSnapshotResponse> {
+      requireNodeMode(deps.mode, 'CreateSnapshot');
+      return { snapshot: await snapshots.createSnapshot(request, signal) };
+    },
+
+    async DeleteSnapshot(request: DeleteSnapshotRequest__Output, signal: AbortSignal): Promise<DeleteSnapshotResponse> {
+      requireNodeMode(deps.mode, 'DeleteSnapshot');
+      await snapshots.deleteSnapshot(request, signal);
+      return {};
+    },
+
+    async ListSnapshots(request: ListSnapshotsRequest__Output, signal: AbortSignal): Promise<ListSnapshotsResponse> {
+      requireNodeMode(deps.mode, 'ListSnapshots');
+      return snapshots.listSnapshots(request, signal);
     },
 
     async ControllerGetCapabilities(): Promise<ControllerGetCapabilitiesResponse> {

@@ -14,7 +14,7 @@ import { wrapUnary, type Handler } from './request-wrapper.js';
 type AnyHandlers = Record<string, Handler<never, unknown>>;
 
 /** Which request field names the volume, per method (CreateVolume uses the requested name). */
-const LOCK_FIELD: Readonly<Record<string, 'name' | 'volume_id'>> = {
+const LOCK_FIELD: Readonly<Record<string, 'name' | 'volume_id' | 'snapshot_id'>> = {
   CreateVolume: 'name',
   DeleteVolume: 'volume_id',
   ControllerExpandVolume: 'volume_id',
@@ -23,6 +23,8 @@ const LOCK_FIELD: Readonly<Record<string, 'name' | 'volume_id'>> = {
   NodePublishVolume: 'volume_id',
   NodeUnpublishVolume: 'volume_id',
   NodeExpandVolume: 'volume_id',
+  CreateSnapshot: 'name',
+  DeleteSnapshot: 'snapshot_id',
 };
 
 const QUIET = new Set(['Probe', 'GetPluginInfo', 'GetPluginCapabilities', 'ControllerGetCapabilities', 'NodeGetCapabilities', 'NodeGetInfo', 'NodeGetVolumeStats', 'GetCapacity']);

@@ -79,6 +79,17 @@ export async function stageVolume(deps: StageDeps, request: StageRequest): Promi
     if (info !== null && mounted.majMin === info.majMin) return;
     throw new CsiError('ALREADY_EXISTS', `staging path ${request.stagingPath} already has ${mounted.source} mounted, not volume ${request.volumeId}`);
   }
+  if (request.volume.volumeType === 'LVM' && request.volume.isReadOnly === true) {
+    // A volume restored from a read-only snapshot is the snapshot: never formatted, always mounted ro.
+    const existing = await deps.host.probeFilesystem(device, { signal: request.signal });
+    if (existing !== 'ext4' && existing !== 'xfs') {
+      throw new CsiError('FAILED_PRECONDITION', `read-only snapshot volume ${request.volumeId} holds ${existing ?? 'no filesystem'}, not ext4 or xfs; it is never formatted`);
+    }
+    // xfs refuses a second filesystem with the origin's UUID (the origin is mounted too) unless told nouuid.
+    const options = [...access.mountFlags, 'ro', ...(existing === 'xfs' ? ['nouuid'] : [])];
+    await deps.host.mount({ source: device, target: request.stagingPath, fsType: existing, options }, { signal: request.signal });
+    return;
+  }
   const fsType = await formatIfBlank(deps, { device, wanted: access.fsType, isExplicit: request.isFsTypeExplicit }, request.signal);
   await deps.host.mount({ source: device, target: request.stagingPath, fsType, options: access.mountFlags }, { signal: request.signal });
 }

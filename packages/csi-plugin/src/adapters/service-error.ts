@@ -13,6 +13,8 @@ export const GRPC_STATUS_BY_CODE: Readonly<Record<CsiErrorCode, status>> = {
   NO_SPACE: status.RESOURCE_EXHAUSTED,
   FAILED_PRECONDITION: status.FAILED_PRECONDITION,
   IN_FLIGHT: status.ABORTED,
+  // ListSnapshots with a starting_token it never gave out: the spec's ABORTED.
+  INVALID_TOKEN: status.ABORTED,
   OUT_OF_RANGE: status.OUT_OF_RANGE,
   UNSUPPORTED: status.UNIMPLEMENTED,
   UNAVAILABLE: status.UNAVAILABLE,

@@ -10,6 +10,7 @@ import { blankDisks, diskProblem } from '../core/free-disks.js';
 import { dmNameProblem, lvNameForVolume, lvNameProblem } from '../core/names.js';
 import { parseVgName, type VolumeSpec } from '../core/parameters.js';
 import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate, type VgView } from '../core/placement.js';
+import { thinPoolProblem } from '../core/snapshots.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
 import { findOurLv } from './volume-locator.js';
 
@@ -106,6 +107,7 @@ export class VolumeCreator {
     const size = request.size ?? DEFAULT_SIZE;
     const existing = this.existingLv({ state, lvName, spec, size });
     if (existing !== null) return existing;
+    if (spec.thinPool !== undefined && spec.vgName !== undefined) return this.createThinLv(request, { state, lvName, vgName: spec.vgName, poolName: spec.thinPool });
     const vg = await this.chooseLvVg(request, { state, spec, lvName });
     const sizeBytes = roundUpToUnit(size, vg.extentSizeBytes);
     const stripes = spec.isStriping ? stripeCount(state.pvs, vg, sizeBytes) : undefined;
@@ -115,6 +117,22 @@ export class VolumeCreator {
     );
     this.deps.logger.info({ volumeId: lvName, vgName: vg.name, sizeBytes: lv.sizeBytes, stripes }, 'created logical volume');
     return { volumeId: lvName, sizeBytes: lv.sizeBytes, vgName: vg.name };
+  }
+
+  /** A thin LV in the StorageClass's pool: its virtual size in whole extents; a missing or full pool is refused. */
+  private async createThinLv(request: CreateRequest, where: { state: LvmState; lvName: string; vgName: string; poolName: string }): Promise<CreatedVolume> {
+    const { state, lvName, vgName, poolName } = where;
+    const vg = state.vgs.find((v) => v.name === vgName && this.deps.vgRegexp.test(v.name));
+    if (vg === undefined) throw new CsiError('NOT_FOUND', `volume group ${vgName} (parameters["vgName"]) does not exist on node ${this.deps.nodeId}`);
+    const pool = state.lvs.find((lv) => lv.vgName === vgName && lv.name === poolName);
+    const problem = thinPoolProblem(pool, vgName, poolName);
+    if (problem !== null) throw problem;
+    const dmProblem = dmNameProblem(vgName, lvName);
+    if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
+    const virtualSizeBytes = roundUpToUnit(request.size ?? DEFAULT_SIZE, vg.extentSizeBytes);
+    const lv = await this.deps.lvm.createThinLv({ vgName, poolName, name: lvName, virtualSizeBytes, tags: [OWNER_TAG] }, { signal: request.signal });
+    this.deps.logger.info({ volumeId: lvName, vgName, thinPool: poolName, sizeBytes: lv.sizeBytes }, 'created thin logical volume');
+    return { volumeId: lvName, sizeBytes: lv.sizeBytes, vgName };
   }
 
   /** Disks or mount points that hold nothing (claimed ones included; callers subtract claims). */

@@ -6,6 +6,7 @@ import type { Claim } from '../core/claim.js';
 import { CsiError } from '../core/errors.js';
 import type { ClaimStore, HostPort, LvmPort } from '../ports.js';
 import type { Adopter } from './adopter.js';
+import { findReadOnlyRestore, restoreTag } from '../core/snapshots.js';
 import { findOurLv } from './volume-locator.js';
 
 export interface DeleteDeps {
@@ -44,11 +45,23 @@ export async function deleteVolume(deps: DeleteDeps): Promise<void> {
     return;
   }
   const state = await deps.lvm.readState({ signal: deps.signal });
+  // A read-only restore is its snapshot: deleting the volume drops only the snapshot's record of it.
+  const restored = findReadOnlyRestore(state, deps.volumeId, deps.vgRegexp);
+  if (restored !== undefined) {
+    await deps.lvm.changeLvTags({ vgName: restored.lv.vgName, name: restored.lv.name, remove: [restoreTag(deps.volumeId)] }, { signal: deps.signal });
+    deps.logger.info({ volumeId: deps.volumeId, snapshotId: restored.snapshotId }, 'released read-only volume; its snapshot stays');
+    return;
+  }
   const lv = findOurLv(state, deps.volumeId, deps.vgRegexp) ?? (await adoptForDelete(deps));
   if (lv === 'released') return;
   if (lv === undefined) {
     deps.logger.info({ volumeId: deps.volumeId }, 'volume already gone');
     return;
+  }
+  // lvremove would take a thick LV's copy-on-write snapshots with it: the spec's answer is FAILED_PRECONDITION.
+  const snapshots = state.lvs.filter((s) => s.vgName === lv.vgName && s.origin === lv.name && s.isSnapshot && !s.isThin).map((s) => s.name);
+  if (snapshots.length > 0) {
+    throw new CsiError('FAILED_PRECONDITION', `volume ${deps.volumeId} has snapshots (${snapshots.join(', ')}) that would be lost with it; delete them first`);
   }
   await deps.lvm.removeLv({ vgName: lv.vgName, name: lv.name }, { signal: deps.signal }).catch((error: unknown) => {
     // Removed by someone else between the read and lvremove: still gone, still a success.

@@ -6,10 +6,15 @@ import type { LogicalVolume, LvmState } from '@openlocal/lvm';
 import type { Claim } from '../core/claim.js';
 import { CsiError } from '../core/errors.js';
 import { OWNER_TAG } from '../core/driver-info.js';
+import { findReadOnlyRestore } from '../core/snapshots.js';
 import type { ClaimStore, LvmPort } from '../ports.js';
 import type { Adopter } from './adopter.js';
 
-export type LocatedVolume = { volumeType: 'LVM'; lv: LogicalVolume } | { volumeType: 'Device' | 'MountPoint'; claim: Claim };
+/**
+ * An LVM volume is its LV; a volume restored from a read-only (copy-on-write) snapshot is that snapshot's LV,
+ * `isReadOnly`, with the snapshot's restore size as its size.
+ */
+export type LocatedVolume = { volumeType: 'LVM'; lv: LogicalVolume; isReadOnly?: boolean } | { volumeType: 'Device' | 'MountPoint'; claim: Claim };
 
 export interface LocatorDeps {
   lvm: LvmPort;
@@ -37,6 +42,8 @@ export async function locateVolume(deps: LocatorDeps, volumeId: string, signal?:
   if (claim !== null) return { volumeType: claim.volumeType, claim };
   const state = await deps.lvm.readState(signal ? { signal } : {});
   const lv = findOurLv(state, volumeId, deps.vgRegexp);
+  const restored = lv === undefined ? findReadOnlyRestore(state, volumeId, deps.vgRegexp) : undefined;
+  if (restored !== undefined) return { volumeType: 'LVM', lv: { ...restored.lv, sizeBytes: restored.sizeBytes }, isReadOnly: true };
   if (lv !== undefined) return { volumeType: 'LVM', lv };
   return deps.adopter === undefined ? null : deps.adopter.adopt(volumeId, deps.purpose ?? 'use', signal);
 }

@@ -13,10 +13,14 @@ export type Mode = 'node' | 'controller';
 
 /**
  * In node mode the controller service runs beside external-provisioner --node-deployment and creates volumes
- * on its own node; in controller mode it only answers expansion (external-resizer) and capacity questions.
+ * on its own node, and beside csi-snapshotter --node-deployment takes, lists and deletes snapshots of its own
+ * volumes and restores or clones them; in controller mode it only answers expansion (external-resizer) and
+ * capacity questions.
  */
 export function controllerCapabilities(mode: Mode): string[] {
-  return mode === 'node' ? ['CREATE_DELETE_VOLUME', 'GET_CAPACITY', 'EXPAND_VOLUME'] : ['EXPAND_VOLUME'];
+  return mode === 'node'
+    ? ['CREATE_DELETE_VOLUME', 'GET_CAPACITY', 'EXPAND_VOLUME', 'CREATE_DELETE_SNAPSHOT', 'LIST_SNAPSHOTS', 'CLONE_VOLUME']
+    : ['EXPAND_VOLUME'];
 }
 
 export const NODE_CAPABILITIES = ['STAGE_UNSTAGE_VOLUME', 'GET_VOLUME_STATS', 'EXPAND_VOLUME', 'VOLUME_CONDITION'] as const;

@@ -9,6 +9,7 @@ export type CsiErrorCode =
   | 'NO_SPACE'
   | 'FAILED_PRECONDITION'
   | 'IN_FLIGHT'
+  | 'INVALID_TOKEN'
   | 'OUT_OF_RANGE'
   | 'UNSUPPORTED'
   | 'UNAVAILABLE'
@@ -23,6 +24,7 @@ export const CSI_ERROR_CODES: readonly CsiErrorCode[] = [
   'NO_SPACE',
   'FAILED_PRECONDITION',
   'IN_FLIGHT',
+  'INVALID_TOKEN',
   'OUT_OF_RANGE',
   'UNSUPPORTED',
   'UNAVAILABLE',

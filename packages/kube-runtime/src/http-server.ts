@@ -1,4 +1,5 @@
-// The operations endpoints: /healthz (the process serves), /readyz (caches synced) and /metrics (Prometheus).
+// The operations endpoints of every app: /healthz (the process serves), /readyz (caches synced) and /metrics
+// (Prometheus). The agent, the controller and the CSI plugin serve theirs through this one server.
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Registry } from 'prom-client';
@@ -7,8 +8,8 @@ export interface HttpServerOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
-  /** Reasons the process is not ready; empty when ready. */
-  readonly notReadyReasons: () => string[];
+  /** Reasons the process is not ready; empty when ready. Without it /readyz always answers ok. */
+  readonly notReadyReasons?: () => string[];
 }
 
 export interface RunningHttpServer {
@@ -20,11 +21,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('ok');
+    res.type('text/plain').send('ok\n');
   });
   app.get('/readyz', (_req, res) => {
-    const reasons = options.notReadyReasons();
-    res.status(reasons.length === 0 ? 200 : 503).type('text/plain').send(reasons.length === 0 ? 'ok' : reasons.join('\n'));
+    const reasons = options.notReadyReasons?.() ?? [];
+    res.status(reasons.length === 0 ? 200 : 503).type('text/plain').send(reasons.length === 0 ? 'ok\n' : `${reasons.join('\n')}\n`);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(options.registry.contentType).send(await options.registry.metrics());

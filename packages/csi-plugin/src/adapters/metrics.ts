@@ -1,11 +1,9 @@
 // Prometheus metrics of the CSI calls (count and latency per method and gRPC code), of the commands run on the
 // node (openlocal_command_*) and of kubelet's registration verdicts, and the HTTP server that serves them with
-// /healthz. The registry is created per plugin, never global.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// /healthz (kube-runtime's operations server). The registry is created per plugin, never global.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { createCommandMetrics, type ObservedCommand } from '@openlocal/kube-runtime';
+import { createCommandMetrics, startHttpServer, type ObservedCommand, type RunningHttpServer } from '@openlocal/kube-runtime';
 
 export interface CsiMetrics {
   registry: Registry;
@@ -50,35 +48,11 @@ export function createCsiMetrics(): CsiMetrics {
   };
 }
 
-export interface MetricsServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type MetricsServer = RunningHttpServer;
 
-/** Serves GET /metrics and GET /healthz on host:port (port 0 = any free port). */
+/** Serves GET /metrics, /healthz and /readyz on host:port (port 0 = any free port) through kube-runtime's server. */
 export async function startMetricsServer(options: { host: string; port: number; metrics: CsiMetrics; logger: Logger }): Promise<MetricsServer> {
-  const server: Server = createServer((request, response) => {
-    if (request.method === 'GET' && request.url === '/metrics') {
-      options.metrics.registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': options.metrics.registry.contentType }).end(text),
-        (error: unknown) => {
-          options.logger.error({ err: error }, 'collecting metrics failed');
-          response.writeHead(500).end('collecting metrics failed\n');
-        },
-      );
-      return;
-    }
-    if (request.method === 'GET' && request.url === '/healthz') {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-      return;
-    }
-    response.writeHead(404).end('not found\n');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  options.logger.info({ host: options.host, port }, 'serving /metrics and /healthz');
-  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const server = await startHttpServer({ host: options.host, port: options.port, registry: options.metrics.registry });
+  options.logger.info({ host: options.host, port: server.port }, 'serving /metrics and /healthz');
+  return server;
 }

@@ -15,6 +15,12 @@ describe('parseConfig', () => {
       isChoosingNode: true,
       reservationTtlMs: 30_000,
       logLevel: 'info',
+      limits: { maxBodyBytes: 32 * 2 ** 20, maxBufferedBytes: 128 * 2 ** 20, maxInFlight: 64 },
+      maxConnections: 256,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      podWaitMs: 1000,
+      tls: undefined,
     });
   });
 
@@ -23,6 +29,10 @@ describe('parseConfig', () => {
     { name: 'anti-affinity weights, default 5, LVM accepted and ignored', args: ['--enabled-node-anti-affinity', 'MountPoint=2,Device,LVM=3'], want: { antiAffinity: { MountPoint: 2, Device: 5 } } },
     { name: 'not choosing a node', args: ['--no-choose-node'], want: { isChoosingNode: false } },
     { name: 'reservation ttl in seconds', args: ['--reservation-ttl', '2.5'], want: { reservationTtlMs: 2500 } },
+    { name: 'request limits', args: ['--max-body-bytes', '4096', '--max-buffered-bytes', '8192', '--max-in-flight', '2'], want: { limits: { maxBodyBytes: 4096, maxBufferedBytes: 8192, maxInFlight: 2 } } },
+    { name: 'slow-client deadlines in seconds', args: ['--headers-timeout', '0.5', '--request-timeout', '2', '--pod-wait', '0'], want: { headersTimeoutMs: 500, requestTimeoutMs: 2000, podWaitMs: 0 } },
+    { name: 'HTTPS', args: ['--tls-cert-file', 'c.pem', '--tls-private-key-file', 'k.pem'], want: { tls: { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: undefined } } },
+    { name: 'mTLS', args: ['--tls-cert-file', 'c.pem', '--tls-private-key-file', 'k.pem', '--tls-client-ca-file', 'ca.pem'], want: { tls: { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem' } } },
   ])('$name', ({ args, want }) => {
     expect(parseConfig(argv(...args))).toMatchObject(want);
   });
@@ -33,6 +43,12 @@ describe('parseConfig', () => {
     { name: 'unknown anti-affinity type', args: ['--enabled-node-anti-affinity', 'Quota=1'], want: 'volume type "Quota"' },
     { name: 'anti-affinity weight above 10', args: ['--enabled-node-anti-affinity', 'Device=11'], want: 'weight "11" of Device' },
     { name: 'negative ttl', args: ['--reservation-ttl', '-1'], want: '--reservation-ttl' },
+    { name: 'a tiny body limit', args: ['--max-body-bytes', '10'], want: '--max-body-bytes' },
+    { name: 'zero requests in flight', args: ['--max-in-flight', '0'], want: '--max-in-flight' },
+    { name: 'a headers timeout that is not a number', args: ['--headers-timeout', 'soon'], want: '--headers-timeout' },
+    { name: 'a certificate without its key', args: ['--tls-cert-file', 'c.pem'], want: '--tls-private-key-file: required with --tls-cert-file "c.pem"' },
+    { name: 'a key without its certificate', args: ['--tls-private-key-file', 'k.pem'], want: '--tls-cert-file: required with --tls-private-key-file "k.pem"' },
+    { name: 'a client CA without a certificate', args: ['--tls-client-ca-file', 'ca.pem'], want: '--tls-client-ca-file: needs --tls-cert-file' },
   ])('refuses $name naming the flag', ({ args, want }) => {
     expect(() => parseConfig(argv(...args))).toThrow(ConfigError);
     expect(() => parseConfig(argv(...args))).toThrow(want);

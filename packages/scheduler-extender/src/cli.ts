@@ -14,6 +14,20 @@ export interface Config {
   isChoosingNode: boolean;
   reservationTtlMs: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Abuse bounds (issue #16; docs/hardening.md): bodies, requests and connections in flight, slow clients. */
+  limits: { maxBodyBytes: number; maxBufferedBytes: number; maxInFlight: number };
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  podWaitMs: number;
+  /** HTTPS when set; with clientCaFile, kube-scheduler's routes need a client certificate that CA signed. */
+  tls: TlsFiles | undefined;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string | undefined;
 }
 
 /** Thrown for a bad flag; its message names the flag and the value. */
@@ -49,6 +63,16 @@ const optionsSchema = z.object({
   chooseNode: z.boolean(),
   reservationTtl: z.coerce.number().positive().max(3600),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
+  maxBodyBytes: z.coerce.number().int().min(1024),
+  maxBufferedBytes: z.coerce.number().int().min(1024),
+  maxInFlight: z.coerce.number().int().min(1).max(100_000),
+  maxConnections: z.coerce.number().int().min(1).max(1_000_000),
+  headersTimeout: z.coerce.number().positive().max(3600),
+  requestTimeout: z.coerce.number().positive().max(3600),
+  podWait: z.coerce.number().min(0).max(60),
+  tlsCertFile: z.string().min(1).optional(),
+  tlsPrivateKeyFile: z.string().min(1).optional(),
+  tlsClientCaFile: z.string().min(1).optional(),
 });
 
 export function buildCommand(): Command {
@@ -63,7 +87,27 @@ export function buildCommand(): Command {
     .option('--master <url>', 'API server URL, overrides the kubeconfig server')
     .option('--no-choose-node', 'answer every fitting node instead of choosing one and reserving its capacity (Open-Local behaviour; see docs/adr/0001)')
     .option('--reservation-ttl <seconds>', 'how long a filter-time reservation waits for the selected-node annotation', '30')
-    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info');
+    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+    .option('--max-body-bytes <bytes>', 'largest request body (413 above); kube-scheduler sends ~3 MiB at 5000 nodes with nodeCacheCapable', String(32 * 2 ** 20))
+    .option('--max-buffered-bytes <bytes>', 'request-body bytes held at once across requests (429 above)', String(128 * 2 ** 20))
+    .option('--max-in-flight <n>', 'requests between arrival and answer (429 above); kube-scheduler sends one at a time per profile', '64')
+    .option('--max-connections <n>', 'open connections; more are dropped', '256')
+    .option('--headers-timeout <seconds>', 'a client must send its request headers within this (slow clients are cut off)', '10')
+    .option('--request-timeout <seconds>', 'a client must send its whole request within this', '30')
+    .option('--pod-wait <seconds>', 'how long a filter waits for the informer to deliver a pod it has not seen yet', '1')
+    .option('--tls-cert-file <path>', 'serve HTTPS with this certificate (PEM); needs --tls-private-key-file')
+    .option('--tls-private-key-file <path>', 'private key of --tls-cert-file (PEM)')
+    .option('--tls-client-ca-file <path>', 'require a client certificate signed by this CA (PEM) on the /scheduler routes and /cache (mTLS with kube-scheduler)');
+}
+
+function tlsFiles(o: { tlsCertFile?: string | undefined; tlsPrivateKeyFile?: string | undefined; tlsClientCaFile?: string | undefined }): TlsFiles | undefined {
+  if (o.tlsCertFile === undefined && o.tlsPrivateKeyFile === undefined) {
+    if (o.tlsClientCaFile !== undefined) throw new ConfigError(`--tls-client-ca-file: needs --tls-cert-file and --tls-private-key-file (got ${JSON.stringify(o.tlsClientCaFile)} alone)`);
+    return undefined;
+  }
+  if (o.tlsCertFile === undefined) throw new ConfigError(`--tls-cert-file: required with --tls-private-key-file ${JSON.stringify(o.tlsPrivateKeyFile)}`);
+  if (o.tlsPrivateKeyFile === undefined) throw new ConfigError(`--tls-private-key-file: required with --tls-cert-file ${JSON.stringify(o.tlsCertFile)}`);
+  return { certFile: o.tlsCertFile, keyFile: o.tlsPrivateKeyFile, clientCaFile: o.tlsClientCaFile };
 }
 
 /** Parses argv (`process.argv` shape) into a Config; throws ConfigError naming the bad flag. */
@@ -88,5 +132,11 @@ export function parseConfig(argv: readonly string[]): Config {
     isChoosingNode: o.chooseNode,
     reservationTtlMs: Math.round(o.reservationTtl * 1000),
     logLevel: o.logLevel,
+    limits: { maxBodyBytes: o.maxBodyBytes, maxBufferedBytes: o.maxBufferedBytes, maxInFlight: o.maxInFlight },
+    maxConnections: o.maxConnections,
+    headersTimeoutMs: Math.round(o.headersTimeout * 1000),
+    requestTimeoutMs: Math.round(o.requestTimeout * 1000),
+    podWaitMs: Math.round(o.podWait * 1000),
+    tls: tlsFiles(o),
   };
 }

@@ -1,12 +1,13 @@
 // Wiring only: flags → logger, kube client, state, extender, informers, HTTP server; SIGTERM/SIGINT stop the
 // server, then the informers. The extender answers "not synced" until every informer has listed once.
 import { KubeConfig } from '@kubernetes/client-node';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { systemClock } from '@openlocal/kube-runtime';
 import { pino } from 'pino';
 import { createHttpApp } from './adapters/http-app.js';
 import { createInformers } from './adapters/kube-informers.js';
 import { cacheSnapshot, createMetrics } from './adapters/metrics.js';
+import { createExtenderServer, readTlsMaterial, type TlsMaterial } from './adapters/server.js';
 import { parseConfig, type Config } from './cli.js';
 import { ClusterState } from './core/cluster-state.js';
 import { PROVISIONER_NAMES } from '@openlocal/crd-types';
@@ -28,9 +29,10 @@ function loadKubeConfig(config: Config): KubeConfig {
   return kubeConfig;
 }
 
-function listen(listener: ReturnType<typeof createHttpApp>, config: Config): Promise<Server> {
+function listen(listener: ReturnType<typeof createHttpApp>, config: Config, tls: TlsMaterial | undefined): Promise<Server> {
+  const { headersTimeoutMs, requestTimeoutMs, maxConnections } = config;
   return new Promise((resolve, reject) => {
-    const server = createServer(listener);
+    const server = createExtenderServer(listener, { tls, headersTimeoutMs, requestTimeoutMs, maxConnections });
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
       server.off('error', reject);
@@ -41,6 +43,8 @@ function listen(listener: ReturnType<typeof createHttpApp>, config: Config): Pro
 
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
+  // Bad certificate paths stop the start here, before anything runs, with the flag and the path named.
+  const tls = config.tls === undefined ? undefined : readTlsMaterial(config.tls);
   const logger = pino({ level: config.logLevel, base: { component: 'scheduler-extender' } });
   const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: config.strategy, reservationTtlMs: config.reservationTtlMs });
   const { strategy, antiAffinity, isChoosingNode, reservationTtlMs } = config;
@@ -66,10 +70,11 @@ export async function run(argv: readonly string[]): Promise<void> {
   });
   const running = informers.map((informer) => informer.run(stop.signal));
   const app = createHttpApp({ extender, state, metrics, logger, clock: systemClock, version: VERSION, isReady: () => isSynced,
+    limits: config.limits, podWaitMs: config.podWaitMs,
     picture: () => storagePicture(cacheSnapshot(state, objects)),
   });
-  const server = await listen(app, config);
-  logger.info({ port: config.port, host: config.host, strategy: config.strategy, chooseNode: config.isChoosingNode }, 'listening');
+  const server = await listen(app, config, tls);
+  logger.info({ port: config.port, host: config.host, strategy: config.strategy, chooseNode: config.isChoosingNode, tls: config.tls !== undefined, clientCa: config.tls?.clientCaFile !== undefined }, 'listening');
   const sweep = setInterval(() => state.expire(systemClock.now()), EXPIRY_SWEEP_MS);
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');

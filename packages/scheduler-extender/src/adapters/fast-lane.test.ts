@@ -23,7 +23,7 @@ class BrokenExtender extends Extender {
   }
 }
 
-async function serve(options: { isBroken?: boolean; bodyLimitBytes?: number } = {}): Promise<{ server: Server; port: number; logs: string[] }> {
+async function serve(options: { isBroken?: boolean; bodyLimitBytes?: number } = {}): Promise<{ server: Server; port: number; logs: string[]; state: ClusterState }> {
   const state = new ClusterState({ driverNames: PROVISIONER_NAMES, strategy: 'binpack' });
   state.upsertStorageClass(storageClass('lvm', { volumeType: 'LVM' }));
   state.upsertNls(nls('n1', { vgs: { pool: 100 } }), 0);
@@ -42,7 +42,7 @@ async function serve(options: { isBroken?: boolean; bodyLimitBytes?: number } = 
     server.closeAllConnections();
     server.close();
   });
-  return { server, port: (server.address() as AddressInfo).port, logs };
+  return { server, port: (server.address() as AddressInfo).port, logs, state };
 }
 
 const WEB = JSON.stringify({ Pod: pod('ns/web', []), Nodes: null, NodeNames: ['n2', 'n1'] });
@@ -83,11 +83,12 @@ describe('fast lane', () => {
     expect(text).toContain('openlocal_extender_request_duration_seconds_count{route="/scheduler/priorities",status="200"} 1');
   });
 
-  it('leaves a body over the limit to express, which refuses it with 400', async () => {
+  it('refuses a body over the limit with 413 before reading it', async () => {
     const { server } = await serve({ bodyLimitBytes: 64 });
     const res = await request(server).post('/scheduler/predicates').set('Content-Type', 'application/json').send(WEB);
-    expect(res.status).toBe(400);
-    expect(res.body.Error).toContain('request entity too large');
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(res.body.Error).toContain(`body of ${WEB.length} bytes is over the limit of 64`);
   });
 
   it('a client that leaves mid-body does not disturb the server', async () => {
@@ -111,7 +112,8 @@ describe('fast lane', () => {
   });
 
   it('a pod with our claim goes through express to the full filter', async () => {
-    const { server } = await serve();
+    const { server, state } = await serve();
+    state.upsertPod(pod('ns/app', ['ns/data']), 0);
     const body = JSON.stringify({ Pod: pod('ns/app', ['ns/data']), Nodes: null, NodeNames: ['n2', 'n1'] });
     const res = await request(server).post('/scheduler/predicates').set('Content-Type', 'application/json').send(body);
     expect(res.body).toMatchObject({ NodeNames: ['n1'], FailedNodes: { n2: 'no local storage information (NodeLocalStorage) for node n2' } });

@@ -71,12 +71,27 @@ export function createFastLane(options: FastLaneOptions): RequestListener {
     });
     writeJson(res, chunks);
   };
+  const answerSafely = (req: IncomingMessage, res: ServerResponse, startedMs: number): void => {
+    try {
+      answer(req, res, startedMs);
+    } catch (error) {
+      // Never take the process down from here: express answers the request again and maps the error.
+      logger.warn({ err: error, path: req.url }, 'fast lane failed, handing the request to express');
+      if (res.headersSent) res.destroy();
+      else options.next(req, res);
+    }
+  };
   return (req, res) => {
     if (!isFastRoute(req, options.bodyLimitBytes)) {
       options.next(req, res);
       return;
     }
     const startedMs = performance.now();
+    // Read already by the request limits (request-limits.ts), which is how the server runs.
+    if (Buffer.isBuffer((req as { body?: unknown }).body)) {
+      answerSafely(req, res, startedMs);
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A client that goes away mid-body leaves nothing to answer.
@@ -84,14 +99,7 @@ export function createFastLane(options: FastLaneOptions): RequestListener {
     req.once('end', () => {
       // express finds the bytes here; body-parser leaves a body that was read completely alone.
       Object.assign(req, { body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks) });
-      try {
-        answer(req, res, startedMs);
-      } catch (error) {
-        // Never take the process down from here: express answers the request again and maps the error.
-        logger.warn({ err: error, path: req.url }, 'fast lane failed, handing the request to express');
-        if (res.headersSent) res.destroy();
-        else options.next(req, res);
-      }
+      answerSafely(req, res, startedMs);
     });
   };
 }

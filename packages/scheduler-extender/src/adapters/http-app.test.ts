@@ -50,6 +50,7 @@ describe('POST /scheduler/predicates', () => {
   it('reserves the chosen node so the next pod sees it full', async () => {
     const { app, state } = setUp();
     state.upsertPvc(pvc('ns/more', 'lvm', '60Gi'), 0);
+    state.upsertPod(pod('ns/other', ['ns/more']), 0);
     await request(app).post('/scheduler/predicates').send({ Pod: appPod, NodeNames: ['n1', 'n2'] });
     const res = await request(app).post('/scheduler/predicates').send({ Pod: pod('ns/other', ['ns/more']), NodeNames: ['n1', 'n2'] });
     expect(res.body.NodeNames).toEqual([]);

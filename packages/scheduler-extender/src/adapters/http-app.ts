@@ -2,6 +2,7 @@
 // goes through toServiceError once, so bad input is a 400 with a message and never takes the process down.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ClusterState } from '../core/cluster-state.js';
@@ -15,6 +16,7 @@ import { decodeExtenderBody, type ExtenderBody } from './extender-body.js';
 import { createFastLane, passThroughAnswer, writeJson, type RequestListener } from './fast-lane.js';
 import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
 import type { ExtenderMetrics } from './metrics.js';
+import { DEFAULT_REQUEST_LIMITS, withRequestLimits, type RequestLimits } from './request-limits.js';
 
 export interface HttpAppOptions {
   extender: Extender;
@@ -26,8 +28,15 @@ export interface HttpAppOptions {
   isReady: () => boolean;
   /** The storage picture for GET /status (HTML, or text with ?format=text); without it the route is 404. */
   picture?: () => PictureNode[];
-  /** Largest accepted body; a full NodeList of 5000 nodes is tens of MB. */
+  /** Largest accepted body; a full NodeList of 5000 nodes is tens of MB. Overrides limits.maxBodyBytes. */
   bodyLimitBytes?: number;
+  /** Bounds on bodies and requests in flight (request-limits.ts); DEFAULT_REQUEST_LIMITS when absent. */
+  limits?: Partial<RequestLimits>;
+  /**
+   * How long a filter for a pod the informer has not delivered yet waits for it before refusing (kube-scheduler
+   * may ask a moment before the extender's watch brings the pod); default 1000 ms.
+   */
+  podWaitMs?: number;
 }
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -48,15 +57,32 @@ function filterSummary(pod: PodShape, result: ExtenderFilterResult): Record<stri
   return { pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`, passing, failed: Object.keys(result.FailedNodes).length };
 }
 
-const DEFAULT_BODY_LIMIT_BYTES = 200 * 2 ** 20;
+const DEFAULT_POD_WAIT_MS = 1000;
+const POD_POLL_MS = 20;
 
-/** The request listener of the extender's HTTP server: the fast lane in front of the express app. */
+/** Waits until the informer has delivered `pod` (or `ms` passed): kube-scheduler may ask a moment first. */
+async function awaitPod(extender: Extender, pod: PodShape, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (extender.isAwaitingPod(pod) && performance.now() < deadline) await sleep(POD_POLL_MS);
+}
+
+/** The request listener of the extender's HTTP server: request limits, then the fast lane, then express. */
 export function createHttpApp(options: HttpAppOptions): RequestListener {
   const { extender, metrics, logger } = options;
-  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
+  if (options.bodyLimitBytes !== undefined) limits.maxBodyBytes = options.bodyLimitBytes;
+  const bodyLimitBytes = limits.maxBodyBytes;
   const decoded = new WeakMap<IncomingMessage, ExtenderBody>();
   const app = createExpressApp(options, { bodyLimitBytes, decoded });
-  return createFastLane({ extender, metrics, logger, bodyLimitBytes, decoded, next: (req, res) => app(req, res) });
+  const lane = createFastLane({ extender, metrics, logger, bodyLimitBytes, decoded, next: (req, res) => app(req, res) });
+  return withRequestLimits({
+    limits,
+    next: lane,
+    onRefused: (reason, req) => {
+      metrics.requestsRefused.inc({ reason });
+      logger.warn({ reason, method: req.method, path: req.url, remote: req.socket.remoteAddress }, 'request refused by limits');
+    },
+  });
 }
 
 function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: number; decoded: WeakMap<IncomingMessage, ExtenderBody> }): express.Express {
@@ -81,13 +107,15 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
   // The fast lane may have read the body already; body-parser then leaves req.body as it is.
   app.use(express.raw({ limit: shared.bodyLimitBytes, type: () => true }));
 
-  app.post('/scheduler/predicates', (req, res) => {
+  const podWaitMs = options.podWaitMs ?? DEFAULT_POD_WAIT_MS;
+  app.post('/scheduler/predicates', async (req, res) => {
     const body = decode(req);
     const passThrough = passThroughAnswer(extender, '/scheduler/predicates', body);
     if (passThrough !== undefined) {
       writeJson(res, passThrough);
       return;
     }
+    if (extender.isAwaitingPod(body.pod)) await awaitPod(extender, body.pod, podWaitMs);
     const result = extender.filter(body.args(), clock.now());
     if (isDebug) options.logger.debug(filterSummary(body.pod, result), 'filter');
     res.json(result);

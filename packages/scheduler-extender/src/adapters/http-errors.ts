@@ -8,15 +8,21 @@ export const HTTP_STATUS_BY_CODE: Record<ExtenderErrorCode, number> = {
   RESOURCE_EXHAUSTED: 507,
   NOT_READY: 503,
   INTERNAL: 500,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
 };
 
 function hasStatus(error: unknown): error is { status: number; message: string; type?: string } {
   return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' && 'message' in error;
 }
 
-/** Any thrown value as an ExtenderError: express body-parser failures (bad JSON, too large) are INVALID_ARGUMENT. */
+/** Any thrown value as an ExtenderError: express body-parser failures are INVALID_ARGUMENT
+ * (bad JSON) or PAYLOAD_TOO_LARGE. */
 export function toServiceError(error: unknown): ExtenderError {
   if (error instanceof ExtenderError) return error;
+  if (hasStatus(error) && error.status === 413) {
+    return new ExtenderError('PAYLOAD_TOO_LARGE', `request body too large: ${error.message}`, { cause: error });
+  }
   if (hasStatus(error) && error.status >= 400 && error.status < 500) {
     return new ExtenderError('INVALID_ARGUMENT', `malformed request body: ${error.message}`, { cause: error });
   }

@@ -13,6 +13,8 @@ export interface ExtenderMetrics {
   registry: Registry;
   requestDuration: Histogram<'route' | 'status'>;
   informerRestarts: Counter<'kind'>;
+  /** Requests refused by the request limits (request-limits.ts), by reason. */
+  requestsRefused: Counter<'reason'>;
 }
 
 const FAMILY_SHAPES: Record<FamilyName, { help: string; labelNames: readonly string[] }> = {
@@ -95,6 +97,12 @@ export function createMetrics(state: ClusterState, options: { withDefaultMetrics
       for (const [kind, count] of Object.entries(state.counts())) this.set({ kind }, count);
     },
   });
+  const requestsRefused = new Counter({
+    name: 'openlocal_extender_requests_refused_total',
+    help: 'Requests refused before decoding: body-too-large (413), too-many-requests or too-many-bytes (429).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   registerOpenLocalFamilies(registry, () => openLocalSeries(cacheSnapshot(state, options.objects)));
-  return { registry, requestDuration, informerRestarts };
+  return { registry, requestDuration, informerRestarts, requestsRefused };
 }

@@ -205,10 +205,12 @@ export class ClusterState implements DemandLookup {
   }): PlacementResult {
     const { node, nowMs } = request;
     const demands = this.demandsForPlan(request.podUid, request.claimKey);
-    // Only the asked claim and claims that themselves carry `selected-node` = node are confirmed; the pod's
-    // other volumes are planned there too but expire unless their own confirmation follows (no ledger leak).
+    // Only claims that carry `selected-node` = node (and the asked claim when kube-scheduler's annotation is
+    // the source) are confirmed; the pod's other volumes, and provisioning asks for claims the scheduler has not
+    // placed there, are planned too but expire unless their own confirmation follows (no ledger leak, no pinning).
+    const isConfirmedByRequest = request.source !== 'provisioning';
     const expiryOf = (key: string): number | undefined =>
-      key === request.claimKey || this.index.claim(key)?.selectedNode === node ? undefined : nowMs + (this.options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
+      (key === request.claimKey && isConfirmedByRequest) || this.index.claim(key)?.selectedNode === node ? undefined : nowMs + (this.options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
     const missing = demands.filter((demand) => !this.keepPlan({ key: demand.key, node, nowMs, source: request.source, isConfirmed: expiryOf(demand.key) === undefined }));
     const view = this.ledger.view(node, new Set(missing.map((d) => d.key)));
     const result: PlacementResult = view === undefined
@@ -243,6 +245,11 @@ export class ClusterState implements DemandLookup {
       spec: { volumes: [{ name: 'claim', persistentVolumeClaim: { claimName: claimKey.split('/').slice(1).join('/') } }] },
     };
     return resolvableDemands(pod, this, this.options.driverNames).filter((d) => !this.index.hasPvForClaim(d.key));
+  }
+
+  /** The pod with this UID as the informer last delivered it (only pods with volumes of ours are kept). */
+  podByUid(uid: string): PodShape | undefined {
+    return this.index.pod(uid)?.pod;
   }
 
   podUidsOfClaim(claimKey: string): string[] {

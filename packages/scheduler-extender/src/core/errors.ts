@@ -1,6 +1,13 @@
 // The extender's one error base. Codes are mapped to HTTP statuses once, at the HTTP boundary.
 
-export type ExtenderErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'RESOURCE_EXHAUSTED' | 'NOT_READY' | 'INTERNAL';
+export type ExtenderErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'RESOURCE_EXHAUSTED'
+  | 'NOT_READY'
+  | 'INTERNAL'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_REQUESTS';
 
 export const EXTENDER_ERROR_CODES: readonly ExtenderErrorCode[] = [
   'INVALID_ARGUMENT',
@@ -8,6 +15,8 @@ export const EXTENDER_ERROR_CODES: readonly ExtenderErrorCode[] = [
   'RESOURCE_EXHAUSTED',
   'NOT_READY',
   'INTERNAL',
+  'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
 ];
 
 export class ExtenderError extends Error {

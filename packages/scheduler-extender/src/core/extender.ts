@@ -1,5 +1,6 @@
 // The extender's decisions: filter (which nodes hold all of a pod's volumes, and — when choosing — which one
 // gets them, reserved at once), prioritize (0–10 by strategy) and the provisioning-time plan for CreateVolume.
+import { ANNOTATIONS } from '@openlocal/crd-types';
 import type { ClusterState } from './cluster-state.js';
 import { hasCandidateVolumes, type PodDemand } from './demand.js';
 import { ExtenderError } from './errors.js';
@@ -7,6 +8,7 @@ import type { PodShape } from './k8s-shapes.js';
 import { claimKey } from './objects.js';
 import { fastGreedyLvmScore, fastLvmScore, prepareFastDemands, type FastDemands, type FastFit } from './fast-fit.js';
 import { placeVolumes } from './placement.js';
+import { checkSchedulingPod } from './reservation-guard.js';
 import { allocationsToScore, antiAffinityScore, clampScore } from './score.js';
 import type { Allocation, AntiAffinityWeights, NodeView, Strategy, VolumeDemand } from './types.js';
 import { candidateNames, type BindingInfo, type ExtenderArgs, type ExtenderFilterResult, type HostPriority } from './wire.js';
@@ -65,6 +67,7 @@ export class Extender {
     const demand = this.filterDemand(pod);
     if (demand.kind === 'none') return answer(names);
     if (demand.kind === 'not-synced') return answer(failAll(names, failed, 'open-local scheduler extender: cache not synced yet'));
+    if (demand.kind === 'unknown-pod') return answer(failAll(names, failed, demand.reason));
     if (demand.kind !== 'demands') return answer(failAll(names, demand.kind === 'invalid' ? unresolvable : failed, demand.reason));
     this.options.state.expire(nowMs);
     const isChoosing = this.options.isChoosingNode;
@@ -104,11 +107,29 @@ export class Extender {
     return names.map((Host) => ({ Host, Score: scores.get(Host) ?? 0 }));
   }
 
-  /** A pod without candidate volumes passes without a look at the cache; one with them waits for the sync. */
-  private filterDemand(pod: PodShape): PodDemand | { kind: 'not-synced' } {
+  /**
+   * True while filter would refuse `pod` only because the informer has not delivered it yet: the HTTP layer
+   * then waits a moment for it (kube-scheduler and the extender watch the same pod).
+   */
+  isAwaitingPod(pod: PodShape): boolean {
+    return this.filterDemand(pod).kind === 'unknown-pod';
+  }
+
+  /**
+   * A pod without candidate volumes passes without a look at the cache; one with them waits for the sync. A
+   * filter that reserves plans from the informer's copy of the pod, never from the request, and refuses a pod
+   * the informer has not delivered (core/reservation-guard.ts).
+   */
+  private filterDemand(pod: PodShape): PodDemand | { kind: 'not-synced' } | { kind: 'unknown-pod'; reason: string } {
     if (!hasCandidateVolumes(pod)) return { kind: 'none' };
     if (!this.isSynced) return { kind: 'not-synced' };
-    return this.options.state.demandOf(pod);
+    const { state } = this.options;
+    const sent = state.demandOf(pod);
+    // Only a filter that chooses reserves anything; with nothing to place there is nothing to reserve.
+    if (sent.kind !== 'demands' || !this.options.isChoosingNode) return sent;
+    const check = checkSchedulingPod(pod, state.podByUid(pod.metadata?.uid ?? ''));
+    if (!check.ok) return { kind: 'unknown-pod', reason: check.reason };
+    return check.pod === pod ? sent : state.demandOf(check.pod);
   }
 
   private prioritizeDemand(pod: PodShape): PodDemand {
@@ -159,14 +180,21 @@ export class Extender {
 
   /**
    * The plan CreateVolume follows for claim `namespace/name` on `nodeName`: all unbound volumes of the claim's pod
-   * are placed there together and kept until their PVs appear. Asking again returns the same answer.
+   * are placed there together. Asking again returns the same answer. Plans last until their PVs appear only for
+   * claims whose selected-node annotation names `nodeName`; any other plan expires like a filter reservation, so
+   * a client cannot pin pending claims to a node by asking (issue #16).
    */
   provisioningPlan(request: { namespace: string; name: string; nodeName: string }, nowMs: number): BindingInfo {
     const { state } = this.options;
     const key = claimKey(request.namespace, request.name);
-    if (state.claim(key) === undefined) throw new ExtenderError('NOT_FOUND', `persistentvolumeclaim ${key} not found`);
+    const claim = state.claim(key);
+    if (claim === undefined) throw new ExtenderError('NOT_FOUND', `persistentvolumeclaim ${key} not found`);
     const pv = state.pvOfClaim(key);
     if (pv !== undefined) return bindingInfo(key, pv.node, pv.allocation);
+    // The scheduler's choice stands: a plan elsewhere would move the claim's charge off the node it will be on.
+    if (claim.selectedNode !== undefined && claim.selectedNode !== request.nodeName) {
+      throw new ExtenderError('INVALID_ARGUMENT', `persistentvolumeclaim ${key} is selected for node ${claim.selectedNode} (annotation ${ANNOTATIONS.selectedNode}), not nodeName ${request.nodeName}`);
+    }
     if (!this.isSynced) throw new ExtenderError('NOT_READY', 'open-local scheduler extender: cache not synced yet');
     state.expire(nowMs);
     const podUid = state.podUidsOfClaim(key)[0];

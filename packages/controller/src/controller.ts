@@ -4,13 +4,12 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject
 import { GROUP, NLS, NLSC, VERSION, type NodeLocalStorage, type NodeLocalStorageInitConfig } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
 import type { EventRecorder } from '@openlocal/kube-runtime';
-import { Informer } from '@openlocal/kube-runtime';
+import { Informer, WorkQueue } from '@openlocal/kube-runtime';
 import type { NlsWriter } from './adapters/nls-api.js';
 import type { Clock } from '@openlocal/kube-runtime';
 import type { BackoffPolicy } from '@openlocal/kube-runtime';
 import type { ControllerMetrics } from './metrics.js';
 import { NlsReconciler, type ClusterView } from './reconciler.js';
-import { WorkQueue } from './work-queue.js';
 
 type NlsObject = NodeLocalStorage & KubernetesObject;
 type NlscObject = NodeLocalStorageInitConfig & KubernetesObject;

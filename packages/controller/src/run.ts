@@ -2,14 +2,10 @@
 // (stop leading and let in-flight reconciles finish, release the lease, stop informers, close HTTP).
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { createEventRecorder } from '@openlocal/kube-runtime';
-import { startHttpServer } from '@openlocal/kube-runtime';
-import { createLeaseStore } from './adapters/lease-api.js';
+import { createEventRecorder, createLeaseStore, LeaderElector, startHttpServer, systemClock } from '@openlocal/kube-runtime';
 import { createNlsWriter } from './adapters/nls-api.js';
 import { parseConfig } from './cli.js';
-import { systemClock } from '@openlocal/kube-runtime';
 import { NlsController } from './controller.js';
-import { LeaderElector } from './leader-elector.js';
 import { createControllerMetrics } from './metrics.js';
 
 export async function run(argv: readonly string[]): Promise<void> {

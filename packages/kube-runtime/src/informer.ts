@@ -1,10 +1,12 @@
 // A cache of one resource kind fed by LIST+WATCH (client-node's ListWatch), made to survive API server outages:
 // client-node stops an informer for good after any error and resolves start() even when the first LIST
 // fails, so this wrapper restarts it with capped exponential backoff and reports when the first LIST landed.
+// Cached objects lose metadata.managedFields (nothing here reads them; they are a large share of each object).
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+import { dropManagedFields } from './list-objects.js';
 
 export interface InformerOptions<T extends KubernetesObject> {
   /** For logs and metrics, e.g. `nodes`. */
@@ -24,6 +26,16 @@ export interface InformerOptions<T extends KubernetesObject> {
 
 type Handler<T> = (object: T) => void;
 
+/** client-node's Watch, dropping managedFields from each object before the cache keeps it (issue #19). */
+class SlimWatch extends Watch {
+  override watch(...[path, queryParams, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
+    return super.watch(path, queryParams, (phase, object: unknown, watchObject?: unknown) => {
+      const isObject = typeof object === 'object' && object !== null;
+      callback(phase, isObject ? dropManagedFields(object as KubernetesObject) : object, watchObject);
+    }, done);
+  }
+}
+
 export class Informer<T extends KubernetesObject> {
   private readonly listWatch: ListWatch<T>;
   private readonly stop = new AbortController();
@@ -33,6 +45,7 @@ export class Informer<T extends KubernetesObject> {
   constructor(private readonly options: InformerOptions<T>) {
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await options.list();
+      for (const item of result.items) dropManagedFields(item);
       this.failures = 0;
       // ListWatch fills its cache right after this resolves; mark synced after that has happened.
       setImmediate(() => {
@@ -42,7 +55,7 @@ export class Informer<T extends KubernetesObject> {
       });
       return result;
     };
-    this.listWatch = new ListWatch<T>(options.path, new Watch(options.kubeConfig), list, false, undefined, options.fieldSelector);
+    this.listWatch = new ListWatch<T>(options.path, new SlimWatch(options.kubeConfig), list, false, undefined, options.fieldSelector);
     this.listWatch.on('error', (error: unknown) => this.restartLater(error));
   }
 

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LeaderElector } from './leader-elector.js';
-import { ManualClock } from '@openlocal/kube-runtime/testing';
+import { ManualClock } from './testing/manual-clock.js';
 import { MemoryLeaseBackend, type MemoryLeaseClient } from './testing/memory-lease-store.js';
 
 interface Candidate {

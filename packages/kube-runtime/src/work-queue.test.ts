@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkQueue } from './work-queue.js';
-import { ManualClock } from '@openlocal/kube-runtime/testing';
+import { ManualClock } from './testing/manual-clock.js';
 
 function makeQueue(): { queue: WorkQueue; clock: ManualClock } {
   const clock = new ManualClock(0);

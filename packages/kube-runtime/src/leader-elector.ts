@@ -2,7 +2,7 @@
 // period and give leadership up on the first failed renew (a stale leader must stop writing before another
 // replica's lease-duration wait ends). On shutdown the lease is released so a standby takes over at once.
 import type { Logger } from 'pino';
-import type { Clock } from '@openlocal/kube-runtime';
+import type { Clock } from './clock.js';
 import { decideLease, releasedRecord, type LeaseRecord, type ObservedLease } from './core/lease-decision.js';
 
 /** The Lease calls election makes. create/update return the stored lease, or 'conflict' on HTTP 409. */

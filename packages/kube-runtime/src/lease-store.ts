@@ -1,9 +1,9 @@
 // The Lease store of leader election on coordination.k8s.io/v1: read, create, and replace with the read
 // resourceVersion (optimistic concurrency; 409 = another replica wrote first).
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import type { LeaseRecord, ObservedLease } from '../core/lease-decision.js';
-import type { LeaseStore } from '../leader-elector.js';
-import { httpStatusOf } from '@openlocal/kube-runtime';
+import type { LeaseRecord, ObservedLease } from './core/lease-decision.js';
+import type { LeaseStore } from './leader-elector.js';
+import { httpStatusOf } from './api-errors.js';
 
 function timeMs(value: unknown): number {
   // client-node leaves MicroTime as the string it received (its serializer does not know the type).

@@ -1,7 +1,7 @@
 // A keyed work queue in the style of client-go's: a key is queued at most once, a key being processed is not
 // handed to a second worker (a new add is remembered and re-queued on done), and failures retry with backoff.
-import type { Clock } from '@openlocal/kube-runtime';
-import { backoffDelayMs, type BackoffPolicy } from '@openlocal/kube-runtime';
+import type { Clock } from './clock.js';
+import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 
 export interface WorkQueueOptions {
   readonly clock: Clock;

@@ -68,6 +68,8 @@ const cases: readonly ToolCase[] = [
   { binary: 'csi-sanity', tool: 'csi-sanity', key: 'CSI_TEST_VERSION', args: ['-version'], expected: (v) => `Version = ${v}` },
   { binary: 'csi-provisioner', tool: 'external-provisioner', key: 'EXTERNAL_PROVISIONER_VERSION', args: ['--version'], expected: (v) => v },
   { binary: 'csi-resizer', tool: 'external-resizer', key: 'EXTERNAL_RESIZER_VERSION', args: ['--version'], expected: (v) => v },
+  { binary: 'csi-snapshotter', tool: 'external-snapshotter', key: 'EXTERNAL_SNAPSHOTTER_VERSION', args: ['--version'], expected: (v) => v },
+  { binary: 'snapshot-controller', tool: 'external-snapshotter', key: 'EXTERNAL_SNAPSHOTTER_VERSION', args: ['--version'], expected: (v) => v },
   {
     binary: 'csi-node-driver-registrar',
     tool: 'node-driver-registrar',

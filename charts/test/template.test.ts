@@ -33,6 +33,8 @@ function grants(role: RenderedObject): string[] {
 }
 
 const read = ['get', 'list', 'watch'];
+/** The snapshot CRDs the chart installs from external-snapshotter's module (scripts/build-tools copies them). */
+const SNAPSHOT_CRDS = ['volumesnapshotclasses', 'volumesnapshotcontents', 'volumesnapshots'].map((n) => `${n}.snapshot.storage.k8s.io`);
 const expand = (resource: string, verbs: readonly string[]): string[] => verbs.map((verb) => `${resource} ${verb}`);
 
 describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => {
@@ -56,23 +58,27 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
     const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
     expect(names).toEqual([
       'CSIDriver//local.csi.aliyun.com',
-      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender'].map((c) => `ClusterRole//open-local-${c}`),
-      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender'].map((c) => `ClusterRoleBinding//open-local-${c}`),
+      ...['agent', 'controller', 'csi-controller', 'csi-node', 'csi-node-snapshotter', 'scheduler-extender', 'snapshot-controller'].map((c) => `ClusterRole//open-local-${c}`),
+      ...['agent', 'controller', 'csi-controller', 'csi-node', 'csi-node-snapshotter', 'scheduler-extender', 'snapshot-controller'].map((c) => `ClusterRoleBinding//open-local-${c}`),
+      ...SNAPSHOT_CRDS.map((n) => `CustomResourceDefinition//${n}`),
       'ConfigMap/kube-system/open-local-scheduler-config',
       'DaemonSet/kube-system/open-local-agent',
       'DaemonSet/kube-system/open-local-csi-plugin',
       'Deployment/kube-system/open-local-controller',
       'Deployment/kube-system/open-local-csi-controller',
       'Deployment/kube-system/open-local-scheduler-extender',
+      'Deployment/kube-system/open-local-snapshot-controller',
       'NodeLocalStorageInitConfig//open-local',
       'Role/default/open-local-events',
       'Role/kube-system/open-local-controller-leader',
       'Role/kube-system/open-local-csi-controller-leader',
+      'Role/kube-system/open-local-snapshot-controller-leader',
       'RoleBinding/default/open-local-events',
       'RoleBinding/kube-system/open-local-controller-leader',
       'RoleBinding/kube-system/open-local-csi-controller-leader',
+      'RoleBinding/kube-system/open-local-snapshot-controller-leader',
       'Service/kube-system/open-local-scheduler-extender',
-      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender'].map((c) => `ServiceAccount/kube-system/open-local-${c}`),
+      ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender', 'snapshot-controller'].map((c) => `ServiceAccount/kube-system/open-local-${c}`),
       ...['open-local-device-hdd', 'open-local-device-ssd', 'open-local-lvm', 'open-local-lvm-xfs', 'open-local-mountpoint-hdd'].map((n) => `StorageClass//${n}`),
     ].sort());
   });
@@ -80,7 +86,7 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
   it('runs the node CSI plugin with its socket under kubelet, self-registration and no node-driver-registrar', () => {
     const ds = findObject(objects, 'DaemonSet', 'open-local-csi-plugin');
     const pod = podSpecOf(ds);
-    expect(pod.containers.map((c) => c.name)).toEqual(['csi-plugin', 'csi-provisioner']);
+    expect(pod.containers.map((c) => c.name)).toEqual(['csi-plugin', 'csi-provisioner', 'csi-snapshotter']);
     expect(pod.containers.some((c) => /registrar/.test(c.name) || /registrar/.test(c.image))).toBe(false);
     expect(pod.serviceAccountName).toBe('open-local-csi-node');
     const plugin = containerOf(ds, 'csi-plugin');
@@ -245,8 +251,37 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
   it('renders the CRDs with --include-crds (helm installs them from crds/)', async () => {
     const withCrds = await renderChart([], ['--include-crds']);
     expect(withCrds.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name).sort()).toEqual([
-      'nodelocalstorageinitconfigs.csi.aliyun.com', 'nodelocalstorages.csi.aliyun.com',
+      'nodelocalstorageinitconfigs.csi.aliyun.com', 'nodelocalstorages.csi.aliyun.com', ...SNAPSHOT_CRDS,
     ]);
+  });
+
+  it('runs csi-snapshotter --node-deployment beside each node plugin and a distributed snapshot-controller (#17)', () => {
+    const snapshotter = containerOf(findObject(objects, 'DaemonSet', 'open-local-csi-plugin'), 'csi-snapshotter');
+    expect(snapshotter.image).toBe('registry.k8s.io/sig-storage/csi-snapshotter:v8.7.0');
+    expect(snapshotter.args).toEqual(['--csi-address=/csi/csi.sock', '--node-deployment=true', '--leader-election=false', '--extra-create-metadata=true', '--snapshot-name-prefix=snap']);
+    expect(snapshotter.env?.map((e) => e.name)).toEqual(['NODE_NAME']);
+    const controller = findObject(objects, 'Deployment', 'open-local-snapshot-controller');
+    expect(podSpecOf(controller).serviceAccountName).toBe('open-local-snapshot-controller');
+    expect(containerOf(controller, 'snapshot-controller').args).toEqual(['--leader-election=true', '--leader-election-namespace=kube-system', '--enable-distributed-snapshotting=true']);
+    expect(grants(findObject(objects, 'ClusterRole', 'open-local-csi-node-snapshotter'))).toEqual(expect.arrayContaining([
+      'snapshot.storage.k8s.io/volumesnapshotcontents/status patch', 'snapshot.storage.k8s.io/volumesnapshots get', 'snapshot.storage.k8s.io/volumesnapshotclasses get',
+    ]));
+    expect(grants(findObject(objects, 'ClusterRole', 'open-local-snapshot-controller'))).toEqual(expect.arrayContaining(['core/nodes list', 'snapshot.storage.k8s.io/volumesnapshotcontents create']));
+    // The CRDs are upstream's, kept on uninstall so no VolumeSnapshot disappears with the chart.
+    for (const name of SNAPSHOT_CRDS) {
+      const crd = findObject(objects, 'CustomResourceDefinition', name) as unknown as { metadata: { annotations: Record<string, string> } };
+      expect(crd.metadata.annotations['helm.sh/resource-policy']).toBe('keep');
+      expect(crd.metadata.annotations['api-approved.kubernetes.io']).toMatch(/kubernetes-csi\/external-snapshotter|github.com/);
+    }
+  });
+
+  it('leaves the snapshot CRDs out with snapshot.installCRDs=false and every snapshot object out with snapshot.enabled=false', async () => {
+    const noCrds = await renderChart(['snapshot.installCRDs=false']);
+    expect(noCrds.filter((o) => o.kind === 'CustomResourceDefinition')).toEqual([]);
+    expect(noCrds.some((o) => o.metadata.name === 'open-local-snapshot-controller')).toBe(true);
+    const off = await renderChart(['snapshot.enabled=false']);
+    expect(off.filter((o) => /snapshot/.test(o.metadata.name))).toEqual([]);
+    expect(podSpecOf(findObject(off, 'DaemonSet', 'open-local-csi-plugin')).containers.map((c) => c.name)).toEqual(['csi-plugin', 'csi-provisioner']);
   });
 });
 

@@ -16,3 +16,6 @@ export { createRunDir, repoRoot, toolsBinDir } from './paths.js';
 export { CONTROL_PLANE_TOOLS, missingTools, missingToolsReason, toolPath, type ToolName } from './tools.js';
 export type { Pki } from './pki.js';
 export { writeAdminKubeconfig } from './kubeconfig.js';
+export {
+  startNlsCluster, createNode, deleteNode, applyInitConfig, getNls, waitForNls, readMetric, sumMetric, restartApiServer, type NlsWait,
+} from './nls.js';

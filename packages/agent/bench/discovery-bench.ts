@@ -10,7 +10,7 @@ import { createLocalExecutor, Lvm, type Executor } from '@openlocal/lvm';
 import { HostStorage } from '../src/adapters/host-storage.js';
 import { composeStatus } from '../src/core/agent-status.js';
 import { buildNodeStorageInfo } from '../src/core/node-storage.js';
-import { applyInitConfig, clusterSkipReason, createNode, eventsOn, metricSum, startAgentProcess, startControllerProcess, startNlsCluster, waitForNls } from '../test/cluster-fixture.js';
+import { applyInitConfig, clusterSkipReason, createNode, eventsOn, sumMetric, startAgentProcess, startControllerProcess, startNlsCluster, waitForNls } from '../test/cluster-fixture.js';
 import { createNodeSandbox, hostSkipReason, type NodeSandbox } from '../test/node-sandbox.js';
 
 const MiB = 1024 ** 2;
@@ -66,13 +66,13 @@ async function idleWrites(seconds: number, intervalS: number, heartbeatS: number
     await startControllerProcess(cluster);
     const agent = await startAgentProcess(cluster, node, ['--interval', String(intervalS), '--heartbeat-interval', String(heartbeatS)]);
     await waitForNls(cluster.kubeConfig, node.name, 'first status', (n) => n.status?.nodeStorageInfo !== undefined);
-    const before = await metricSum(agent.port, 'openlocal_agent_status_writes_total');
-    const passesBefore = await metricSum(agent.port, 'openlocal_agent_discovery_passes_total');
+    const before = await sumMetric(agent.port, 'openlocal_agent_status_writes_total');
+    const passesBefore = await sumMetric(agent.port, 'openlocal_agent_discovery_passes_total');
     const eventsBefore = (await eventsOn(cluster.kubeConfig, node.name)).length;
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const events = (await eventsOn(cluster.kubeConfig, node.name)).length - eventsBefore;
-    const writes = (await metricSum(agent.port, 'openlocal_agent_status_writes_total')) - before;
-    const passes = (await metricSum(agent.port, 'openlocal_agent_discovery_passes_total')) - passesBefore;
+    const writes = (await sumMetric(agent.port, 'openlocal_agent_status_writes_total')) - before;
+    const passes = (await sumMetric(agent.port, 'openlocal_agent_discovery_passes_total')) - passesBefore;
     console.log(`\n| idle window | --interval | --heartbeat-interval | discovery passes | status writes | events created | API writes |`);
     console.log('|---:|---:|---:|---:|---:|---:|---:|');
     console.log(`| ${seconds} s | ${intervalS} s | ${heartbeatS} s | ${passes} | ${writes} | ${events} | ${writes + events} |`);

@@ -5,7 +5,7 @@ import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } fr
 import { GROUP, NLS, VERSION, type NodeLocalStorage, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyInitConfig, clusterSkipReason, createNode, getNls, metricSum, restartApiServer, startAgentProcess, startControllerProcess, startNlsCluster,
+  applyInitConfig, clusterSkipReason, createNode, getNls, sumMetric, restartApiServer, startAgentProcess, startControllerProcess, startNlsCluster,
   waitForEvent, waitForNls, type AgentProcess, type Cluster,
 } from './cluster-fixture.js';
 import { createNodeSandbox, hostSkipReason, run, type NodeSandbox } from './node-sandbox.js';
@@ -156,12 +156,12 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
 
   it('makes no status write while idle (interval 2 s, heartbeat 60 s)', async () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const before = await metricSum(agentA.port, 'openlocal_agent_status_writes_total');
+    const before = await sumMetric(agentA.port, 'openlocal_agent_status_writes_total');
     const rvBefore = (await getNls(kc, 'node-a'))?.metadata?.resourceVersion;
-    const passesBefore = await metricSum(agentA.port, 'openlocal_agent_discovery_passes_total');
+    const passesBefore = await sumMetric(agentA.port, 'openlocal_agent_discovery_passes_total');
     await new Promise((resolve) => setTimeout(resolve, 12_000));
-    const passes = (await metricSum(agentA.port, 'openlocal_agent_discovery_passes_total')) - passesBefore;
-    const writes = (await metricSum(agentA.port, 'openlocal_agent_status_writes_total')) - before;
+    const passes = (await sumMetric(agentA.port, 'openlocal_agent_discovery_passes_total')) - passesBefore;
+    const writes = (await sumMetric(agentA.port, 'openlocal_agent_status_writes_total')) - before;
     console.log(`[agent:nls] idle 12 s: ${passes} discovery passes, ${writes} status writes`);
     expect(passes).toBeGreaterThanOrEqual(4);
     expect(writes).toBe(0);
@@ -222,6 +222,6 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
     expect(vgOf(nls, 'ola-0')?.allocatable).toBe((vgOf(nls, 'ola-0')?.total ?? 0) - 48 * MiB);
     expect(agentA.process.exitInfo()).toBeUndefined();
     expect(agentB.process.exitInfo()).toBeUndefined();
-    expect(await metricSum(agentA.port, 'openlocal_agent_informer_restarts_total')).toBeGreaterThan(0);
+    expect(await sumMetric(agentA.port, 'openlocal_agent_informer_restarts_total')).toBeGreaterThan(0);
   });
 });

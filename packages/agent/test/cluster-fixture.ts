@@ -1,55 +1,30 @@
-// Cluster helpers for the agent tests on top of the e2e harness: CRDs, nodes, the init config, the
-// controller and one agent process per simulated node, NLS reads, events, and an API server restart.
-import { readFileSync } from 'node:fs';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { GROUP, loadCrdManifests, NLS, NLSC, VERSION, type NodeLocalStorage, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
+// Agent test helpers on top of the e2e harness (@openlocal/e2e/cluster, which also has the NLS helpers shared
+// with the controller tests): the init config and NLS waits in the agent suite's shape, events, and the
+// controller and one agent process per simulated node.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { NodeLocalStorage, NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
 import {
-  appProcessSpec, applyManifests, CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, startCluster, waitFor,
+  appProcessSpec, applyInitConfig as applyNamedInitConfig, CONTROL_PLANE_TOOLS, freePorts, missingToolsReason, waitFor, waitForNls as waitForNlsOrNull,
   type Cluster, type ManagedProcess,
 } from '@openlocal/e2e/cluster';
 import type { NodeSandbox } from './node-sandbox.js';
 
-export { waitFor, type Cluster, type ManagedProcess };
+export { createNode, getNls, restartApiServer, startNlsCluster, sumMetric, waitFor, type Cluster, type ManagedProcess } from '@openlocal/e2e/cluster';
 
 export function clusterSkipReason(): string | null {
   return missingToolsReason(CONTROL_PLANE_TOOLS);
 }
 
-export async function startNlsCluster(): Promise<Cluster> {
-  const cluster = await startCluster({ scheduler: false, nodes: [] });
-  try {
-    const crds = await loadCrdManifests();
-    await installCrds(cluster.kubeConfig, [crds.nodeLocalStorages, crds.nodeLocalStorageInitConfigs]);
-    return cluster;
-  } catch (error) {
-    await cluster.stop();
-    throw error;
-  }
-}
-
-export async function createNode(kubeConfig: KubeConfig, name: string): Promise<void> {
-  await kubeConfig.makeApiClient(CoreV1Api).createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name } } } });
-}
-
+/** The agent suite has one init config, `open-local`. */
 export async function applyInitConfig(kubeConfig: KubeConfig, spec: NodeLocalStorageInitConfigSpec): Promise<void> {
-  const object: KubernetesObject & { spec: NodeLocalStorageInitConfigSpec } = { apiVersion: `${GROUP}/${VERSION}`, kind: NLSC.kind, metadata: { name: 'open-local' }, spec };
-  await applyManifests(kubeConfig, object);
+  await applyNamedInitConfig(kubeConfig, 'open-local', spec);
 }
 
-export async function getNls(kubeConfig: KubeConfig, name: string): Promise<NodeLocalStorage | null> {
-  try {
-    return (await kubeConfig.makeApiClient(CustomObjectsApi).getClusterCustomObject({ group: GROUP, version: VERSION, plural: NLS.plural, name })) as NodeLocalStorage;
-  } catch (error) {
-    if ((error as { code?: number }).code === 404) return null;
-    throw error;
-  }
-}
-
+/** Waits for NLS `name` to exist and satisfy `isDone`. */
 export async function waitForNls(kubeConfig: KubeConfig, name: string, what: string, isDone: (nls: NodeLocalStorage) => boolean): Promise<NodeLocalStorage> {
-  return waitFor({ what: `NLS ${name}: ${what}`, timeoutMs: 40_000, intervalMs: 200 }, async () => {
-    const nls = await getNls(kubeConfig, name);
-    return nls && isDone(nls) ? { done: true, value: nls } : { done: false, observed: nls?.status ?? nls };
-  });
+  const nls = await waitForNlsOrNull(kubeConfig, name, what, (n) => n !== null && isDone(n), { timeoutMs: 40_000, intervalMs: 200 });
+  if (nls === null) throw new Error(`NLS ${name} vanished while waiting for: ${what}`);
+  return nls;
 }
 
 export interface EventSummary {
@@ -95,31 +70,4 @@ export async function startAgentProcess(cluster: Cluster, node: NodeSandbox, ext
     ],
   }));
   return { process, port };
-}
-
-export async function metricSum(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
-
-/**
- * Restarts kube-apiserver with the same argv (same port, same etcd): stops the harness's process by PID and
- * starts it again from the argv its log header recorded. Returns how long the API was unavailable.
- */
-export async function restartApiServer(cluster: Cluster, downMs: number): Promise<number> {
-  const current = [...cluster.processes()].reverse().find((p) => p.name.startsWith('kube-apiserver') && p.exitInfo() === undefined);
-  if (!current) throw new Error('no running kube-apiserver in the harness');
-  const header = readFileSync(current.logPath, 'utf8').split('\n')[0] ?? '';
-  const argv = JSON.parse(header.slice(header.indexOf('argv: ') + 6)) as string[];
-  const [command = '', ...args] = argv;
-  const stoppedAt = Date.now();
-  await current.stop();
-  await new Promise((resolve) => setTimeout(resolve, downMs));
-  await cluster.startProcess({ name: `kube-apiserver-r${Date.now() % 100000}`, command, args });
-  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-  await waitFor({ what: 'kube-apiserver back after restart', timeoutMs: 90_000, intervalMs: 250 }, async () => {
-    await core.listNamespace();
-    return { done: true, value: undefined };
-  });
-  return Date.now() - stoppedAt;
 }

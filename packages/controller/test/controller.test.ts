@@ -121,7 +121,7 @@ describe.skipIf(reason !== null)('controller on a real API server', () => {
     const downMs = await restartApiServer(cluster, 3000);
     console.log(`[controller:nls] API server unavailable for ${downMs} ms`);
     await createNode(kc, 'n-after-restart');
-    await waitForNls(kc, 'n-after-restart', 'created after the restart', (nls) => nls !== null, 40_000);
+    await waitForNls(kc, 'n-after-restart', 'created after the restart', (nls) => nls !== null, { timeoutMs: 40_000, intervalMs: 100 });
     expect(leader.process.exitInfo()).toBeUndefined();
     const log = leader.process.tailLog(2000);
     expect(log).toContain('lost leadership: renew failed');

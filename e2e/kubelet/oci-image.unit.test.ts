@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { blobOf, buildBusyboxImage, imageBlobs, TEST_IMAGE } from './oci-image.js';
+import { blobOf, imageBlobs, plainLayer } from '../images/oci.js';
+import { buildBusyboxImage, TEST_IMAGE } from './oci-image.js';
 
 const run = promisify(execFile);
 
 describe('imageBlobs', () => {
   const layer = blobOf(Buffer.from('layer bytes'));
-  const { config, manifest, index } = imageBlobs({ layer, name: 'example.test/img:7', entrypoint: ['/app/x', 'y'] });
+  const { config, manifest, index } = imageBlobs({ layers: [plainLayer(layer)], name: 'example.test/img:7', entrypoint: ['/app/x', 'y'] });
 
   it('names each blob by the sha256 of its bytes', () => {
     expect(blobOf(Buffer.from('layer bytes')).digest).toBe(layer.digest);

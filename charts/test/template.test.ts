@@ -298,7 +298,7 @@ describe.skipIf(skipReason !== null)('chart open-local with overrides', () => {
       '--endpoint=unix:///data/kubelet/plugins/local.csi.aliyun.com/csi.sock', '--kubelet-dir=/data/kubelet',
       '--registration-dir=/data/kubelet/plugins_registry', '--extender-url=http://ol-extender.storage:24000', '--mount-dir=/mnt/ol',
     ]));
-    expect(plugin.image).toBe('mirror.example.com/ol/open-local/open-local-ts:0.1.0');
+    expect(plugin.image).toBe('mirror.example.com/ol/open-local/csi-plugin:0.1.0');
     const provisioner = containerOf(findObject(objects, 'DaemonSet', 'ol-csi-plugin'), 'csi-provisioner');
     expect(provisioner.image).toBe('mirror.example.com/ol/sig-storage/csi-provisioner:v5.3.0');
     expect(provisioner.args).toContain('--volume-name-prefix=vol');

@@ -26,7 +26,16 @@ describe.skipIf(skipReason !== null)('chart open-local refuses bad values', () =
     { name: 'clusterIP not an IP', set: 'extender.clusterIP=extender', want: 'extender.clusterIP must be empty or an IP address, got "extender"' },
     { name: 'same metrics port twice', set: 'csi.metrics_port=9101', want: 'agent.metrics_port and csi.metrics_port must differ' },
     { name: 'prefix with upper case', set: 'agent.volume_name_prefix=Local', want: 'agent.volume_name_prefix must be lower-case letters' },
-    { name: 'image tag with a space', set: 'images.local.tag=v1 x', want: 'images.local.tag must be an image tag, got "v1 x"' },
+    { name: 'image tag with a space', set: 'images.agent.tag=v1 x', want: 'images.agent.tag must be an image tag, got "v1 x"' },
+    { name: 'missing agent image', set: 'images.agent.image=', want: 'images.agent.image must not be empty: name the agent image (bash scripts/images builds it' },
+    { name: 'missing extender tag', set: 'images.extender.tag=', want: 'images.extender.tag must not be empty: the scheduler extender image\'s tag' },
+    { name: 'image name with a tag in it', set: 'images.controller.image=open-local/controller:1', want: 'images.controller.image must be an image name (lower-case, no tag), got "open-local/controller:1"' },
+    { name: 'upper-case plugin image', set: 'images.csi_plugin.image=Open-Local/CSI', want: 'images.csi_plugin.image must be an image name (lower-case, no tag), got "Open-Local/CSI"' },
+    { name: 'Open-Local one image with a bad tag', set: 'images.local.image=ecp_builder/open-local,images.local.tag=v0.7.1;x', want: 'images.local.tag must be an image tag, got "v0.7.1;x"' },
+    { name: 'missing sidecar image', set: 'images.provisioner.image=', want: 'images.provisioner.image must not be empty: name the csi-provisioner image' },
+    { name: 'extender_url with a path', set: 'csi.extender_url=http://127.0.0.1:23000/scheduler', want: 'csi.extender_url must be empty or an http(s) URL with no path' },
+    { name: 'apiServer without a port', set: 'apiServer.host=10.0.2.2', want: 'apiServer.port must be an integer port between 1 and 65535, got ""' },
+    { name: 'apiServer host with a space', set: 'apiServer.host=a b,apiServer.port=6443', want: 'apiServer.host must be empty or a host name or IP address, got "a b"' },
   ])('$name fails helm template naming the value', async ({ set, want }) => {
     const result = await runHelm(['template', 'open-local', CHART_DIR, '--kube-version', KUBE_VERSION, '--set', set]);
     expect(result.exitCode).not.toBe(0);

@@ -73,3 +73,49 @@ app.kubernetes.io/component: {{ printf "%s-%s" .root.Values.name .component }}
 {{- define "open-local.updateNls" -}}
 {{- toString .Values.controller.update_nls | lower -}}
 {{- end -}}
+
+{{/*
+The image of one of our components; pass (dict "root" $ "key" "agent"|"csi_plugin"|"controller"|"extender").
+images.local wins when its image is set (Open-Local's one image for every component), else images.<key>.
+*/}}
+{{- define "open-local.componentImage" -}}
+{{- $images := .root.Values.images -}}
+{{- $image := index $images .key -}}
+{{- if ($images.local).image -}}
+{{- $image = $images.local -}}
+{{- end -}}
+{{- include "open-local.image" (dict "root" .root "image" $image) -}}
+{{- end -}}
+
+{{/* Env entries that point a container at kube-apiserver (apiServer.host and .port), or nothing when unset. */}}
+{{- define "open-local.apiServerEnv" -}}
+{{- if .Values.apiServer.host -}}
+- name: KUBERNETES_SERVICE_HOST
+  value: {{ .Values.apiServer.host | quote }}
+- name: KUBERNETES_SERVICE_PORT
+  value: {{ .Values.apiServer.port | toString | quote }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What lvm needs from the host inside a node container, besides /dev and /sys: /run/lvm (its hints and the
+lvmpolld/lvmetad sockets) and the host's /etc/lvm, so the host's device filters apply and metadata backups and
+archives land on the host, not in the container.
+*/}}
+{{- define "open-local.lvmMounts" -}}
+- name: run-lvm
+  mountPath: /run/lvm
+- name: etc-lvm
+  mountPath: /etc/lvm
+{{- end -}}
+
+{{- define "open-local.lvmVolumes" -}}
+- name: run-lvm
+  hostPath:
+    path: /run/lvm
+    type: DirectoryOrCreate
+- name: etc-lvm
+  hostPath:
+    path: /etc/lvm
+    type: DirectoryOrCreate
+{{- end -}}

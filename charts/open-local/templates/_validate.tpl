@@ -53,6 +53,12 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- if not (kindIs "map" $image) -}}
 {{- fail (printf "%s must be a map with image and tag, got %q" $key (toString $image)) -}}
 {{- end -}}
+{{- if not $image.image -}}
+{{- fail (printf "%s.image must not be empty: name the %s image (bash scripts/images builds it; see the chart README)" $key (index . 2)) -}}
+{{- end -}}
+{{- if eq (toString $image.tag) "" -}}
+{{- fail (printf "%s.tag must not be empty: the %s image's tag" $key (index . 2)) -}}
+{{- end -}}
 {{- include "open-local.validateMatch" (list (printf "%s.image" $key) $image.image `^[a-z0-9][a-z0-9._/-]*$` "an image name (lower-case, no tag)") -}}
 {{- include "open-local.validateMatch" (list (printf "%s.tag" $key) (toString $image.tag) `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` "an image tag") -}}
 {{- end -}}
@@ -74,9 +80,16 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- if gt (len $v.driver) 63 -}}
 {{- fail (printf "driver must be at most 63 characters, got %q" $v.driver) -}}
 {{- end -}}
-{{- include "open-local.validateImage" (list "images.local" $v.images.local) -}}
-{{- include "open-local.validateImage" (list "images.provisioner" $v.images.provisioner) -}}
-{{- include "open-local.validateImage" (list "images.resizer" $v.images.resizer) -}}
+{{- if ($v.images.local).image -}}
+{{- include "open-local.validateImage" (list "images.local" $v.images.local "Open-Local one-image (all components)") -}}
+{{- else -}}
+{{- include "open-local.validateImage" (list "images.agent" $v.images.agent "agent") -}}
+{{- include "open-local.validateImage" (list "images.csi_plugin" $v.images.csi_plugin "CSI plugin") -}}
+{{- include "open-local.validateImage" (list "images.controller" $v.images.controller "controller") -}}
+{{- include "open-local.validateImage" (list "images.extender" $v.images.extender "scheduler extender") -}}
+{{- end -}}
+{{- include "open-local.validateImage" (list "images.provisioner" $v.images.provisioner "csi-provisioner") -}}
+{{- include "open-local.validateImage" (list "images.resizer" $v.images.resizer "csi-resizer") -}}
 {{- if not (has $v.images.pullPolicy (list "Always" "IfNotPresent" "Never")) -}}
 {{- fail (printf "images.pullPolicy must be Always, IfNotPresent or Never, got %q" (toString $v.images.pullPolicy)) -}}
 {{- end -}}
@@ -88,6 +101,14 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- include "open-local.validateInt" (list "agent.interval" $v.agent.interval 1) -}}
 {{- include "open-local.validatePort" (list "agent.metrics_port" $v.agent.metrics_port) -}}
 {{- include "open-local.validatePort" (list "csi.metrics_port" $v.csi.metrics_port) -}}
+{{- include "open-local.validatePort" (list "csi.controller_metrics_port" $v.csi.controller_metrics_port) -}}
+{{- if $v.csi.extender_url -}}
+{{- include "open-local.validateMatch" (list "csi.extender_url" $v.csi.extender_url `^https?://[^\s/]+/?$` "empty or an http(s) URL with no path (the extender's base URL)") -}}
+{{- end -}}
+{{- if $v.apiServer.host -}}
+{{- include "open-local.validateMatch" (list "apiServer.host" (toString $v.apiServer.host) `^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$` "empty or a host name or IP address") -}}
+{{- include "open-local.validatePort" (list "apiServer.port" $v.apiServer.port) -}}
+{{- end -}}
 {{- if eq (int64 $v.agent.metrics_port) (int64 $v.csi.metrics_port) -}}
 {{- fail (printf "agent.metrics_port and csi.metrics_port must differ (both pods use the node's network), got %v for both" $v.agent.metrics_port) -}}
 {{- end -}}

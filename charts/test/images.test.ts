@@ -43,7 +43,8 @@ describe.skipIf(skipReason !== null)('chart open-local images and node mounts', 
       const ds = findObject(objects, kind, name);
       const mounts = new Map((containerOf(ds, container).volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
       const volumes = new Map((podSpecOf(ds).volumes ?? []).map((v) => [v.name, v.hostPath?.path]));
-      for (const [path, host] of [['/dev', '/dev'], [sysPath, '/sys'], ['/run/lvm', '/run/lvm'], ['/etc/lvm', '/etc/lvm'], ['/run/lock/lvm', '/run/lock/lvm']]) {
+      const pairs: [string, string][] = [['/dev', '/dev'], [sysPath, '/sys'], ['/run/lvm', '/run/lvm'], ['/etc/lvm', '/etc/lvm'], ['/run/lock/lvm', '/run/lock/lvm']];
+      for (const [path, host] of pairs) {
         expect(volumes.get(mounts.get(path) ?? ''), `${name} ${path}`).toBe(host);
       }
       expect(full(ds, container).securityContext).toEqual({ privileged: true });

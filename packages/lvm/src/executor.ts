@@ -1,6 +1,7 @@
 // The one way @openlocal/lvm runs programs: an argv array handed to an injected Executor. No shell is ever
 // involved, so no name can be interpreted as shell syntax.
 import { spawn } from 'node:child_process';
+import type { CommandRegistry } from './command-registry.js';
 
 /** What a finished command returned. A non-zero exit code is a result, not an exception. */
 export interface ExecResult {
@@ -36,14 +37,41 @@ export class ExecError extends Error {
   }
 }
 
+/**
+ * Thrown when a command outlived its deadline. The caller gets this at the deadline (plus a short grace for
+ * the kill to land) even when the process cannot die: one in uninterruptible sleep on a hung disk ignores
+ * SIGKILL, and waiting for its exit would block the caller for as long as the disk hangs.
+ */
+export class CommandTimeoutError extends ExecError {
+  constructor(
+    argv: readonly string[],
+    readonly timeoutMs: number,
+  ) {
+    super(`${argv[0] ?? 'command'} did not finish within ${timeoutMs} ms (killed; a process stuck on a hung disk may outlive the kill)`, argv);
+    this.name = 'CommandTimeoutError';
+  }
+}
+
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** How long after the deadline's SIGKILL we still wait for the exit before giving up on the process. */
+const KILL_GRACE_MS = 1000;
+
+/** Options of the local executor. */
+export interface LocalExecutorOptions {
+  env?: Record<string, string>;
+  /** Deadline for calls that set no `timeoutMs` of their own; without it such calls have none. */
+  defaultTimeoutMs?: number;
+  /** Told of every start and exit, so health endpoints can list commands that hang. */
+  registry?: CommandRegistry;
+}
 
 /**
  * Runs programs on this host. `LC_ALL=C` keeps lvm's messages in the English our error classifier knows, and
  * `LVM_SUPPRESS_FD_WARNINGS` stops "File descriptor N leaked" noise from inherited descriptors.
  */
-export function createLocalExecutor(options: { env?: Record<string, string> } = {}): Executor {
+export function createLocalExecutor(options: LocalExecutorOptions = {}): Executor {
   const baseEnv = { ...options.env };
+  const { registry, defaultTimeoutMs } = options;
   return {
     run(argv, callOptions = {}) {
       const [program, ...args] = argv;
@@ -57,15 +85,29 @@ export function createLocalExecutor(options: { env?: Record<string, string> } = 
         ...baseEnv,
         ...callOptions.env,
       };
-      return new Promise<ExecResult>((resolve, reject) => {
+      const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
+      return new Promise<ExecResult>((resolvePromise, rejectPromise) => {
         const child = spawn(program, args, {
           env,
           shell: false,
           stdio: ['pipe', 'pipe', 'pipe'],
           signal: callOptions.signal,
-          timeout: callOptions.timeoutMs,
+          timeout: timeoutMs,
           killSignal: 'SIGKILL',
         });
+        const finished = registry?.begin(argv, timeoutMs ?? Number.POSITIVE_INFINITY);
+        child.on('exit', () => finished?.());
+        // The promise settles once, by exit, by error or by the deadline, whichever comes first.
+        const deadline = timeoutMs === undefined ? undefined : setTimeout(() => rejectPromise(new CommandTimeoutError(argv, timeoutMs)), timeoutMs + KILL_GRACE_MS);
+        deadline?.unref();
+        const resolve = (result: ExecResult) => {
+          clearTimeout(deadline);
+          resolvePromise(result);
+        };
+        const reject = (error: Error) => {
+          clearTimeout(deadline);
+          rejectPromise(error);
+        };
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let outBytes = 0;
@@ -74,8 +116,15 @@ export function createLocalExecutor(options: { env?: Record<string, string> } = 
           if (outBytes <= MAX_OUTPUT_BYTES) out.push(chunk);
         });
         child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-        child.on('error', (cause) => reject(new ExecError(`cannot run ${program}: ${cause.message}`, argv, { cause })));
+        child.on('error', (cause) => {
+          if (child.pid === undefined) finished?.(); // never started: no exit event will come
+          reject(new ExecError(`cannot run ${program}: ${cause.message}`, argv, { cause }));
+        });
         child.on('close', (code, signal) => {
+          if (code === null && timeoutMs !== undefined && signal === 'SIGKILL' && !callOptions.signal?.aborted) {
+            reject(new CommandTimeoutError(argv, timeoutMs));
+            return;
+          }
           if (code === null) {
             reject(new ExecError(`${program} was killed by ${signal ?? 'a signal'}`, argv));
             return;

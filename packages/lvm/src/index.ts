@@ -1,5 +1,17 @@
 // @openlocal/lvm: host storage for Open-Local — LVM, block devices, filesystems and mounts.
-export { createLocalExecutor, createNsenterExecutor, ExecError, type ExecOptions, type ExecResult, type Executor } from './executor.js';
+export {
+  CommandTimeoutError,
+  createLocalExecutor,
+  createNsenterExecutor,
+  ExecError,
+  type ExecOptions,
+  type ExecResult,
+  type Executor,
+  type LocalExecutorOptions,
+} from './executor.js';
+export { CommandRegistry, type HungCommand } from './command-registry.js';
+export { readProbeArgs, StorageWatch, type HungVg, type StorageHealth, type StorageWatchOptions } from './storage-watch.js';
+export { zeroArgs, zeroDevice, type ZeroRequest } from './zero.js';
 export { commandName, observeExecutor, type CommandOutcome, type CommandRecord } from './observed-executor.js';
 export { Lvm, type CallOptions, type CreateLvRequest, type LvmOptions } from './lvm.js';
 export type { LogicalVolume, LvmState, PhysicalVolume, VolumeGroup } from './types.js';

@@ -28,7 +28,20 @@ export interface LvmOptions {
   env?: Record<string, string>;
   /** Skip detection: tell whether the kernel has device-mapper. */
   hasDeviceMapper?: boolean;
+  /** Deadline of each lvm and dmsetup process; without it the executor's own default (if any) applies. */
+  commandTimeoutMs?: number;
+  /**
+   * Pass `--config devices/ignore_suspended_devices=1` to every lvm command, so a suspended or hung
+   * device-mapper device under one VG does not make lvm's device scan (and so every command on every VG of the
+   * node) block in uninterruptible sleep. The apps turn it on; it is off by default only so recorded fixtures
+   * keep their exact argv.
+   */
+  ignoreSuspendedDevices?: boolean;
 }
+
+const IGNORE_SUSPENDED = ['--config', 'devices/ignore_suspended_devices=1'];
+/** After a failed device-mapper probe, ask again on the next call after this long (one bad moment is not forever). */
+const DEVICE_MAPPER_RETRY_MS = 30_000;
 
 /**
  * LVM on one host. Every name is validated before it reaches argv; failures become LvmError with a code.
@@ -39,10 +52,16 @@ export class Lvm {
   private readonly env: Record<string, string>;
   private readonly serializer = new KeyedSerializer();
   private deviceMapper: Promise<boolean> | undefined;
+  private readonly commandTimeoutMs: number | undefined;
+  private readonly ignoreSuspendedDevices: boolean;
+  private readonly isDeviceMapperFixed: boolean;
 
   constructor(options: LvmOptions) {
     this.executor = options.executor;
     this.env = { ...options.env };
+    this.commandTimeoutMs = options.commandTimeoutMs;
+    this.ignoreSuspendedDevices = options.ignoreSuspendedDevices ?? false;
+    this.isDeviceMapperFixed = options.hasDeviceMapper !== undefined;
     if (options.hasDeviceMapper !== undefined) this.deviceMapper = Promise.resolve(options.hasDeviceMapper);
   }
 
@@ -54,14 +73,27 @@ export class Lvm {
 
   /**
    * Whether the kernel has device-mapper (`dmsetup version` reaches the driver). Without it LVs are created as
-   * metadata only and cannot be activated, formatted or mounted. Asked once, then remembered.
+   * metadata only and cannot be activated, formatted or mounted. A yes is remembered; a no is asked again after
+   * 30 s, and a probe that could not run or timed out right at the next call, so one bad moment does not change
+   * behaviour until restart.
    */
   hasDeviceMapper(options: CallOptions = {}): Promise<boolean> {
-    this.deviceMapper ??= this.executor
-      .run(['dmsetup', 'version'], this.execOptions(options))
-      .then((r) => r.exitCode === 0 && /Driver version/.test(r.stdout))
-      .catch(() => false);
-    return this.deviceMapper;
+    if (this.deviceMapper !== undefined) return this.deviceMapper;
+    const asked = this.executor.run(['dmsetup', 'version'], this.execOptions(options)).then((r) => r.exitCode === 0 && /Driver version/.test(r.stdout));
+    const answer = asked.catch(() => false);
+    this.deviceMapper = answer;
+    asked.then(
+      (yes) => {
+        if (!yes && !this.isDeviceMapperFixed) setTimeout(() => this.forgetDeviceMapper(answer), DEVICE_MAPPER_RETRY_MS).unref();
+      },
+      // dmsetup could not run or timed out: that is no answer, so the next call asks again.
+      () => this.forgetDeviceMapper(answer),
+    );
+    return answer;
+  }
+
+  private forgetDeviceMapper(answer: Promise<boolean>): void {
+    if (this.deviceMapper === answer) this.deviceMapper = undefined;
   }
 
   /** Initialises a device as a PV. Refused by lvm (DEVICE_HAS_FILESYSTEM) if it carries a signature. */
@@ -248,11 +280,13 @@ export class Lvm {
   }
 
   private execOptions(options: CallOptions): ExecOptions {
-    return { env: this.env, ...(options.signal ? { signal: options.signal } : {}) };
+    return { env: this.env, ...(options.signal ? { signal: options.signal } : {}), ...(this.commandTimeoutMs === undefined ? {} : { timeoutMs: this.commandTimeoutMs }) };
   }
 
   private async exec(argv: string[], options: CallOptions): Promise<ExecResult> {
-    const result = await this.executor.run(argv, this.execOptions(options));
+    const [program, sub, ...rest] = argv;
+    const full = this.ignoreSuspendedDevices && program === 'lvm' && sub !== undefined ? [program, sub, ...IGNORE_SUSPENDED, ...rest] : argv;
+    const result = await this.executor.run(full, this.execOptions(options));
     if (result.exitCode !== 0) throw classifyLvmFailure(argv, result);
     return result;
   }

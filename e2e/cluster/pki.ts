@@ -58,7 +58,9 @@ export async function generatePki(dir: string): Promise<Pki> {
   const leaf = ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment'];
   const serving = await makeCert({
     dir, file: 'serving', ca, subject: { CN: '127.0.0.1', O: undefined },
-    extensions: [...leaf, 'extendedKeyUsage = serverAuth', 'subjectAltName = IP:127.0.0.1,DNS:localhost'],
+    // 10.0.2.2: the host as the kubelet rung's QEMU guest sees it; pods there use the in-cluster config with that
+    // address (the chart's apiServer.host), and TLS must accept it.
+    extensions: [...leaf, 'extendedKeyUsage = serverAuth', 'subjectAltName = IP:127.0.0.1,IP:10.0.2.2,DNS:localhost'],
   });
   const admin = await makeCert({
     dir, file: 'admin', ca, subject: { CN: 'openlocal-e2e-admin', O: 'system:masters' },

@@ -29,6 +29,11 @@ describe('qemuArgs', () => {
     expect(qemuArgs({ ...base, network: false })).not.toContain('-device');
   });
 
+  it('forwards host loopback ports to guest ports on the user-mode network', () => {
+    const argv = qemuArgs({ ...base, network: true, hostForwards: [{ hostPort: 41000, guestPort: 23000 }, { hostPort: 41001, guestPort: 9101 }] });
+    expect(argv[argv.indexOf('-netdev') + 1]).toBe('user,id=net0,hostfwd=tcp:127.0.0.1:41000-:23000,hostfwd=tcp:127.0.0.1:41001-:9101');
+  });
+
   it.each([
     { name: 'a node path with a space (the kernel command line has no quoting)', change: { nodePath: '/opt/my node/bin/node' }, want: /nodePath/ },
     { name: 'a disk file with a comma (qemu option syntax)', change: { diskFiles: ['/t/a,b.raw'] }, want: /disk file "\/t\/a,b.raw"/ },

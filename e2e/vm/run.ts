@@ -30,6 +30,11 @@ export interface RunInGuestOptions {
    * services at 10.0.2.2 (how a guest kubelet reaches the host's kube-apiserver). Default: no network.
    */
   network?: boolean;
+  /**
+   * With network: host loopback ports forwarded to guest ports (QEMU hostfwd), so the host reaches a service in
+   * the guest at 127.0.0.1:hostPort (how the host's kube-scheduler reaches an extender pod on the guest node).
+   */
+  hostForwards?: readonly { hostPort: number; guestPort: number }[];
   /** Where the console log and the share (the guest's results) are kept. Default: a new dir in the cache. */
   outputDir?: string;
   image?: GuestImage;
@@ -101,7 +106,7 @@ function validateLimits(options: Pick<RunInGuestOptions, 'timeoutMs' | 'memoryMi
 }
 
 /** The qemu argv: TCG, one vCPU (beats two on this 2-core host), host / read-only and the share over 9p. */
-export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; nodePath: string; runnerPath: string; network?: boolean }): string[] {
+export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; nodePath: string; runnerPath: string; network?: boolean; hostForwards?: readonly { hostPort: number; guestPort: number }[] }): string[] {
   for (const [field, value] of Object.entries({ nodePath: request.nodePath, runnerPath: request.runnerPath })) {
     // These ride on the kernel command line, which has no quoting.
     if (!CMDLINE_SAFE.test(value)) throw new TypeError(`${field} ${JSON.stringify(value)} must match ${CMDLINE_SAFE} to pass on the kernel command line`);
@@ -121,7 +126,10 @@ export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFil
   }
   if (request.shareDir.includes(',')) throw new TypeError(`shareDir ${JSON.stringify(request.shareDir)} must not contain a comma`);
   // User-mode networking: no host privileges or bridges; init.sh configures eth0 statically (10.0.2.15/24).
-  if (request.network === true) argv.push('-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0');
+  if (request.network === true) {
+    const forwards = (request.hostForwards ?? []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
+    argv.push('-netdev', `user,id=net0${forwards}`, '-device', 'virtio-net-pci,netdev=net0');
+  }
   return argv;
 }
 
@@ -187,7 +195,7 @@ export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunRe
     await writeJob(shareDir, { options, diskCount: diskFiles.length });
     const args = qemuArgs({
       image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536,
-      nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'), network: options.network ?? false,
+      nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'), network: options.network ?? false, hostForwards: options.hostForwards ?? [],
     });
     const boot = await bootAndWait({ args, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
     const exitCode = await readExitCode(shareDir);

@@ -41,6 +41,9 @@ export const configSchema = z
     vgRegexp: regexp('vg-regexp'),
     extenderUrl: z.string().refine((v) => v === '' || URL.canParse(v), '--extender-url must be a URL such as http://open-local-scheduler-extender:23000'),
     extenderTimeoutMs: z.coerce.number().int().positive(),
+    commandTimeoutMs: z.coerce.number().int().positive(),
+    diskProbeTimeoutMs: z.coerce.number().int().positive(),
+    diskProbeIntervalMs: z.coerce.number().int().nonnegative(),
     maxVolumesPerNode: z.coerce.number().int().min(0).max(1024),
     kubeconfig: z.string(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
@@ -84,6 +87,9 @@ export function buildCommand(): Command {
     .addOption(new Option('--vg-regexp <re>', 'volume groups this plugin may place LVs in').default('.*'))
     .addOption(new Option('--extender-url <url>', 'scheduler extender for pod-level plans; empty = local best fit').default(''))
     .addOption(new Option('--extender-timeout-ms <ms>', 'timeout of one extender call').default('10000'))
+    .addOption(new Option('--command-timeout-ms <ms>', 'deadline of each lvm, mkfs, mount, blkid or wipefs process (zeroing a new LV has its own, size-scaled one)').default('120000'))
+    .addOption(new Option('--disk-probe-timeout-ms <ms>', 'a 4 KiB direct read of a managed PV slower than this marks its VG hung (/readyz)').default('10000'))
+    .addOption(new Option('--disk-probe-interval-ms <ms>', 'how often every managed PV is probed (0 = never)').default('30000'))
     .addOption(new Option('--max-volumes-per-node <n>', 'reported in NodeGetInfo (0 = unlimited)').default('256'))
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig for reading the PVs and the NLS of volumes Open-Local created, to adopt them; in-cluster config when empty').default(''))
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))

@@ -2,7 +2,7 @@
 // kubelet the registration socket; on SIGTERM/SIGINT withdraw it, stop accepting calls, let running ones
 // finish, then exit.
 import { KubeConfig } from '@kubernetes/client-node';
-import { createLocalExecutor, Lvm, observeExecutor } from '@openlocal/lvm';
+import { CommandRegistry, createLocalExecutor, Lvm, observeExecutor, StorageWatch } from '@openlocal/lvm';
 import { pino, type Logger } from 'pino';
 import { createAdopter, type Adopter, type AdopterDeps } from './adapters/adopter.js';
 import { createClaimStore } from './adapters/claim-store.js';
@@ -19,6 +19,7 @@ import { createCsiMetrics, startMetricsServer, type CsiMetrics } from './adapter
 import { loadCsiProto } from './adapters/proto.js';
 import { startRegistrationServer } from './adapters/registration-server.js';
 import { createToolCheck } from './adapters/tool-check.js';
+import { startStorageHealth, type StorageHealthMonitor } from './adapters/storage-health.js';
 import { parseConfig, type Config } from './cli.js';
 import { planRegistration } from './core/registration.js';
 import { VolumeLocks } from './core/volume-locks.js';
@@ -29,6 +30,8 @@ export interface RunningPlugin extends RunningServer {
   registrationSocketPath: string | undefined;
   /** undefined when --metrics-port is -1. */
   metricsPort: number | undefined;
+  /** The disk probes behind /readyz (hung VGs and commands). */
+  storageHealth: StorageHealthMonitor;
 }
 
 /**
@@ -67,15 +70,22 @@ const ADOPTION_API_TIMEOUT_MS = 10_000;
 /** Builds every part and starts serving; the returned server is what a test stops. */
 export async function startPlugin(config: Config, logger: Logger): Promise<RunningPlugin> {
   const metrics = createCsiMetrics();
-  const metricsServer = config.metricsPort < 0 ? undefined : await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, metrics, logger });
   const env: Record<string, string> = { LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir ? { LVM_SYSTEM_DIR: config.lvmSystemDir } : {}) };
-  const executor = observeExecutor(createLocalExecutor({ env }), { observe: metrics.observeCommand, now: () => performance.now() });
-  const lvm = new Lvm({ executor, env });
+  const registry = new CommandRegistry(() => performance.now());
+  const local = createLocalExecutor({ env, registry, defaultTimeoutMs: config.commandTimeoutMs });
+  const executor = observeExecutor(local, { observe: metrics.observeCommand, now: () => performance.now() });
+  const lvm = new Lvm({ executor, env, ignoreSuspendedDevices: true, commandTimeoutMs: config.commandTimeoutMs });
+  const watch = new StorageWatch({ readState: () => lvm.readState(), executor, registry, probeTimeoutMs: config.diskProbeTimeoutMs, isManagedVg: (name) => config.vgRegexp.test(name) });
+  const storageHealth = startStorageHealth({ watch, intervalMs: config.mode === 'node' ? config.diskProbeIntervalMs : 0, registry: metrics.registry, logger });
+  const metricsServer =
+    config.metricsPort < 0
+      ? undefined
+      : await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, metrics, logger, notReadyReasons: () => storageHealth.notReadyReasons() });
   const host = createHost({ executor, sysfsRoot: config.sysfs, deviceRegexp: config.deviceRegexp, mountDir: config.mountDir });
   const claims = createClaimStore(config.stateDir);
   const plans = config.extenderUrl === '' ? undefined : createExtenderClient({ baseUrl: config.extenderUrl, timeoutMs: config.extenderTimeoutMs });
   const adopter = createAdoption(config, { lvm, host, claims, vgRegexp: config.vgRegexp, logger });
-  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, adopter, logger };
+  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, adopter, health: storageHealth, logger };
   const identity = createIdentityService({ mode: config.mode, version: PLUGIN_VERSION, tools: createToolCheck(executor, env) });
   const controller = createControllerService({ ...common, mode: config.mode, plans });
   const node =
@@ -92,13 +102,16 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
   const registration = await registerWithKubelet(config, { logger, metrics }).catch(async (error: unknown) => {
     await server.close(0);
     await metricsServer?.close();
+    storageHealth.stop();
     throw error;
   });
   return {
     socketPath: server.socketPath,
     registrationSocketPath: registration?.socketPath,
     metricsPort: metricsServer?.port,
+    storageHealth,
     close: async (graceMs) => {
+      storageHealth.stop();
       // Removing the registration socket first makes kubelet deregister before the CSI socket goes away.
       await registration?.close(graceMs);
       await server.close(graceMs);

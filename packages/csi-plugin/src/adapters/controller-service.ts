@@ -31,7 +31,7 @@ import type { ClaimStore, HostPort, LvmPort, PlanSource } from '../ports.js';
 import { computeCapacity } from './capacity.js';
 import { SnapshotService } from './snapshot-service.js';
 import { deleteVolume } from './volume-deleter.js';
-import { VolumeCreator } from './volume-creator.js';
+import { VolumeCreator, type VgHealth } from './volume-creator.js';
 import type { Adopter } from './adopter.js';
 import { requireVolume, sizeOf } from './volume-locator.js';
 
@@ -45,6 +45,8 @@ export interface ControllerDeps {
   vgRegexp: RegExp;
   /** Open-Local's volumes through their PVs (#15); absent without API access. */
   adopter?: Adopter | undefined;
+  /** Which VGs hang (a dead disk), from the disk probes; absent = none known. */
+  health?: VgHealth | undefined;
   logger: Logger;
 }
 

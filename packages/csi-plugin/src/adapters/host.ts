@@ -12,6 +12,7 @@ import {
   statFilesystem,
   unmount,
   validateDevicePath,
+  zeroDevice,
   type Executor,
 } from '@openlocal/lvm';
 import { CsiError } from '../core/errors.js';
@@ -84,6 +85,7 @@ export function createHost(options: HostOptions): HostPort {
       const sectors = await readSysfs(join(options.sysfsRoot, 'dev', 'block', majMin, 'size'));
       return { sizeBytes: sectors === null ? 0 : Number(sectors) * 512, majMin };
     },
+    zeroDevice: (device, o) => zeroDevice(executor, { device }, o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     async wipeDevice(device, o) {
       validateDevicePath(device);
       const argv = ['wipefs', '--all', '--', device];

@@ -51,8 +51,20 @@ export function createCsiMetrics(): CsiMetrics {
 export type MetricsServer = RunningHttpServer;
 
 /** Serves GET /metrics, /healthz and /readyz on host:port (port 0 = any free port) through kube-runtime's server. */
-export async function startMetricsServer(options: { host: string; port: number; metrics: CsiMetrics; logger: Logger }): Promise<MetricsServer> {
-  const server = await startHttpServer({ host: options.host, port: options.port, registry: options.metrics.registry });
+export async function startMetricsServer(options: {
+  host: string;
+  port: number;
+  metrics: CsiMetrics;
+  logger: Logger;
+  /** Why /readyz answers 503 (hung disks and commands); empty = ready. */
+  notReadyReasons?: () => string[];
+}): Promise<MetricsServer> {
+  const server = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    registry: options.metrics.registry,
+    ...(options.notReadyReasons ? { notReadyReasons: options.notReadyReasons } : {}),
+  });
   options.logger.info({ host: options.host, port: server.port }, 'serving /metrics and /healthz');
   return server;
 }

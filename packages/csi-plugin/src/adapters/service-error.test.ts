@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { LVM_ERROR_CODES, LvmError } from '@openlocal/lvm';
+import { CommandTimeoutError, LVM_ERROR_CODES, LvmError } from '@openlocal/lvm';
 import { describe, expect, it } from 'vitest';
 import { CSI_ERROR_CODES, CsiError, InvalidFieldError } from '../core/errors.js';
 import { CSI_CODE_BY_LVM_CODE, GRPC_STATUS_BY_CODE, toServiceError } from './service-error.js';
@@ -11,6 +11,12 @@ describe('toServiceError', () => {
     { name: 'a busy volume is ABORTED', error: new CsiError('IN_FLIGHT', 'busy'), code: status.ABORTED, details: 'busy' },
     { name: 'lvm out of space is RESOURCE_EXHAUSTED', error: new LvmError('INSUFFICIENT_SPACE', 'vg full'), code: status.RESOURCE_EXHAUSTED, details: 'vg full' },
     { name: 'a missing LV is NOT_FOUND', error: new LvmError('LV_NOT_FOUND', 'gone'), code: status.NOT_FOUND, details: 'gone' },
+    {
+      name: 'a command past its deadline (a hung disk) is UNAVAILABLE, so the sidecar retries',
+      error: new CommandTimeoutError(['lvm', 'lvcreate'], 5000),
+      code: status.UNAVAILABLE,
+      details: 'lvm did not finish within 5000 ms (killed; a process stuck on a hung disk may outlive the kill)',
+    },
     { name: 'an unknown error is INTERNAL', error: new TypeError('x is undefined'), code: status.INTERNAL, details: 'internal error: x is undefined' },
     { name: 'a thrown string is INTERNAL', error: 'boom', code: status.INTERNAL, details: 'internal error' },
   ])('$name', ({ error, code, details }) => {

@@ -13,6 +13,13 @@ import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate, type V
 import { thinPoolProblem } from '../core/snapshots.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
 import { findOurLv } from './volume-locator.js';
+import { zeroNewLv } from './volume-zeroing.js';
+import { UNZEROED_TAG } from '../core/zeroing.js';
+
+/** What the disk probes know: a VG whose disk hangs gets no new volume (see storage-health.ts). */
+export interface VgHealth {
+  isVgHung(vgName: string): boolean;
+}
 
 export interface CreatorDeps {
   lvm: LvmPort;
@@ -21,6 +28,7 @@ export interface CreatorDeps {
   plans?: PlanSource | undefined;
   nodeId: string;
   vgRegexp: RegExp;
+  health?: VgHealth | undefined;
   logger: Logger;
 }
 
@@ -93,10 +101,21 @@ export class VolumeCreator {
     const vgs = state.vgs.filter((vg) => this.deps.vgRegexp.test(vg.name));
     const wanted = roundUpToUnit(request.size ?? DEFAULT_SIZE, 4 * 2 ** 20);
     const vgNameField = spec.vgName ? 'parameters["vgName"]' : 'extender plan vgName';
+    this.refuseHungVg(spec.vgName ?? planned);
     const vg = chooseVg({ vgs, sizeBytes: wanted, vgName: spec.vgName ?? planned, vgNameField });
     const dmProblem = dmNameProblem(vg.name, lvName);
     if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
     return vg;
+  }
+
+  /**
+   * A VG whose disk hangs is out of space as far as new volumes go: RESOURCE_EXHAUSTED makes external-provisioner
+   * hand the claim back to the scheduler (another node), where an error about the disk would retry here forever.
+   */
+  private refuseHungVg(vgName: string | undefined): void {
+    if (vgName !== undefined && this.deps.health?.isVgHung(vgName) === true) {
+      throw new CsiError('NO_SPACE', `volume group ${vgName} on node ${this.deps.nodeId} hangs (a read of its disk did not finish); not placing new volumes there`);
+    }
   }
 
   private async createLv(request: CreateRequest, spec: LvmSpec): Promise<CreatedVolume> {
@@ -106,17 +125,27 @@ export class VolumeCreator {
     const state = await this.deps.lvm.readState({ signal: request.signal });
     const size = request.size ?? DEFAULT_SIZE;
     const existing = this.existingLv({ state, lvName, spec, size });
-    if (existing !== null) return existing;
+    if (existing !== null) return this.finishZeroing(state, existing);
     if (spec.thinPool !== undefined && spec.vgName !== undefined) return this.createThinLv(request, { state, lvName, vgName: spec.vgName, poolName: spec.thinPool });
     const vg = await this.chooseLvVg(request, { state, spec, lvName });
     const sizeBytes = roundUpToUnit(size, vg.extentSizeBytes);
     const stripes = spec.isStriping ? stripeCount(state.pvs, vg, sizeBytes) : undefined;
+    // Where LVs are real (device-mapper), a new one is zeroed before anyone sees it; the tag marks it until then.
+    const mustZero = await this.deps.lvm.hasDeviceMapper({ signal: request.signal });
     const lv = await this.deps.lvm.createLv(
-      { vgName: vg.name, name: lvName, sizeBytes, tags: [OWNER_TAG], ...(stripes === undefined ? {} : { stripes }) },
+      { vgName: vg.name, name: lvName, sizeBytes, tags: mustZero ? [OWNER_TAG, UNZEROED_TAG] : [OWNER_TAG], ...(stripes === undefined ? {} : { stripes }) },
       { signal: request.signal },
     );
     this.deps.logger.info({ volumeId: lvName, vgName: vg.name, sizeBytes: lv.sizeBytes, stripes }, 'created logical volume');
+    if (mustZero) await zeroNewLv(this.deps, { vgName: vg.name, name: lvName, sizeBytes: lv.sizeBytes });
     return { volumeId: lvName, sizeBytes: lv.sizeBytes, vgName: vg.name };
+  }
+
+  /** An existing LV of ours whose create was interrupted before its zeroing finished is zeroed now. */
+  private async finishZeroing(state: LvmState, existing: CreatedVolume): Promise<CreatedVolume> {
+    const lv = state.lvs.find((candidate) => candidate.vgName === existing.vgName && candidate.name === existing.volumeId);
+    if (lv !== undefined && lv.tags.includes(UNZEROED_TAG)) await zeroNewLv(this.deps, { vgName: lv.vgName, name: lv.name, sizeBytes: lv.sizeBytes });
+    return existing;
   }
 
   /** A thin LV in the StorageClass's pool: its virtual size in whole extents; a missing or full pool is refused. */

@@ -1,0 +1,17 @@
+// How a new LV is cleared of an earlier tenant's bytes: the whole LV is zeroed before CreateVolume answers. An LV
+// carries UNZEROED_TAG from lvcreate until its zeroing finished, so a create interrupted at any point (a crash,
+// a killed process) is finished by the retry, never handed out with old bytes.
+import { OWNER_TAG } from './driver-info.js';
+
+/** Set at lvcreate, removed once the whole LV reads as zeros. */
+export const UNZEROED_TAG = `${OWNER_TAG}/zero-pending`;
+
+const MiB = 2 ** 20;
+/** Slowest zeroing rate we wait for (a disk without write-zeroes offload, written page by page). */
+const SLOWEST_BYTES_PER_SECOND = 16 * MiB;
+const BASE_MS = 60_000;
+
+/** Pure: the deadline of zeroing `sizeBytes`: a minute plus the time at the slowest rate we accept. */
+export function zeroDeadlineMs(sizeBytes: number): number {
+  return BASE_MS + Math.ceil(sizeBytes / SLOWEST_BYTES_PER_SECOND) * 1000;
+}

@@ -1,11 +1,12 @@
 // Runs the pinned helm binary (built by scripts/build-tools) on the chart and parses what it renders.
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { missingToolsReason, toolPath } from '../../e2e/cluster/index.js';
+import { missingToolsReason, runHelm as runHarnessHelm, type HelmResult } from '../../e2e/cluster/index.js';
+
+export type { HelmResult };
 
 export const CHART_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'open-local');
 export const REPO_ROOT = resolve(CHART_DIR, '..', '..');
@@ -15,12 +16,6 @@ export const KUBE_VERSION = '1.37.2';
 /** Why helm cannot run here, or null. */
 export function helmSkipReason(): string | null {
   return missingToolsReason(['helm']);
-}
-
-export interface HelmResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
 }
 
 /** helm's config, cache and data directories for this test process (never the user's ~/.config/helm). */
@@ -33,17 +28,7 @@ export function removeHelmHome(): void {
 
 /** Runs helm with an argv (no shell), with its state under a per-process temporary home. */
 export function runHelm(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<HelmResult> {
-  const home = HELM_HOME;
-  const env = { ...process.env, HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data') };
-  return new Promise((resolvePromise, reject) => {
-    execFile(toolPath('helm'), [...args], { env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') {
-        reject(new Error(`helm ${args.join(' ')} could not run: ${error.message}`, { cause: error }));
-        return;
-      }
-      resolvePromise({ exitCode: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
+  return runHarnessHelm(args, { home: HELM_HOME, ...options });
 }
 
 /** A rendered Kubernetes object, loosely typed: tests read fields by path and compare values. */

@@ -19,3 +19,4 @@ export { writeAdminKubeconfig } from './kubeconfig.js';
 export {
   startNlsCluster, createNode, deleteNode, applyInitConfig, getNls, waitForNls, readMetric, sumMetric, restartApiServer, type NlsWait,
 } from './nls.js';
+export { runHelm, type HelmResult } from './helm.js';

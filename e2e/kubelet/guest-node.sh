@@ -23,19 +23,8 @@ kubelet_dir=/var/lib/kubelet
 plugin_dir="$kubelet_dir/plugins/local.csi.aliyun.com"
 logs="$share/logs"
 mkdir -p "$logs"
-pids=()
-names=()
-
-say() { echo "kubelet-node [$(cut -d' ' -f1 /proc/uptime) s] $*"; }
-fail() { say "FAILED: $*"; echo "$*" > "$share/failed"; exit 1; }
-start() {
-  local name="$1"
-  shift
-  "$@" >"$logs/$name.log" 2>&1 &
-  pids+=("$!")
-  names+=("$name")
-  say "started $name (pid $!)"
-}
+# say, fail, start, wait_for_socket, stop_all, fail_if_one_died and report.
+source "$(dirname "${BASH_SOURCE[0]}")/guest-lib.sh"
 # supervise NAME CMD...: like start, but CMD is started again when it exits, as kubelet restarts a container
 # whose process ended. For the CSI sidecar only: it exits by design when it loses its connection to the
 # plugin. Each restart is logged on share/restarts (the host test prints them), so none goes unseen.
@@ -60,41 +49,7 @@ supervise() {
   names+=("$name")
   say "started $name under supervision (pid $!)"
 }
-# wait_for_socket PATH SECONDS: true once PATH is a socket.
-wait_for_socket() {
-  local _
-  for _ in $(seq $(($2 * 2))); do [ -S "$1" ] && return 0; sleep 0.5; done
-  [ -S "$1" ]
-}
-stop_all() {
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
-  sleep 2
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -KILL "${pids[i]}" 2>/dev/null; done
-}
 trap stop_all EXIT
-
-# What only the node sees, written atomically (tmp + rename) so the host never reads half a file.
-report() {
-  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active "$vg" >"$share/.lvs.json" 2>/dev/null &&
-    mv -f "$share/.lvs.json" "$share/lvs.json"
-  findmnt --json --bytes --submounts --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$kubelet_dir" >"$share/.mounts.json" 2>/dev/null &&
-    mv -f "$share/.mounts.json" "$share/mounts.json"
-  # The marker file each test pod writes into its volume (pod names only: safe to put in JSON as they are).
-  local f text first=1
-  {
-    printf '{'
-    for f in "$kubelet_dir"/pods/*/volumes/kubernetes.io~csi/*/mount/marker; do
-      [ -f "$f" ] || continue
-      text="$(head -c 100 "$f" | tr -d '\n')"
-      [[ "$text" =~ ^[a-z0-9-]+$ ]] || text="(unexpected content)"
-      [ "$first" -eq 1 ] || printf ','
-      first=0
-      printf '"%s":"%s"' "$f" "$text"
-    done
-    printf '}'
-  } >"$share/.markers.json" && mv -f "$share/.markers.json" "$share/markers.json"
-}
 
 # Writable, mountable state on tmpfs: containerd's overlay snapshots cannot live on the guest's overlay root.
 for dir in /var/lib/containerd "$kubelet_dir" /etc/cni/net.d; do mkdir -p "$dir"; done
@@ -131,12 +86,7 @@ echo started >"$share/node-started"
 
 while [ ! -e "$share/stop" ]; do
   report
-  for i in "${!pids[@]}"; do
-    if ! kill -0 "${pids[i]}" 2>/dev/null; then
-      echo "${names[i]}" >>"$share/died"
-      fail "${names[i]} exited on its own (see logs/${names[i]}.log)"
-    fi
-  done
+  fail_if_one_died
   sleep 2
 done
 report

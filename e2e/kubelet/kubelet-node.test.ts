@@ -7,9 +7,9 @@
 // external-resizer -> controller-mode plugin -> kubelet -> NodeExpandVolume (lvextend, then resize2fs online),
 // and deleting the pod and claim unmounts and removes the LV. Nothing on the node is played by the test: it
 // only reads what the node reports on the share (lvs and findmnt, written by guest-node.sh).
-import { copyFileSync, mkdirSync, readFileSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume, type V1PersistentVolumeClaimStatus, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, NLS, NLSC, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
 import {
@@ -31,23 +31,17 @@ import {
 } from '../cluster/index.js';
 import { runInGuest, type GuestRunResult } from '../vm/run.js';
 import { renderCniConflist, renderContainerdConfig, renderKubeletConfig } from './node-config.js';
+import { isResizeFinished, markerContainer, MiB, okRequests, readNodeView, readOptional, type NodeView } from './node-view.js';
 import { buildBusyboxImage, TEST_IMAGE } from './oci-image.js';
 import { guestSkipReason } from './skip.js';
 
 const DRIVER = 'local.csi.aliyun.com';
 const NODE = 'guest-node';
 const VG = 'kubeletvg';
-const MiB = 2 ** 20;
 const CLASS = 'open-local-lvm-kubelet';
-const RESIZE_CONDITIONS = new Set(['Resizing', 'FileSystemResizePending', 'ControllerResizeError', 'NodeResizeError']);
 
 const skipReason = missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'csi-provisioner', 'csi-resizer']) ?? (await guestSkipReason());
 if (skipReason !== null) console.warn(`skipping the kubelet rung: ${skipReason}`);
-
-interface LvReport { lv_name: string; vg_name: string; lv_size: string; lv_active: string }
-interface MountReport { target: string; source: string; fstype: string; size: number | string; options: string; children?: MountReport[] }
-
-type NodeView = { lvs: Map<string, number>; mounts: MountReport[]; markers: Map<string, string> };
 
 interface AppVolume {
   pod: V1Pod;
@@ -73,10 +67,6 @@ function appManifests(): { claim: object; pod: object } {
       },
     },
   };
-}
-
-function flatten(mounts: readonly MountReport[]): MountReport[] {
-  return mounts.flatMap((m) => [m, ...flatten(m.children ?? [])]);
 }
 
 describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
@@ -154,12 +144,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
   function nodeReport(): NodeView {
     const failed = readOptional(join(shareDir, 'failed'));
     if (failed !== null || guestEnded !== undefined) throw new Error(`the guest node is gone: ${failed ?? `guest ended with exit code ${guestEnded?.exitCode}`}; logs in ${join(shareDir, 'logs')}`);
-    const lvsText = readOptional(join(shareDir, 'lvs.json'));
-    const mountsText = readOptional(join(shareDir, 'mounts.json'));
-    const markers = new Map(Object.entries(JSON.parse(readOptional(join(shareDir, 'markers.json')) ?? '{}') as Record<string, string>));
-    const lvs = lvsText === null ? [] : ((JSON.parse(lvsText) as { report: { lv: LvReport[] }[] }).report[0]?.lv ?? []);
-    const mounts = mountsText === null ? [] : flatten((JSON.parse(mountsText) as { filesystems: MountReport[] }).filesystems);
-    return { lvs: new Map(lvs.map((lv) => [lv.lv_name, Number(lv.lv_size)])), mounts, markers };
+    return readNodeView(shareDir);
   }
 
   /** Waits until the node is Ready and its CSINode lists our driver (the plugin registered itself). */
@@ -419,40 +404,3 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     expect(report.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
   });
 });
-
-/** How many requests to `route` the extender answered with 200, from its Prometheus text. */
-function okRequests(metrics: string, route: string): number {
-  return metrics.split('\n')
-    .filter((l) => l.startsWith('openlocal_extender_request_duration_seconds_count{') && l.includes(`route="${route}"`) && l.includes('status="200"'))
-    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
-
-/**
- * kubelet has finished a resize: the capacity is the new size and no resize condition or allocated-resource
- * status is left (other conditions, e.g. 1.37's "Unused", are not about resizing).
- */
-function isResizeFinished(status: V1PersistentVolumeClaimStatus, size: string): boolean {
-  const resizing = (status.conditions ?? []).filter((c) => RESIZE_CONDITIONS.has(c.type));
-  return status.capacity?.['storage'] === size && resizing.length === 0 && Object.keys(status.allocatedResourceStatuses ?? {}).length === 0;
-}
-
-/** A container that writes "<pod name>-<boot id>" to <dir>/marker once, then sleeps: proof of which volume it got. */
-function markerContainer(dir: string): object {
-  return {
-    name: 'app',
-    image: TEST_IMAGE,
-    imagePullPolicy: 'Never',
-    // Written once: after a reboot the file still names the boot that wrote it, unless the volume was lost.
-    command: ['/bin/busybox', 'sh', '-c', `[ -f ${dir}/marker ] || echo "$POD_NAME-$(cat /proc/sys/kernel/random/boot_id)" > ${dir}/marker; sync; exec /bin/busybox sleep 2147483647`],
-    env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-    volumeMounts: [{ name: 'data', mountPath: dir }],
-  };
-}
-
-function readOptional(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}

@@ -1,0 +1,61 @@
+# Shared by the kubelet rung's guest scripts (guest-node.sh: our apps as processes; guest-chart.sh: the chart's
+# pods): logging, process start and stop, and the node report the host test reads. Sourced, never run.
+# Expects: share, vg, kubelet_dir, logs set by the caller.
+# shellcheck shell=bash
+pids=()
+names=()
+
+say() { echo "kubelet-node [$(cut -d' ' -f1 /proc/uptime) s] $*"; }
+fail() { say "FAILED: $*"; echo "$*" > "$share/failed"; exit 1; }
+start() {
+  local name="$1"
+  shift
+  "$@" >"$logs/$name.log" 2>&1 &
+  pids+=("$!")
+  names+=("$name")
+  say "started $name (pid $!)"
+}
+# wait_for_socket PATH SECONDS: true once PATH is a socket.
+wait_for_socket() {
+  local _
+  for _ in $(seq $(($2 * 2))); do [ -S "$1" ] && return 0; sleep 0.5; done
+  [ -S "$1" ]
+}
+stop_all() {
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
+  sleep 2
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -KILL "${pids[i]}" 2>/dev/null; done
+}
+# fail_if_one_died: the node fails as soon as one of the processes it started ends on its own.
+fail_if_one_died() {
+  local i
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[i]}" 2>/dev/null; then
+      echo "${names[i]}" >>"$share/died"
+      fail "${names[i]} exited on its own (see logs/${names[i]}.log)"
+    fi
+  done
+}
+
+# What only the node sees, written atomically (tmp + rename) so the host never reads half a file.
+report() {
+  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active "$vg" >"$share/.lvs.json" 2>/dev/null &&
+    mv -f "$share/.lvs.json" "$share/lvs.json"
+  findmnt --json --bytes --submounts --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$kubelet_dir" >"$share/.mounts.json" 2>/dev/null &&
+    mv -f "$share/.mounts.json" "$share/mounts.json"
+  # The marker file each test pod writes into its volume (pod names only: safe to put in JSON as they are).
+  local f text first=1
+  {
+    printf '{'
+    for f in "$kubelet_dir"/pods/*/volumes/kubernetes.io~csi/*/mount/marker; do
+      [ -f "$f" ] || continue
+      text="$(head -c 100 "$f" | tr -d '\n')"
+      [[ "$text" =~ ^[a-z0-9-]+$ ]] || text="(unexpected content)"
+      [ "$first" -eq 1 ] || printf ','
+      first=0
+      printf '"%s":"%s"' "$f" "$text"
+    done
+    printf '}'
+  } >"$share/.markers.json" && mv -f "$share/.markers.json" "$share/markers.json"
+}

@@ -1,0 +1,61 @@
+#!/bin/bash
+# The kubelet rung's node for the chart (chart-pods.test.ts): containerd + runc and kubelet only, inside the
+# e2e/vm QEMU guest (real device-mapper). Everything of Open-Local on this node arrives as pods of the chart that
+# the host installs with helm, from the OCI archives of scripts/images imported here into containerd. Like
+# guest-node.sh it writes what only the node can see on the share every two seconds (lvs.json, mounts.json,
+# markers.json) plus the resident memory of our containers' processes (rss.txt), and ends when the host
+# creates share/stop.
+#
+# Environment (from the host): OPENLOCAL_GUEST_SHARE, NODE_NAME, VG_NAME (the VG the chart's init config names),
+# TOOLS_BIN (the directory of the pinned kubelet). Images: every share/images/*.tar.
+set -uo pipefail
+
+share="${OPENLOCAL_GUEST_SHARE:?}"
+node_name="${NODE_NAME:?}"
+vg="${VG_NAME:?}"
+tools="${TOOLS_BIN:?}"
+kubelet_dir=/var/lib/kubelet
+logs="$share/logs"
+mkdir -p "$logs"
+# say, fail, start, wait_for_socket, stop_all, fail_if_one_died and report.
+source "$(dirname "${BASH_SOURCE[0]}")/guest-lib.sh"
+trap stop_all EXIT
+
+# The resident memory (KiB) of each process our pods run, for the chart's resource requests.
+report_rss() {
+  ps -eo rss=,args= | awk '/\/usr\/local\/bin\/open-local-|\/csi-provisioner|\/csi-resizer/ && !/awk/ { args = $2; for (i = 3; i <= NF && i <= 4; i++) args = args " " $i; print $1, args }' >"$share/.rss.txt" 2>/dev/null &&
+    mv -f "$share/.rss.txt" "$share/rss.txt"
+}
+
+# Writable, mountable state on tmpfs: containerd's overlay snapshots cannot live on the guest's overlay root.
+for dir in /var/lib/containerd "$kubelet_dir" /etc/cni/net.d /mnt/open-local; do mkdir -p "$dir"; done
+mount -t tmpfs -o mode=0755 tmpfs /var/lib/containerd || fail "tmpfs for containerd"
+mount -t tmpfs -o mode=0755 tmpfs "$kubelet_dir" || fail "tmpfs for kubelet"
+# The plugin's Bidirectional mounts (kubelet dir, mount points) need shared mounts on the node, as systemd makes them.
+mount --make-rshared / || fail "mount --make-rshared /"
+cp "$share/cni.conflist" /etc/cni/net.d/10-openlocal.conflist
+
+start containerd containerd --config "$share/containerd.toml"
+wait_for_socket /run/containerd/containerd.sock 60 || fail "containerd did not start (see logs/containerd.log)"
+for archive in "$share"/images/*.tar; do
+  ctr --address /run/containerd/containerd.sock --namespace k8s.io images import "$archive" >>"$logs/ctr-import.log" 2>&1 ||
+    fail "ctr images import $(basename "$archive") (see logs/ctr-import.log)"
+done
+say "containerd up, $(ls "$share"/images/*.tar | wc -l) images imported"
+
+start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
+  --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
+echo started >"$share/node-started"
+
+while [ ! -e "$share/stop" ]; do
+  report
+  report_rss
+  # The containers' logs (kubelet's files): the host cannot reach kubelet's API for `kubectl logs`.
+  cp -ru /var/log/pods "$logs/" 2>/dev/null
+  fail_if_one_died
+  sleep 2
+done
+report
+cp -ru /var/log/pods "$logs/" 2>/dev/null
+say "stop asked by the host"
+exit 0

@@ -48,6 +48,8 @@ describe.skipIf(skipReason !== null)('chart open-local images and node mounts', 
         expect(volumes.get(mounts.get(path) ?? ''), `${name} ${path}`).toBe(host);
       }
       expect(full(ds, container).securityContext).toEqual({ privileged: true });
+      // The container's start-up check (nodePreflight in @openlocal/lvm) verifies exactly these are the host's.
+      expect(containerOf(ds, container).env).toContainEqual({ name: 'OPENLOCAL_HOST_PATHS', value: '/dev,/run/lvm,/etc/lvm' });
     }
     const plugin = containerOf(findObject(objects, 'DaemonSet', 'open-local-csi-plugin'), 'csi-plugin');
     expect(plugin.volumeMounts).toContainEqual({ name: 'kubelet-dir', mountPath: '/var/lib/kubelet', mountPropagation: 'Bidirectional' });

@@ -3,7 +3,7 @@
 // what changed. Every archive is `ctr images import`-able; nothing here needs a container engine.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -214,6 +214,18 @@ async function nodeRuntime(request: BuildRequest): Promise<StoredLayer> {
   });
 }
 
+/** @openlocal/<name> -> packages/<dir>/src/index.ts for every workspace package. */
+function workspaceAliases(repoRoot: string): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const dir of readdirSync(join(repoRoot, 'packages'))) {
+    const manifest = join(repoRoot, 'packages', dir, 'package.json');
+    const entry = join(repoRoot, 'packages', dir, 'src', 'index.ts');
+    if (!existsSync(manifest) || !existsSync(entry)) continue;
+    aliases[(JSON.parse(readFileSync(manifest, 'utf8')) as { name: string }).name] = entry;
+  }
+  return aliases;
+}
+
 /** Bundles an app into one ES module (every dependency inlined) with tsup; returns its text. */
 async function bundleApp(request: BuildRequest, app: AppImage, outDir: string): Promise<string> {
   const { build } = await import('tsup');
@@ -230,6 +242,8 @@ async function bundleApp(request: BuildRequest, app: AppImage, outDir: string): 
     entry: { main: join(request.repoRoot, 'packages', app.packageDir, 'src', 'main.ts') },
     format: ['esm'], platform: 'node', target: 'node20', outDir, noExternal: [/.*/], splitting: false, sourcemap: false,
     clean: true, silent: true, config: false, dts: false, banner: { js: banner },
+    // Workspace packages from their sources, not their dist/ (which may be stale or mid-build): the image is the code.
+    esbuildOptions: (options) => { options.alias = { ...options.alias, ...workspaceAliases(request.repoRoot) }; },
     tsconfig: join(request.repoRoot, 'packages', app.packageDir, 'tsconfig.json'),
   });
   const text = await readFile(join(outDir, 'main.js'), 'utf8');

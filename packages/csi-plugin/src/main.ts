@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Entry point of the open-local-csi-plugin binary: everything else lives in run.ts.
+// Entry point of the open-local-csi-plugin binary: everything else lives in run.ts. In a node pod of the chart
+// (OPENLOCAL_HOST_PATHS set) it first checks the storage tools and host mounts and exits naming what is missing.
 import { runMain } from '@openlocal/kube-runtime';
+import { nodePreflight } from '@openlocal/lvm';
 import { run } from './run.js';
 
-void runMain('open-local-csi-plugin', run);
+void runMain('open-local-csi-plugin', async (argv) => {
+  nodePreflight();
+  await run(argv);
+});

@@ -41,3 +41,4 @@ export {
   type MountRequest,
 } from './mounts.js';
 export { KeyedSerializer } from './keyed-serializer.js';
+export { HOST_PATHS_ENV, NODE_TOOLS, nodePreflight, parseHostPaths, preflightProblems, type PreflightFacts } from './preflight.js';

@@ -46,6 +46,13 @@ function threshold(value: string, issues: ParameterIssue[]): number {
   return 0;
 }
 
+function unknownKeys(params: Params): ParameterIssue[] {
+  return Object.keys(params)
+    .sort()
+    .filter((key) => !KNOWN.includes(key) && !key.startsWith(SIDECAR_PREFIX))
+    .map((key) => ({ field: key, value: params[key], reason: `unknown snapshot class parameter; known: ${KNOWN.join(', ')}` }));
+}
+
 /**
  * Decodes a VolumeSnapshotClass's `parameters`: `csi.aliyun.com/readonly` (true | false, default true),
  * `csi.aliyun.com/snapshot-initial-size` (default 4Gi), `csi.aliyun.com/snapshot-expansion-threshold` (default
@@ -54,12 +61,7 @@ function threshold(value: string, issues: ParameterIssue[]): number {
  * @returns the spec, or every issue (unknown keys first, in key order, then the known keys in the order above)
  */
 export function parseSnapshotClassParameters(params: Params): ParameterResult<SnapshotClassSpec> {
-  const issues: ParameterIssue[] = [];
-  for (const key of Object.keys(params).sort()) {
-    if (!KNOWN.includes(key) && !key.startsWith(SIDECAR_PREFIX)) {
-      issues.push({ field: key, value: params[key], reason: `unknown snapshot class parameter; known: ${KNOWN.join(', ')}` });
-    }
-  }
+  const issues = unknownKeys(params);
   const get = (key: (typeof OWN_KEYS)[number]): string | undefined => {
     const value = params[SNAPSHOT_CLASS_PARAMS[key]];
     return value === undefined || value === '' ? undefined : value;

@@ -80,18 +80,23 @@ export async function stageVolume(deps: StageDeps, request: StageRequest): Promi
     throw new CsiError('ALREADY_EXISTS', `staging path ${request.stagingPath} already has ${mounted.source} mounted, not volume ${request.volumeId}`);
   }
   if (request.volume.volumeType === 'LVM' && request.volume.isReadOnly === true) {
-    // A volume restored from a read-only snapshot is the snapshot: never formatted, always mounted ro.
-    const existing = await deps.host.probeFilesystem(device, { signal: request.signal });
-    if (existing !== 'ext4' && existing !== 'xfs') {
-      throw new CsiError('FAILED_PRECONDITION', `read-only snapshot volume ${request.volumeId} holds ${existing ?? 'no filesystem'}, not ext4 or xfs; it is never formatted`);
-    }
-    // xfs refuses a second filesystem with the origin's UUID (the origin is mounted too) unless told nouuid.
-    const options = [...access.mountFlags, 'ro', ...(existing === 'xfs' ? ['nouuid'] : [])];
-    await deps.host.mount({ source: device, target: request.stagingPath, fsType: existing, options }, { signal: request.signal });
+    await stageReadOnlySnapshot(deps, request, device);
     return;
   }
   const fsType = await formatIfBlank(deps, { device, wanted: access.fsType, isExplicit: request.isFsTypeExplicit }, request.signal);
   await deps.host.mount({ source: device, target: request.stagingPath, fsType, options: access.mountFlags }, { signal: request.signal });
+}
+
+/** A volume restored from a read-only snapshot is the snapshot: never formatted, always mounted ro. */
+async function stageReadOnlySnapshot(deps: StageDeps, request: StageRequest, device: string): Promise<void> {
+  const existing = await deps.host.probeFilesystem(device, { signal: request.signal });
+  if (existing !== 'ext4' && existing !== 'xfs') {
+    throw new CsiError('FAILED_PRECONDITION', `read-only snapshot volume ${request.volumeId} holds ${existing ?? 'no filesystem'}, not ext4 or xfs; it is never formatted`);
+  }
+  const flags = request.access.kind === 'mount' ? request.access.mountFlags : [];
+  // xfs refuses a second filesystem with the origin's UUID (the origin is mounted too) unless told nouuid.
+  const options = [...flags, 'ro', ...(existing === 'xfs' ? ['nouuid'] : [])];
+  await deps.host.mount({ source: device, target: request.stagingPath, fsType: existing, options }, { signal: request.signal });
 }
 
 /** Unmounts everything stacked at `path` (a target bind-mounted twice needs two umounts). */

@@ -103,7 +103,8 @@ export class SnapshotService {
       const problem = dmNameProblem(source.vgName, lvName);
       if (problem !== null) throw new InvalidFieldError('name', name, problem);
       const tags = snapshotTags({ name, sourceVolumeId, sizeBytes: source.sizeBytes, createdSeconds: this.now() });
-      const lv = source.isThin ? await this.thinSnapshot(state, source, { lvName, tags }, signal) : await this.cowSnapshot(state, source, { lvName, tags, spec }, signal);
+      const made = { state, source, lvName, tags };
+      const lv = source.isThin ? await this.thinSnapshot(made, signal) : await this.cowSnapshot({ ...made, spec }, signal);
       const view = snapshotOf(lv);
       if (view === null) throw new CsiError('INTERNAL', `snapshot ${source.vgName}/${lvName} was created without its tags`);
       this.deps.logger.info({ snapshotId: lvName, sourceVolumeId, kind: view.kind, vgName: source.vgName }, 'created snapshot');
@@ -121,7 +122,8 @@ export class SnapshotService {
     return view;
   }
 
-  private async thinSnapshot(state: LvmState, source: LogicalVolume, made: { lvName: string; tags: string[] }, signal: AbortSignal): Promise<LogicalVolume> {
+  private async thinSnapshot(made: { state: LvmState; source: LogicalVolume; lvName: string; tags: string[] }, signal: AbortSignal): Promise<LogicalVolume> {
+    const { state, source } = made;
     const pool = state.lvs.find((lv) => lv.vgName === source.vgName && lv.name === source.poolLv);
     const full = thinPoolProblem(pool, source.vgName, source.poolLv);
     if (full !== null) throw new CsiError(full.code, `cannot snapshot ${source.name}: ${full.message}`);
@@ -129,12 +131,8 @@ export class SnapshotService {
     return this.keepOnlyTags(lv, made.tags, signal);
   }
 
-  private async cowSnapshot(
-    state: LvmState,
-    source: LogicalVolume,
-    made: { lvName: string; tags: string[]; spec: SnapshotClassSpec },
-    signal: AbortSignal,
-  ): Promise<LogicalVolume> {
+  private async cowSnapshot(made: { state: LvmState; source: LogicalVolume; lvName: string; tags: string[]; spec: SnapshotClassSpec }, signal: AbortSignal): Promise<LogicalVolume> {
+    const { state, source } = made;
     if (!made.spec.isReadOnly) {
       throw new InvalidFieldError(
         'parameters["csi.aliyun.com/readonly"]',

@@ -142,21 +142,24 @@ export function planRestore(request: {
   if (limitBytes > 0 && limitBytes < sourceBytes) {
     throw new CsiError('OUT_OF_RANGE', `capacity_range.limit_bytes ${limitBytes} is smaller than ${what} (${sourceBytes} bytes)`);
   }
-  if (snapshot !== undefined && snapshot.kind === 'cow') {
-    if (requiredBytes > sourceBytes) {
-      throw new CsiError(
-        'OUT_OF_RANGE',
-        `capacity_range.required_bytes ${requiredBytes} is larger than ${what} (${sourceBytes} bytes): a volume restored from a read-only snapshot is that snapshot and cannot grow; use a thin pool for writable restores`,
-      );
-    }
-    return { kind: 'read-only', snapshot, sizeBytes: sourceBytes };
-  }
+  if (snapshot !== undefined && snapshot.kind === 'cow') return readOnlyRestore(snapshot, requiredBytes);
   const wanted = Math.max(requiredBytes, sourceBytes);
   const sizeBytes = Math.ceil(wanted / request.extentSizeBytes) * request.extentSizeBytes;
   if (limitBytes > 0 && sizeBytes > limitBytes) {
     throw new CsiError('OUT_OF_RANGE', `capacity_range.limit_bytes ${limitBytes} is below ${sizeBytes} bytes, the smallest whole-extent size that holds ${what}`);
   }
   return { kind: origin.isThin ? 'thin' : 'copy', origin, sizeBytes };
+}
+
+/** A read-only restore is the snapshot itself, so it has exactly the snapshot's size. */
+function readOnlyRestore(snapshot: SnapshotView, requiredBytes: number): RestorePlan {
+  if (requiredBytes > snapshot.sizeBytes) {
+    throw new CsiError(
+      'OUT_OF_RANGE',
+      `capacity_range.required_bytes ${requiredBytes} is larger than snapshot ${snapshot.snapshotId} (${snapshot.sizeBytes} bytes): a volume restored from a read-only snapshot is that snapshot and cannot grow; use a thin pool for writable restores`,
+    );
+  }
+  return { kind: 'read-only', snapshot, sizeBytes: snapshot.sizeBytes };
 }
 
 /** ListSnapshots paging: `starting_token` is the index of the next entry, as a decimal string. */

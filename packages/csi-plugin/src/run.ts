@@ -15,6 +15,8 @@ import { createIdentityService } from './adapters/identity-service.js';
 import { createIoThrottle } from './adapters/io-throttle.js';
 import { createNodeService } from './adapters/node-service.js';
 import { createOpenLocalApi } from './adapters/open-local-api.js';
+import { createManagedVgLookup } from './adapters/managed-vg-lookup.js';
+import type { ManagedVgLookup } from './core/managed-vgs.js';
 import { createCsiMetrics, startMetricsServer, type CsiMetrics } from './adapters/metrics.js';
 import { loadCsiProto } from './adapters/proto.js';
 import { startRegistrationServer } from './adapters/registration-server.js';
@@ -54,14 +56,35 @@ async function registerWithKubelet(config: Config, deps: { logger: Logger; metri
  */
 function createAdoption(config: Config, deps: Omit<AdopterDeps, 'source' | 'nodeId'>): Adopter | undefined {
   if (config.mode !== 'node') return undefined;
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig !== '') kubeConfig.loadFromFile(config.kubeconfig);
-  else if (process.env['KUBERNETES_SERVICE_HOST'] !== undefined) kubeConfig.loadFromCluster();
-  else {
+  const kubeConfig = apiKubeConfig(config);
+  if (kubeConfig === undefined) {
     deps.logger.warn('no --kubeconfig and not in a cluster: volumes created by Open-Local (untagged LVs) will not be adopted');
     return undefined;
   }
   return createAdopter({ ...deps, nodeId: config.nodeid, source: createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS }) });
+}
+
+/** --kubeconfig, else the in-cluster service account; undefined for a bare process without either. */
+function apiKubeConfig(config: Config): KubeConfig | undefined {
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig !== '') kubeConfig.loadFromFile(config.kubeconfig);
+  else if (process.env['KUBERNETES_SERVICE_HOST'] !== undefined) kubeConfig.loadFromCluster();
+  else return undefined;
+  return kubeConfig;
+}
+
+/**
+ * New LVs only in the VGs this node's NLS manages (issue #16), read through the API. Without API access (a bare
+ * process in a test) only --vg-regexp applies, and the log says so.
+ */
+function createManagedVgs(config: Config, logger: Logger): ManagedVgLookup | undefined {
+  if (config.mode !== 'node') return undefined;
+  const kubeConfig = apiKubeConfig(config);
+  if (kubeConfig === undefined) {
+    logger.warn('no --kubeconfig and not in a cluster: new LVs may go to any VG --vg-regexp allows, not only those the NLS manages');
+    return undefined;
+  }
+  return createManagedVgLookup({ source: createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS }), nodeId: config.nodeid });
 }
 
 /** Deadline of each API read during adoption; a CSI call is retried by its sidecar or kubelet. */
@@ -85,7 +108,8 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
   const claims = createClaimStore(config.stateDir);
   const plans = config.extenderUrl === '' ? undefined : createExtenderClient({ baseUrl: config.extenderUrl, timeoutMs: config.extenderTimeoutMs });
   const adopter = createAdoption(config, { lvm, host, claims, vgRegexp: config.vgRegexp, logger });
-  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, adopter, health: storageHealth, logger };
+  const managedVgs = createManagedVgs(config, logger);
+  const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, adopter, health: storageHealth, managedVgs, logger };
   const identity = createIdentityService({ mode: config.mode, version: PLUGIN_VERSION, tools: createToolCheck(executor, env) });
   const controller = createControllerService({ ...common, mode: config.mode, plans });
   const node =

@@ -1,6 +1,7 @@
 // The CSI Controller service. In node mode it runs beside external-provisioner --node-deployment and acts on
 // its own node's storage; in controller mode (beside external-resizer) it only answers expansion.
 import type { Logger } from 'pino';
+import type { ManagedVgLookup } from '../core/managed-vgs.js';
 import { parseCapacityRange } from '../core/capacity-range.js';
 import { CsiError, missingField } from '../core/errors.js';
 import { TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS } from '@openlocal/crd-types';
@@ -47,6 +48,8 @@ export interface ControllerDeps {
   adopter?: Adopter | undefined;
   /** Which VGs hang (a dead disk), from the disk probes; absent = none known. */
   health?: VgHealth | undefined;
+  /** The VGs this node's NLS manages (issue #16); absent without API access. */
+  managedVgs?: ManagedVgLookup | undefined;
   logger: Logger;
 }
 
@@ -121,6 +124,11 @@ export function createControllerService(deps: ControllerDeps) {
       if (deps.mode === 'controller') return { capacity_bytes: String(size.requiredBytes), node_expansion_required: true };
       const volume = await requireVolume({ ...locator, purpose: 'expand' }, volumeId, signal);
       if (volume.volumeType === 'LVM') {
+        if (volume.isReadOnly === true) {
+          throw new CsiError('FAILED_PRECONDITION', `volume ${volumeId} is the read-only snapshot ${volume.lv.name} and cannot grow; restore into a thin class for a writable, growable copy`);
+        }
+        // A thin LV grows its virtual size only: the pool, not the VG's free space, holds its data.
+        if (volume.lv.isThin) return { capacity_bytes: String(Math.max(size.requiredBytes, volume.lv.sizeBytes)), node_expansion_required: true };
         const state = await deps.lvm.readState({ signal });
         const free = state.vgs.find((vg) => vg.name === volume.lv.vgName)?.freeBytes ?? 0;
         const growth = size.requiredBytes - volume.lv.sizeBytes;

@@ -7,6 +7,7 @@ import { CsiError, missingField } from '../core/errors.js';
 import { lvNameForVolume, validateLvVolumeName } from '../core/names.js';
 import { parseInlineVolume, parseThrottle } from '../core/parameters.js';
 import type { AccessKind } from '../core/volume-capability.js';
+import { requireManagedVg, type ManagedVgLookup } from '../core/managed-vgs.js';
 import type { HostPort, LvmPort, ThrottlePort } from '../ports.js';
 import { mountAt, unmountAll, usableDevice } from './node-stage.js';
 import type { LocatedVolume } from './volume-locator.js';
@@ -15,6 +16,8 @@ export interface PublishDeps {
   host: HostPort;
   lvm: LvmPort;
   throttle: ThrottlePort;
+  /** The VGs this node's NLS manages (issue #16); absent = any VG the plugin sees. */
+  managedVgs?: ManagedVgLookup | undefined;
   logger: Logger;
 }
 
@@ -88,6 +91,8 @@ export async function publishEphemeral(deps: PublishDeps, request: EphemeralRequ
   const name = lvNameForVolume(validateLvVolumeName(request.volumeId, 'volume_id'));
   const { vgName, sizeBytes } = parseInlineVolume(request.volumeContext, 'volume_context');
   if (request.access.kind !== 'mount') throw new CsiError('INVALID_ARGUMENT', 'volume_capability: inline ephemeral volumes must be filesystem volumes');
+  // The pod author names the VG: only one the node's NLS manages (never the OS's VG).
+  if (deps.managedVgs !== undefined) requireManagedVg(vgName, 'volume_context["vgName"]', await deps.managedVgs.managedVgs(request.signal));
   if (mountAt(await deps.host.mountInfo(), request.targetPath) !== undefined) return;
   const state = await deps.lvm.readState({ signal: request.signal });
   const existing = state.lvs.find((lv) => lv.vgName === vgName && lv.name === name);

@@ -1,5 +1,6 @@
 // The CSI Node service: validate, find the volume on this node, then stage / publish / expand / report.
 import type { Logger } from 'pino';
+import type { ManagedVgLookup } from '../core/managed-vgs.js';
 import { parseCapacityRange } from '../core/capacity-range.js';
 import { TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS } from '@openlocal/crd-types';
 import { NODE_CAPABILITIES } from '../core/driver-info.js';
@@ -39,6 +40,8 @@ export interface NodeDeps {
   vgRegexp: RegExp;
   /** Open-Local's volumes through their PVs (#15); absent without API access. */
   adopter?: Adopter | undefined;
+  /** The VGs this node's NLS manages (issue #16); absent without API access. */
+  managedVgs?: ManagedVgLookup | undefined;
   logger: Logger;
 }
 

@@ -10,6 +10,7 @@ import { blankDisks, diskProblem } from '../core/free-disks.js';
 import { dmNameProblem, lvNameForVolume, lvNameProblem } from '../core/names.js';
 import { parseVgName, type VolumeSpec } from '../core/parameters.js';
 import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate, type VgView } from '../core/placement.js';
+import { onlyManagedVgs, requireManagedVg, type ManagedVgLookup, type ManagedVgs } from '../core/managed-vgs.js';
 import { thinPoolProblem } from '../core/snapshots.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
 import { findOurLv } from './volume-locator.js';
@@ -29,6 +30,8 @@ export interface CreatorDeps {
   nodeId: string;
   vgRegexp: RegExp;
   health?: VgHealth | undefined;
+  /** The VGs this node's NLS manages (issue #16); absent = only vgRegexp applies. */
+  managedVgs?: ManagedVgLookup | undefined;
   logger: Logger;
 }
 
@@ -98,14 +101,21 @@ export class VolumeCreator {
   private async chooseLvVg(request: CreateRequest, found: { state: LvmState; spec: LvmSpec; lvName: string }): Promise<VgView> {
     const { state, spec, lvName } = found;
     const planned = spec.vgName === undefined ? parseVgName((await this.plan(request))?.vgName, 'extender plan vgName') : undefined;
-    const vgs = state.vgs.filter((vg) => this.deps.vgRegexp.test(vg.name));
+    const managed = await this.managedVgs(request.signal);
+    const vgs = onlyManagedVgs(state.vgs.filter((vg) => this.deps.vgRegexp.test(vg.name)), managed);
     const wanted = roundUpToUnit(request.size ?? DEFAULT_SIZE, 4 * 2 ** 20);
     const vgNameField = spec.vgName ? 'parameters["vgName"]' : 'extender plan vgName';
-    this.refuseHungVg(spec.vgName ?? planned);
+    const named = spec.vgName ?? planned;
+    if (named !== undefined) requireManagedVg(named, vgNameField, managed);
+    this.refuseHungVg(named);
     const vg = chooseVg({ vgs, sizeBytes: wanted, vgName: spec.vgName ?? planned, vgNameField });
     const dmProblem = dmNameProblem(vg.name, lvName);
     if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
     return vg;
+  }
+
+  private managedVgs(signal: AbortSignal): Promise<ManagedVgs> {
+    return this.deps.managedVgs?.managedVgs(signal) ?? Promise.resolve({ kind: 'unchecked' });
   }
 
   /**
@@ -151,6 +161,7 @@ export class VolumeCreator {
   /** A thin LV in the StorageClass's pool: its virtual size in whole extents; a missing or full pool is refused. */
   private async createThinLv(request: CreateRequest, where: { state: LvmState; lvName: string; vgName: string; poolName: string }): Promise<CreatedVolume> {
     const { state, lvName, vgName, poolName } = where;
+    requireManagedVg(vgName, 'parameters["vgName"]', await this.managedVgs(request.signal));
     const vg = state.vgs.find((v) => v.name === vgName && this.deps.vgRegexp.test(v.name));
     if (vg === undefined) throw new CsiError('NOT_FOUND', `volume group ${vgName} (parameters["vgName"]) does not exist on node ${this.deps.nodeId}`);
     const pool = state.lvs.find((lv) => lv.vgName === vgName && lv.name === poolName);

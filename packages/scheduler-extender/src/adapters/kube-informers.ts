@@ -1,8 +1,8 @@
 // The five informers that feed the cluster state: StorageClass, NLS, PV, PVC and Pod. Nodes are not watched:
 // a node without an NLS offers nothing and is refused with that reason. Each informer restarts on its own.
-import { CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { NodeLocalStorage } from '@openlocal/crd-types';
-import { Informer, type Clock } from '@openlocal/kube-runtime';
+import { Informer, listObjects, type Clock } from '@openlocal/kube-runtime';
 import type { Logger } from 'pino';
 import type { ClusterState } from '../core/cluster-state.js';
 import type { MetricObjects } from '../core/metric-objects.js';
@@ -28,8 +28,8 @@ interface InformerHandlers<T> {
 
 interface KindSpec<T extends KubernetesObject> {
   kind: string;
+  /** Listed and watched as plain JSON (listObjects): no generated API classes in the process (issue #19). */
   path: string;
-  list: () => Promise<KubernetesListObject<T>>;
   handlers: InformerHandlers<T>;
 }
 
@@ -38,14 +38,11 @@ const BACKOFF = { baseMs: 500, maxMs: 30_000 };
 /** Builds one informer per kind (kube-runtime's, restarting with backoff); `onSynced` fires once all have listed. */
 export function createInformers(options: InformerSetOptions): Informer<KubernetesObject>[] {
   const { kubeConfig, state, clock, objects } = options;
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const storage = kubeConfig.makeApiClient(StorageV1Api);
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const now = (): number => clock.now();
   let unsynced = 0; // set to the informer count below, before any can start
   const informer = <T extends KubernetesObject>(spec: KindSpec<T>): Informer<KubernetesObject> => {
     const created = new Informer<T>({
-      name: spec.kind, path: spec.path, list: spec.list, kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
+      name: spec.kind, path: spec.path, list: () => listObjects<T>(kubeConfig, spec.path), kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
       onRestart: () => options.onRestart(spec.kind),
       onSynced: () => {
         unsynced -= 1;
@@ -57,25 +54,20 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
     created.on('delete', (o) => spec.handlers.remove(o));
     return created as unknown as Informer<KubernetesObject>;
   };
-  const listNls = async (): Promise<KubernetesListObject<Nls>> =>
-    (await custom.listClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' })) as KubernetesListObject<Nls>;
   const informers = [
     informer({
       kind: 'StorageClass',
       path: '/apis/storage.k8s.io/v1/storageclasses',
-      list: () => storage.listStorageClass(),
       handlers: { upsert: (o) => state.upsertStorageClass(o), remove: (o) => state.deleteStorageClass(o) },
     }),
     informer<Nls>({
       kind: 'NodeLocalStorage',
       path: '/apis/csi.aliyun.com/v1alpha1/nodelocalstorages',
-      list: listNls,
       handlers: { upsert: (o) => state.upsertNls(o, now()), remove: (o) => state.deleteNls(o) },
     }),
     informer({
       kind: 'PersistentVolume',
       path: '/api/v1/persistentvolumes',
-      list: () => core.listPersistentVolume(),
       handlers: {
         upsert: (o) => {
           state.upsertPv(o, now());
@@ -90,13 +82,11 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
     informer({
       kind: 'PersistentVolumeClaim',
       path: '/api/v1/persistentvolumeclaims',
-      list: () => core.listPersistentVolumeClaimForAllNamespaces(),
       handlers: { upsert: (o) => state.upsertPvc(o, now()), remove: (o) => state.deletePvc(o) },
     }),
     informer({
       kind: 'Pod',
       path: '/api/v1/pods',
-      list: () => core.listPodForAllNamespaces(),
       handlers: {
         upsert: (o) => {
           state.upsertPod(o, now());

@@ -1,0 +1,148 @@
+// Benchmark (issue #19): the extender's memory and restart-to-ready on a real kube-apiserver filled by the scale
+// harness. For each point (nodes, PVs) it starts the built extender against the cluster, times spawn → /readyz
+// 200 (every informer listed, plans rebuilt), lets it settle, and prints RSS (/proc/<pid>/status) and the V8
+// heap (its /metrics). --heap-snapshot DIR also writes a heap snapshot at each point and prints the largest
+// retainers by constructor. Prints `uptime` with every result. Run under the heavy lock:
+//   flock /tmp/openlocal-heavy.lock npx tsx e2e/bench/extender-scale.ts [--points 1000:0,5000:0,5000:20000]
+//     [--vgs 2] [--runs 3] [--heap-snapshot DIR] [--compare PATH]
+// --compare also runs another build of the extender (e.g. an older commit's dist/main.js) at every point,
+// interleaved with the workspace build, for a before/after table on the same API state.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, type Cluster, type ManagedProcess } from '../cluster/index.js';
+import { renderTable } from '../demo/table.js';
+import { populateScale, type ScaleSpec } from './scale-harness.js';
+import { summarizeHeapSnapshot } from './heap-summary.js';
+
+const { values } = parseArgs({
+  options: {
+    points: { type: 'string', default: '1000:0,5000:0,5000:20000' },
+    vgs: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '3' },
+    'heap-snapshot': { type: 'string' },
+    compare: { type: 'string' },
+  },
+});
+
+function parsePoints(text: string): { nodes: number; pvs: number }[] {
+  return text.split(',').map((item) => {
+    const match = /^(\d+):(\d+)$/.exec(item.trim());
+    if (match === null) throw new Error(`--points: each point is NODES:PVS, got ${JSON.stringify(item)}`);
+    return { nodes: Number(match[1]), pvs: Number(match[2]) };
+  });
+}
+
+const points = parsePoints(values.points);
+const vgs = Number(values.vgs);
+const runs = Number(values.runs);
+if (!Number.isSafeInteger(runs) || runs < 1 || runs > 10) throw new Error(`--runs must be an integer from 1 to 10, got ${JSON.stringify(values.runs)}`);
+for (let i = 1; i < points.length; i += 1) {
+  const [a, b] = [points[i - 1], points[i]] as [{ nodes: number; pvs: number }, { nodes: number; pvs: number }];
+  if (b.nodes < a.nodes || b.pvs < a.pvs) throw new Error(`--points must grow (each point adds objects to the last), got ${values.points}`);
+}
+if (values.compare !== undefined && !existsSync(values.compare)) throw new Error(`--compare: no such file ${JSON.stringify(values.compare)}`);
+const missing = missingToolsReason(CONTROL_PLANE_TOOLS);
+if (missing !== null) throw new Error(missing);
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const uptime = (): string => execFileSync('uptime', { encoding: 'utf8' }).trim();
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (match === null) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]) / 1024;
+}
+
+async function metric(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? Number.NaN : Number(line.split(' ').at(-1));
+}
+
+async function waitReady(child: ManagedProcess, port: number, startedAt: number): Promise<number> {
+  for (;;) {
+    if (child.exitInfo() !== undefined) throw new Error(`extender exited before ready: ${child.tailLog(20)}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+    if (ok) return performance.now() - startedAt;
+    if (performance.now() - startedAt > 300_000) throw new Error('extender not ready within 300 s');
+    await sleep(20);
+  }
+}
+
+interface Sample {
+  readyMs: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+}
+
+async function writeHeapSnapshot(pid: number, snapshotDir: string): Promise<void> {
+  const before = new Set(readdirSync(snapshotDir));
+  process.kill(pid, 'SIGUSR2');
+  let file: string | undefined;
+  for (let i = 0; i < 600 && file === undefined; i += 1) {
+    await sleep(500);
+    file = readdirSync(snapshotDir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+  }
+  if (file === undefined) throw new Error(`no heap snapshot appeared in ${snapshotDir}`);
+  await sleep(3000);
+  log(`heap snapshot ${join(snapshotDir, file)}; largest by constructor (self size):`);
+  log(summarizeHeapSnapshot(readFileSync(join(snapshotDir, file), 'utf8'), 15));
+}
+
+async function measure(cluster: Cluster, label: string, bin: string | undefined, snapshotDir: string | undefined): Promise<Sample> {
+  const [port] = (await freePorts(1)) as [number];
+  const env: Record<string, string> = snapshotDir === undefined ? {} : { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` };
+  const args = ['--kubeconfig', cluster.kubeconfigPath, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
+  const spec = appProcessSpec({ name: `extender-${label}`, packageName: '@openlocal/scheduler-extender', args, env });
+  const startedAt = performance.now();
+  const child = await cluster.startProcess(bin === undefined ? spec : { ...spec, args: [bin, ...args] });
+  try {
+    const readyMs = await waitReady(child, port, startedAt);
+    // After sync: let the first list's garbage be collected as it would be in a running extender.
+    await sleep(5000);
+    const sample = { readyMs, rssMiB: rssMiB(child.pid), heapUsedMiB: (await metric(port, 'nodejs_heap_size_used_bytes')) / 2 ** 20 };
+    if (snapshotDir !== undefined) await writeHeapSnapshot(child.pid, snapshotDir);
+    return sample;
+  } finally {
+    await child.stop();
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const builds: { name: string; bin: string | undefined }[] = [{ name: 'this', bin: undefined }, ...(values.compare === undefined ? [] : [{ name: 'compare', bin: values.compare }])];
+
+log(`extender: the workspace build (packages/scheduler-extender/dist/main.js)${values.compare === undefined ? '' : `, compared with ${values.compare}`}; machine before: ${uptime()}`);
+const cluster = await startCluster({ nodes: [], scheduler: false });
+const rows: string[][] = [];
+try {
+  log(`cluster ready in ${(cluster.timings.readyMs / 1000).toFixed(1)} s (logs ${cluster.runDir})`);
+  await installCrds(cluster.kubeConfig, await openLocalCrds());
+  for (const point of points) {
+    const spec: ScaleSpec = { runId: 'scale', nodes: point.nodes, vgsPerNode: vgs, pvs: point.pvs, namespace: 'scale', storageClassName: 'scale-lvm' };
+    log(`== ${point.nodes} nodes × ${vgs} VGs, ${point.pvs} bound PVs and claims: populating`);
+    await populateScale(cluster.kubeConfig, spec, log);
+    await sleep(5000);
+    const samples = new Map<string, Sample[]>(builds.map((b) => [b.name, []]));
+    for (let run = 1; run <= runs; run += 1) {
+      for (const build of builds) {
+        const snapshotDir = run === 1 && build.bin === undefined ? values['heap-snapshot'] : undefined;
+        const sample = await measure(cluster, `${build.name}-${point.nodes}-${point.pvs}-${run}`, build.bin, snapshotDir);
+        log(`  ${build.name} run ${run}: ready ${sample.readyMs.toFixed(0)} ms, RSS ${sample.rssMiB.toFixed(1)} MiB, heap used ${sample.heapUsedMiB.toFixed(1)} MiB; ${uptime()}`);
+        samples.get(build.name)?.push(sample);
+      }
+    }
+    for (const build of builds) {
+      const own = samples.get(build.name) ?? [];
+      const load = uptime().replace(/^.*load average: /, '');
+      rows.push([build.name, String(point.nodes), String(point.pvs), (median(own.map((s) => s.readyMs)) / 1000).toFixed(2), median(own.map((s) => s.rssMiB)).toFixed(0), median(own.map((s) => s.heapUsedMiB)).toFixed(0), load]);
+    }
+  }
+} finally {
+  const { teardownMs } = await cluster.stop();
+  log(`cluster stopped in ${(teardownMs / 1000).toFixed(1)} s`);
+}
+log(`\nmedian of ${runs} extender starts per point and build (${vgs} VGs per node):`);
+log(renderTable(['BUILD', 'NODES', 'PVS', 'READY s', 'RSS MiB', 'HEAP USED MiB', 'LOAD 1/5/15'], rows));

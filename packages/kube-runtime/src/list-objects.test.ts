@@ -1,0 +1,108 @@
+// listObjects and the informer's managedFields dropping, against a small in-process HTTP server that answers
+// like the API server (a fake, so a unit test): the path and credentials sent, items returned without
+// managedFields, a refusal named by path and status, and cached list and watch objects without managedFields.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Informer } from './informer.js';
+import { ListError, listObjects } from './list-objects.js';
+
+const MANAGED = [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
+
+function pod(name: string, resourceVersion: string): object {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', uid: name, resourceVersion, managedFields: MANAGED }, spec: { nodeName: 'n1' } };
+}
+
+interface Seen {
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+function startApi(answer: (url: string) => { status: number; body: string; keepOpen?: boolean }): Promise<{ port: number; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    const { status, body, keepOpen } = answer(req.url ?? '');
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json');
+    if (keepOpen === true) res.write(body);
+    else res.end(body);
+  });
+  servers.push(server);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen })));
+}
+
+function kubeConfigFor(server: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'c', server, skipTLSVerify: true }],
+    users: [{ name: 'u', token: 'secret-token' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kubeConfig;
+}
+
+describe('listObjects', () => {
+  it('GETs the path under the server (prefix kept) with the credentials, and returns items without managedFields', async () => {
+    const api = await startApi(() => ({ status: 200, body: JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '7' }, items: [pod('a', '5'), pod('b', '7')] }) }));
+    const list = await listObjects<V1Pod>(kubeConfigFor(`http://127.0.0.1:${api.port}/prefix/`), '/api/v1/pods');
+    expect(api.seen.map((s) => s.url)).toEqual(['/prefix/api/v1/pods']);
+    expect(api.seen[0]?.headers.authorization).toBe('Bearer secret-token');
+    expect(list.metadata?.resourceVersion).toBe('7');
+    expect(list.items.map((item) => item.metadata?.name)).toEqual(['a', 'b']);
+    expect(list.items.map((item) => item.metadata?.managedFields)).toEqual([undefined, undefined]);
+    expect(list.items[0]?.spec?.nodeName).toBe('n1');
+  });
+
+  it('rejects a refusal with a ListError naming the path, the status and the server message', async () => {
+    const api = await startApi(() => ({ status: 403, body: JSON.stringify({ kind: 'Status', code: 403, message: 'pods is forbidden: User "u" cannot list' }) }));
+    const failure = listObjects(kubeConfigFor(`http://127.0.0.1:${api.port}`), '/api/v1/pods');
+    await expect(failure).rejects.toBeInstanceOf(ListError);
+    await expect(failure).rejects.toMatchObject({ code: 403, message: 'LIST /api/v1/pods: HTTP 403: pods is forbidden: User "u" cannot list' });
+  });
+
+  it('refuses a path without a leading slash, naming it', async () => {
+    await expect(listObjects(kubeConfigFor('http://127.0.0.1:1'), 'api/v1/pods')).rejects.toThrow('listObjects: path must start with "/", got "api/v1/pods"');
+  });
+});
+
+describe('Informer keeps objects without managedFields', () => {
+  it('drops them from listed and from watched objects before handlers and the cache see them', async () => {
+    const api = await startApi((url) =>
+      url.includes('watch=true')
+        ? { status: 200, body: `${JSON.stringify({ type: 'ADDED', object: pod('b', '11') })}\n`, keepOpen: true }
+        : { status: 200, body: JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '10' }, items: [pod('a', '10')] }) },
+    );
+    const kubeConfig = kubeConfigFor(`http://127.0.0.1:${api.port}`);
+    const informer = new Informer<V1Pod>({
+      name: 'pods',
+      path: '/api/v1/pods',
+      // A list that keeps managedFields (like client-node's typed calls): the informer drops them itself.
+      list: async () => ({ metadata: { resourceVersion: '10' }, items: [pod('a', '10') as V1Pod] }),
+      kubeConfig,
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => 0, sleep: async () => true },
+      backoff: { baseMs: 1, maxMs: 1 },
+    });
+    const handled: unknown[] = [];
+    informer.on('add', (object) => handled.push(object.metadata?.managedFields));
+    const stop = new AbortController();
+    const running = informer.run(stop.signal);
+    await expect.poll(() => informer.list().map((object) => object.metadata?.name).sort(), { timeout: 5000 }).toEqual(['a', 'b']);
+    expect(informer.list().map((object) => object.metadata?.managedFields)).toEqual([undefined, undefined]);
+    expect(handled).toEqual([undefined, undefined]);
+    stop.abort();
+    await running;
+  });
+});

@@ -8,12 +8,12 @@ import { HostStorage } from './adapters/host-storage.js';
 import { startHttpServer } from '@openlocal/kube-runtime';
 import { createNlsStatusWriter } from './adapters/nls-api.js';
 import { OwnNlsInformer } from './adapters/own-nls.js';
-import { Agent, nlsEventTarget } from './agent.js';
+import { Agent, nlsEventTarget } from './services/agent.js';
 import { parseConfig } from './cli.js';
 import { systemClock } from '@openlocal/kube-runtime';
-import { EventSink } from './event-sink.js';
-import { createAgentMetrics } from './metrics.js';
-import { ResourceInitializer } from './resource-initializer.js';
+import { EventSink } from './services/event-sink.js';
+import { createAgentMetrics } from './adapters/metrics.js';
+import { ResourceInitializer } from './adapters/resource-initializer.js';
 
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv, process.env);

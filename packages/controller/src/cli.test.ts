@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCommand, parseConfig } from './cli.js';
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from './core/duration.js';
 
 const argv = (...flags: string[]): string[] => ['node', 'open-local-controller', ...flags];
 

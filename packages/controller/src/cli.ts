@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from './core/duration.js';
 
 function duration(flag: string) {
   return z.string().transform((value, ctx) => {

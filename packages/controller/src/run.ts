@@ -3,10 +3,11 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { createEventRecorder, createLeaseStore, LeaderElector, startHttpServer, systemClock } from '@openlocal/kube-runtime';
+import { createClusterLists } from './adapters/cluster-lists.js';
 import { createNlsWriter } from './adapters/nls-api.js';
 import { parseConfig } from './cli.js';
-import { NlsController } from './controller.js';
-import { createControllerMetrics } from './metrics.js';
+import { NlsController } from './services/controller.js';
+import { createControllerMetrics } from './adapters/metrics.js';
 
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
@@ -19,6 +20,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const metrics = createControllerMetrics();
   const controller = new NlsController({
     kubeConfig, clock, logger, metrics,
+    lists: createClusterLists(kubeConfig),
     writer: createNlsWriter(kubeConfig),
     events: createEventRecorder(kubeConfig, { component: 'open-local-controller', instance: config.leaderElectIdentity, clock, logger }),
     initConfigName: config.initconfig, workers: config.workers, resyncPeriodMs: config.resyncPeriod,

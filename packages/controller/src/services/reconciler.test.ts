@@ -2,9 +2,9 @@ import type { NodeLocalStorageInitConfigSpec, NodeLocalStorageSpec } from '@open
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord, EventRecorder } from '@openlocal/kube-runtime';
-import type { NlsWriter } from './adapters/nls-api.js';
-import type { NlsView, NodeView } from './core/nls-plan.js';
-import { createControllerMetrics } from './metrics.js';
+import type { NlsWriter } from '../adapters/nls-api.js';
+import type { NlsView, NodeView } from '../core/nls-plan.js';
+import { createControllerMetrics } from '../adapters/metrics.js';
 import { NlsReconciler, type ClusterView } from './reconciler.js';
 
 /** In-memory cluster state and recorded writes: a unit-test double of the caches and the API. */

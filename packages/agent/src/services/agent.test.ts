@@ -3,15 +3,15 @@ import { Lvm } from '@openlocal/lvm';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '@openlocal/kube-runtime';
-import type { StorageReader } from './adapters/host-storage.js';
-import type { NlsSource } from './adapters/own-nls.js';
+import type { StorageReader } from '../adapters/host-storage.js';
+import type { NlsSource } from '../adapters/own-nls.js';
 import { Agent } from './agent.js';
-import type { DeviceFacts } from './core/init-plan.js';
-import type { Discovery } from './core/node-storage.js';
-import { GiB, state, vg } from './core/test-data.js';
+import type { DeviceFacts } from '../core/init-plan.js';
+import type { Discovery } from '../core/node-storage.js';
+import { GiB, state, vg } from '../core/test-data.js';
 import { EventSink } from './event-sink.js';
-import { createAgentMetrics } from './metrics.js';
-import { ResourceInitializer } from './resource-initializer.js';
+import { createAgentMetrics } from '../adapters/metrics.js';
+import { ResourceInitializer } from '../adapters/resource-initializer.js';
 import { ManualClock } from '@openlocal/kube-runtime/testing';
 
 /** Unit-test doubles of the agent's ports: the node's storage, its NLS and the status writer. */

@@ -1,24 +1,23 @@
-// Wiring of the NLS controller: three informer caches (Node, NLS, NLSC) feed a keyed work queue; while this
-// replica leads, workers drain it through the reconciler and a periodic sweep catches anything missed.
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
-import { GROUP, NLS, NLSC, VERSION, type NodeLocalStorage, type NodeLocalStorageInitConfig } from '@openlocal/crd-types';
+// The NLS control loop: three informer caches (Node, NLS, NLSC) feed a keyed work queue; while this replica
+// leads, workers drain it through the reconciler and a periodic sweep catches anything missed.
+import type { KubeConfig, V1Node } from '@kubernetes/client-node';
+import { GROUP, NLS, NLSC, VERSION } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
 import type { EventRecorder } from '@openlocal/kube-runtime';
 import { Informer, WorkQueue } from '@openlocal/kube-runtime';
-import type { NlsWriter } from './adapters/nls-api.js';
+import type { ClusterLists, NlscObject, NlsObject } from '../adapters/cluster-lists.js';
+import type { NlsWriter } from '../adapters/nls-api.js';
 import type { Clock } from '@openlocal/kube-runtime';
 import type { BackoffPolicy } from '@openlocal/kube-runtime';
-import type { ControllerMetrics } from './metrics.js';
+import type { ControllerMetrics } from '../adapters/metrics.js';
 import { NlsReconciler, type ClusterView } from './reconciler.js';
-
-type NlsObject = NodeLocalStorage & KubernetesObject;
-type NlscObject = NodeLocalStorageInitConfig & KubernetesObject;
 
 /** The work-queue key of a full sweep; node names cannot contain '*'. */
 const SWEEP = '*';
 
 export interface ControllerOptions {
   readonly kubeConfig: KubeConfig;
+  readonly lists: ClusterLists;
   readonly writer: NlsWriter;
   readonly events: EventRecorder;
   readonly clock: Clock;
@@ -42,18 +41,14 @@ export class NlsController {
   private isAnnouncePending = true;
 
   constructor(private readonly options: ControllerOptions) {
-    const { kubeConfig, clock, logger, metrics } = options;
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const { kubeConfig, clock, logger, metrics, lists } = options;
     const common = { kubeConfig, clock, logger, backoff: options.retry };
-    const listCustom = async <T extends KubernetesObject>(plural: string): Promise<KubernetesListObject<T>> =>
-      (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural })) as KubernetesListObject<T>;
     const restarts = (name: string) => () => metrics.informerRestarts.inc({ informer: name });
-    this.nodes = new Informer<V1Node>({ ...common, name: 'nodes', path: '/api/v1/nodes', list: () => core.listNode(), onRestart: restarts('nodes') });
-    this.nlss = new Informer<NlsObject>({ ...common, name: 'nodelocalstorages', path: `/apis/${GROUP}/${VERSION}/${NLS.plural}`, list: () => listCustom<NlsObject>(NLS.plural), onRestart: restarts('nodelocalstorages') });
+    this.nodes = new Informer<V1Node>({ ...common, name: 'nodes', path: '/api/v1/nodes', list: () => lists.nodes(), onRestart: restarts('nodes') });
+    this.nlss = new Informer<NlsObject>({ ...common, name: 'nodelocalstorages', path: `/apis/${GROUP}/${VERSION}/${NLS.plural}`, list: () => lists.nodeLocalStorages(), onRestart: restarts('nodelocalstorages') });
     this.nlscs = new Informer<NlscObject>({
       ...common, name: 'nodelocalstorageinitconfigs', path: `/apis/${GROUP}/${VERSION}/${NLSC.plural}`,
-      list: () => listCustom<NlscObject>(NLSC.plural), onRestart: restarts('nodelocalstorageinitconfigs'),
+      list: () => lists.initConfigs(), onRestart: restarts('nodelocalstorageinitconfigs'),
     });
     this.reconciler = new NlsReconciler({ view: this.view(), writer: options.writer, events: options.events, metrics, logger, isUpdateEnabled: options.isUpdateEnabled });
     this.registerHandlers();

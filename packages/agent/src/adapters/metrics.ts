@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { NodeStorageInfo } from '@openlocal/crd-types';
 import { createCommandMetrics, type ObservedCommand } from '@openlocal/kube-runtime';
 import type { LogicalVolume } from '@openlocal/lvm';
-import { storageSeries } from './core/storage-series.js';
+import { storageSeries } from '../core/storage-series.js';
 
 export interface AgentMetrics {
   readonly registry: Registry;

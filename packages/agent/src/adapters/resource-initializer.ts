@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import type { NodeLocalStorageSpec } from '@openlocal/crd-types';
 import { makeFilesystem, mount, type Executor, type Lvm, type LvmState } from '@openlocal/lvm';
 import type { Logger } from 'pino';
-import type { StorageReader } from './adapters/host-storage.js';
-import { planMountInit, planVgInit, type MountInitStep, type VgInitStep } from './core/init-plan.js';
-import type { EventSink } from './event-sink.js';
+import type { StorageReader } from './host-storage.js';
+import { planMountInit, planVgInit, type MountInitStep, type VgInitStep } from '../core/init-plan.js';
+import type { EventSink } from '../services/event-sink.js';
 
 export interface ResourceInitializerOptions {
   readonly lvm: Lvm;

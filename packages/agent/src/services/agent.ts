@@ -5,16 +5,16 @@
 import { ANNOTATIONS, API_VERSION, filterNames, NLS, parseStorageReserved, type NodeLocalStorage, type NodeLocalStorageStatus } from '@openlocal/crd-types';
 import { LvmError, type Lvm } from '@openlocal/lvm';
 import type { Logger } from 'pino';
-import type { StorageReader } from './adapters/host-storage.js';
-import type { NlsStatusWriter } from './adapters/nls-api.js';
-import type { NlsSource } from './adapters/own-nls.js';
+import type { StorageReader } from '../adapters/host-storage.js';
+import type { NlsStatusWriter } from '../adapters/nls-api.js';
+import type { NlsSource } from '../adapters/own-nls.js';
 import type { Clock } from '@openlocal/kube-runtime';
-import { composeStatus, decideStatusWrite } from './core/agent-status.js';
+import { composeStatus, decideStatusWrite } from '../core/agent-status.js';
 import { backoffDelayMs } from '@openlocal/kube-runtime';
-import { buildNodeStorageInfo } from './core/node-storage.js';
+import { buildNodeStorageInfo } from '../core/node-storage.js';
 import type { EventSink } from './event-sink.js';
-import type { AgentMetrics } from './metrics.js';
-import type { ResourceInitializer } from './resource-initializer.js';
+import type { AgentMetrics } from '../adapters/metrics.js';
+import type { ResourceInitializer } from '../adapters/resource-initializer.js';
 import { Trigger } from './trigger.js';
 
 export interface AgentOptions {

@@ -3,9 +3,9 @@
 import { API_VERSION, NLSC, type NodeLocalStorageInitConfigSpec } from '@openlocal/crd-types';
 import type { Logger } from 'pino';
 import type { EventRecorder } from '@openlocal/kube-runtime';
-import type { NlsWriter } from './adapters/nls-api.js';
-import { planNls, sweepNames, type NlsView, type NodeView } from './core/nls-plan.js';
-import type { ControllerMetrics } from './metrics.js';
+import type { NlsWriter } from '../adapters/nls-api.js';
+import { planNls, sweepNames, type NlsView, type NodeView } from '../core/nls-plan.js';
+import type { ControllerMetrics } from '../adapters/metrics.js';
 
 /** Read-only view of the informer caches. */
 export interface ClusterView {

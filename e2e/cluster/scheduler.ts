@@ -23,6 +23,8 @@ export interface ExtenderConfig {
   readonly ignorable?: boolean;
   readonly httpTimeout?: string;
   readonly managedResources?: readonly { name: string; ignoredByScheduler?: boolean }[];
+  /** kube-scheduler's ExtenderTLSConfig for an https urlPrefix: its client certificate and the CA it trusts. */
+  readonly tlsConfig?: { readonly certFile?: string; readonly keyFile?: string; readonly caFile?: string; readonly serverName?: string; readonly insecure?: boolean };
 }
 
 export interface SchedulerConfigOptions {

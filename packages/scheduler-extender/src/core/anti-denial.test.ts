@@ -93,15 +93,27 @@ describe('filter reserves only for pods in the API', () => {
 });
 
 describe('provisioning plans cannot pin claims', () => {
-  it('a plan for a claim the scheduler has not placed expires like a reservation', () => {
+  it('a claim the scheduler has not placed gets an answer but no plan: asking does not pin it', () => {
     const { state, extender } = setUp();
     state.upsertPvc(pvc('ns/pending', 'lvm', '60Gi'), 0);
-    expect(extender.provisioningPlan({ namespace: 'ns', name: 'pending', nodeName: 'n1' }, 1000)).toMatchObject({ node: 'n1', vgName: 'pool' });
-    expect(state.planOf('ns/pending')).toMatchObject({ node: 'n1', expiresAtMs: 1000 + TTL });
-    expect(usedBytes(state, 'n1')).toBe(60 * GI);
-    state.expire(1000 + TTL);
+    for (let i = 0; i < 3; i += 1) expect(extender.provisioningPlan({ namespace: 'ns', name: 'pending', nodeName: 'n1' }, 1000)).toMatchObject({ node: 'n1', vgName: 'pool' });
     expect(state.planOf('ns/pending')).toBeUndefined();
     expect(usedBytes(state, 'n1')).toBe(0);
+    // It still says when the claim would not fit.
+    state.upsertPvc(pvc('ns/huge', 'lvm', '160Gi'), 0);
+    expect(() => extender.provisioningPlan({ namespace: 'ns', name: 'huge', nodeName: 'n1' }, 1000)).toThrow('Insufficient LVM storage on node n1');
+  });
+
+  it("a pod's sibling claims planned with a selected claim expire unless confirmed themselves", () => {
+    const { state, extender } = setUp();
+    state.upsertPvc(pvc('ns/a', 'lvm', '10Gi', { selectedNode: 'n1' }), 0);
+    state.upsertPvc(pvc('ns/b', 'lvm', '20Gi'), 0);
+    state.upsertPod(pod('ns/web', ['ns/a', 'ns/b']), 0);
+    extender.provisioningPlan({ namespace: 'ns', name: 'a', nodeName: 'n1' }, 1000);
+    expect(state.planOf('ns/a')).toMatchObject({ node: 'n1', expiresAtMs: undefined });
+    expect(state.planOf('ns/b')).toMatchObject({ node: 'n1', expiresAtMs: 1000 + TTL });
+    state.expire(1000 + TTL);
+    expect(usedBytes(state, 'n1')).toBe(10 * GI);
   });
 
   it('a plan for a claim selected on that node lasts until its PV appears', () => {

@@ -247,6 +247,17 @@ export class ClusterState implements DemandLookup {
     return resolvableDemands(pod, this, this.options.driverNames).filter((d) => !this.index.hasPvForClaim(d.key));
   }
 
+  /**
+   * Where the claim's pod's volumes that have no PV would go on `node`, without recording anything: the answer
+   * for a claim kube-scheduler has not placed, which nobody may pin by asking (issue #16).
+   */
+  previewPlans(request: { podUid: string | undefined; claimKey: string; node: string }): PlacementResult {
+    const demands = this.demandsForPlan(request.podUid, request.claimKey);
+    const view = this.ledger.view(request.node, new Set(demands.map((d) => d.key)));
+    if (view === undefined) return { ok: false, reason: `no local storage information (NodeLocalStorage) for node ${request.node}` };
+    return placeVolumes(view, demands, this.options.strategy);
+  }
+
   /** The pod with this UID as the informer last delivered it (only pods with volumes of ours are kept). */
   podByUid(uid: string): PodShape | undefined {
     return this.index.pod(uid)?.pod;

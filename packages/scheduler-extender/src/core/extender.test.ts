@@ -208,6 +208,11 @@ describe('Extender.provisioningPlan', () => {
     expect(first).toEqual({ node: 'n3', disk: '', vgName: 'pool', device: '', volumeType: 'LVM', persistentVolumeClaim: 'ns/data', requestedBytes: 30 * GI });
     expect(extender.provisioningPlan({ namespace: 'ns', name: 'disk', nodeName: 'n3' }, 1)).toMatchObject({ device: '/dev/vdc', volumeType: 'Device' });
     expect(extender.provisioningPlan({ namespace: 'ns', name: 'data', nodeName: 'n3' }, 2)).toEqual(first);
+    // No selected-node on these claims: answered, never recorded, so asking pins nothing (issue #16).
+    expect(state.ledger.view('n3')?.volumeGroups[0]?.usedBytes).toBe(0);
+    // Once kube-scheduler selects n3, the same answer is recorded for the whole pod: 30Gi + the 5Gi inline volume.
+    state.upsertPvc(pvc('ns/data', 'lvm', '30Gi', { selectedNode: 'n3' }), 3);
+    expect(extender.provisioningPlan({ namespace: 'ns', name: 'data', nodeName: 'n3' }, 4)).toEqual(first);
     expect(state.ledger.view('n3')?.volumeGroups[0]?.usedBytes).toBe(35 * GI);
   });
 

@@ -180,9 +180,10 @@ export class Extender {
 
   /**
    * The plan CreateVolume follows for claim `namespace/name` on `nodeName`: all unbound volumes of the claim's pod
-   * are placed there together. Asking again returns the same answer. Plans last until their PVs appear only for
-   * claims whose selected-node annotation names `nodeName`; any other plan expires like a filter reservation, so
-   * a client cannot pin pending claims to a node by asking (issue #16).
+   * are placed there together and kept until their PVs appear. Asking again returns the same answer. Only a
+   * claim kube-scheduler placed on `nodeName` (selected-node) gets a recorded plan; for a claim it has not placed
+   * the answer says where it would go and records nothing, so a client cannot pin pending claims by asking, and
+   * a claim placed elsewhere is refused (issue #16).
    */
   provisioningPlan(request: { namespace: string; name: string; nodeName: string }, nowMs: number): BindingInfo {
     const { state } = this.options;
@@ -198,7 +199,9 @@ export class Extender {
     if (!this.isSynced) throw new ExtenderError('NOT_READY', 'open-local scheduler extender: cache not synced yet');
     state.expire(nowMs);
     const podUid = state.podUidsOfClaim(key)[0];
-    const result = state.ensurePlans({ podUid, claimKey: key, node: request.nodeName, source: 'provisioning', nowMs, isStrict: true });
+    const result = claim.selectedNode === undefined
+      ? state.previewPlans({ podUid, claimKey: key, node: request.nodeName })
+      : state.ensurePlans({ podUid, claimKey: key, node: request.nodeName, source: 'provisioning', nowMs, isStrict: true });
     if (!result.ok) throw new ExtenderError('RESOURCE_EXHAUSTED', result.reason);
     const allocation = result.allocations.find((a) => a.key === key);
     if (allocation === undefined) {

@@ -131,7 +131,9 @@ function throughCluster(c: Case, strategy: Strategy): { isPassing: boolean; plan
   const isPassing = extender.filter(extenderArgsSchema.parse({ Pod: p, NodeNames: ['n'] }), 0).NodeNames?.includes('n') === true;
   try {
     extender.provisioningPlan({ namespace: 'ns', name: 'c0', nodeName: 'n' }, 0);
-    return { isPassing, plan: keys.map((key) => state.planOf(key)?.allocation).filter((a) => a !== undefined) };
+    // No claim carries selected-node, so the route records nothing (issue #16); its answer is this placement.
+    const preview = state.previewPlans({ podUid: p.metadata?.uid, claimKey: 'ns/c0', node: 'n' });
+    return { isPassing, plan: preview.ok ? keys.map((key) => preview.allocations.find((a) => a.key === key)).filter((a) => a !== undefined) : preview.reason };
   } catch (error) {
     return { isPassing, plan: String(error) };
   }

@@ -130,10 +130,10 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
       expect(first).toEqual({ status: 200, body: expect.objectContaining({ node: 'ext-x', vgName: 'pool', volumeType: 'LVM', persistentVolumeClaim: `${namespace}/pair-data-0` }) });
       expect(await plan('pair-data-0', 'ext-x')).toEqual(first);
       expect((await plan('pair-data-1', 'ext-x')).status).toBe(200);
-      // The same pod's volumes on the 30 GiB node: refused, with the reason.
+      // The same claim on another node than kube-scheduler selected: refused, naming both (issue #16).
       const refused = await plan('pair-data-0', 'ext-z');
-      expect(refused.status).toBe(507);
-      expect(String(refused.body['Error'])).toContain('Insufficient LVM storage on node ext-z');
+      expect(refused.status).toBe(400);
+      expect(String(refused.body['Error'])).toContain(`persistentvolumeclaim ${namespace}/pair-data-0 is selected for node ext-x`);
     });
   });
 

@@ -67,6 +67,8 @@ export const STORAGE_CLASS_PARAMS = {
   bps: 'bps',
   /** LVM: the thin pool (in `vgName`) whose thin LVs this class hands out; absent means thick LVs. */
   thinPool: 'thinPool',
+  /** LVM with thinPool: the pool's virtual sizes may add up to this many times its size (TopoLVM's overprovision-ratio). */
+  overProvisioningRatio: 'overProvisioningRatio',
 } as const;
 /** `lvmType` values; `linear` is the default. */
 export const LVM_TYPES = { linear: 'linear', striping: 'striping' } as const;

@@ -21,6 +21,11 @@ describe('parseStorageClassParameters', () => {
       input: { volumeType: 'LVM', vgName: 'pool', thinPool: 'thin0' },
       want: { volumeType: 'LVM', vgName: 'pool', isStriping: false, throttle: {}, fsType: 'ext4', thinPool: 'thin0' },
     },
+    {
+      name: 'LVM from a thin pool with an over-provisioning ratio',
+      input: { volumeType: 'LVM', vgName: 'pool', thinPool: 'thin0', overProvisioningRatio: '4' },
+      want: { volumeType: 'LVM', vgName: 'pool', isStriping: false, throttle: {}, fsType: 'ext4', thinPool: 'thin0', overProvisioningRatio: 4 },
+    },
     { name: 'MountPoint on xfs', input: { volumeType: 'MountPoint', mediaType: 'hdd', 'csi.storage.k8s.io/fstype': 'xfs' }, want: { volumeType: 'MountPoint', mediaType: 'hdd', fsType: 'xfs' } },
   ])('decodes $name', ({ input, want }) => {
     expect(parseStorageClassParameters(input)).toEqual({ ok: true, value: want });

@@ -17,7 +17,7 @@ export interface IoThrottle {
 
 /** What a StorageClass asks for, decoded. */
 export type StorageClassSpec =
-  | { volumeType: 'LVM'; vgName: string | undefined; isStriping: boolean; throttle: IoThrottle; fsType: VolumeFsType; thinPool?: string }
+  | { volumeType: 'LVM'; vgName: string | undefined; isStriping: boolean; throttle: IoThrottle; fsType: VolumeFsType; thinPool?: string; overProvisioningRatio?: number }
   | { volumeType: 'Device' | 'MountPoint'; mediaType: VolumeMediaType; fsType: VolumeFsType };
 
 /** What an inline ephemeral volume (`csi.volumeAttributes`) asks for, decoded. */
@@ -127,7 +127,25 @@ function parseLvm(params: Params, issues: ParameterIssue[]): Omit<Extract<Storag
     isStriping: lvmType === LVM_TYPES.striping,
     throttle: throttle.ok ? throttle.value : {},
     ...(thinPool === undefined ? {} : { thinPool }),
+    ...ratioOf(params, thinPool, issues),
   };
+}
+
+/** `overProvisioningRatio`: a number from 1 to 1000, only with `thinPool`; absent means no limit but the pool's fill. */
+function ratioOf(params: Params, thinPool: string | undefined, issues: ParameterIssue[]): { overProvisioningRatio?: number } {
+  const field = STORAGE_CLASS_PARAMS.overProvisioningRatio;
+  const value = params[field];
+  if (isAbsent(value)) return {};
+  const ratio = /^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(ratio >= 1 && ratio <= 1000)) {
+    issues.push({ field, value, reason: 'must be a number from 1 to 1000 (how many times its size a thin pool may hand out)' });
+    return {};
+  }
+  if (isAbsent(params[STORAGE_CLASS_PARAMS.thinPool])) {
+    issues.push({ field, value, reason: 'only applies to a thin pool; set thinPool too' });
+    return {};
+  }
+  return thinPool === undefined ? {} : { overProvisioningRatio: ratio };
 }
 
 /** `thinPool`: an LV name, only with a `vgName` (the pool lives in one VG) and not with striping. */
@@ -157,7 +175,8 @@ function parseMediaType(params: Params, volumeType: VolumeType, issues: Paramete
 
 /**
  * Decodes a StorageClass's `parameters` (Open-Local v0.7.1 keys): `volumeType` (LVM, Device, MountPoint;
- * case-sensitive), for LVM `vgName`, `lvmType` (linear | striping), `iops`, `bps` and `thinPool` (with `vgName`), for Device and MountPoint
+ * case-sensitive), for LVM `vgName`, `lvmType` (linear | striping), `iops`, `bps`, `thinPool` (with `vgName`) and
+ * `overProvisioningRatio` (with `thinPool`), for Device and MountPoint
  * `mediaType` (ssd | hdd), and `csi.storage.k8s.io/fstype` (ext4 | xfs). Other keys are ignored.
  * @returns the spec, or every issue in check order (volumeType, then lvmType, vgName, iops, bps or mediaType, then fstype)
  */

@@ -14,6 +14,7 @@ import {
   cowSizeBytes,
   findReadOnlyRestore,
   listSnapshotViews,
+  overProvisionProblem,
   pageOf,
   planRestore,
   restoreTag,
@@ -213,7 +214,10 @@ export class SnapshotService {
       const dmProblem = dmNameProblem(vg.name, lvName);
       if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
       const plan = planRestore({ source: source.from, requiredBytes: request.requiredBytes, limitBytes: request.limitBytes, extentSizeBytes: vg.extentSizeBytes });
-      return this.carryOut(state, { plan, lvName, vgFreeBytes: vg.freeBytes }, signal);
+      if (plan.kind === 'thin' && spec.thinPool !== undefined && spec.thinPool !== plan.origin.poolLv) {
+        throw new InvalidFieldError('parameters["thinPool"]', spec.thinPool, `the source lives in thin pool ${plan.origin.poolLv}; a thin restore or clone stays in its source's pool`);
+      }
+      return this.carryOut(state, { plan, lvName, vgFreeBytes: vg.freeBytes, ratio: spec.overProvisioningRatio }, signal);
     });
   }
 
@@ -255,7 +259,7 @@ export class SnapshotService {
     return null;
   }
 
-  private async carryOut(state: LvmState, job: { plan: RestorePlan; lvName: string; vgFreeBytes: number }, signal: AbortSignal): Promise<SourcedVolume> {
+  private async carryOut(state: LvmState, job: { plan: RestorePlan; lvName: string; vgFreeBytes: number; ratio: number | undefined }, signal: AbortSignal): Promise<SourcedVolume> {
     const { plan, lvName } = job;
     switch (plan.kind) {
       case 'read-only': {
@@ -269,6 +273,8 @@ export class SnapshotService {
         const pool = state.lvs.find((lv) => lv.vgName === origin.vgName && lv.name === origin.poolLv);
         const full = thinPoolProblem(pool, origin.vgName, origin.poolLv);
         if (full !== null) throw new CsiError(full.code, `cannot create ${lvName} from ${origin.name}: ${full.message}`);
+        const over = pool === undefined ? null : overProvisionProblem(state, pool, { addBytes: plan.sizeBytes, ratio: job.ratio });
+        if (over !== null) throw new CsiError(over.code, `cannot create ${lvName} from ${origin.name}: ${over.message}`);
         const created = await this.deps.lvm.createThinSnapshot({ vgName: origin.vgName, originName: origin.name, name: lvName, tags: [OWNER_TAG] }, { signal });
         const lv = await this.undoOnFailure(created, async () => {
           const tagged = await this.keepOnlyTags(created, [OWNER_TAG], signal);

@@ -11,7 +11,7 @@ import { dmNameProblem, lvNameForVolume, lvNameProblem } from '../core/names.js'
 import { parseVgName, type VolumeSpec } from '../core/parameters.js';
 import { chooseExclusive, chooseVg, stripeCount, type ExclusiveCandidate, type VgView } from '../core/placement.js';
 import { onlyManagedVgs, requireManagedVg, type ManagedVgLookup, type ManagedVgs } from '../core/managed-vgs.js';
-import { thinPoolProblem } from '../core/snapshots.js';
+import { overProvisionProblem, thinPoolProblem } from '../core/snapshots.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource, VolumePlan } from '../ports.js';
 import { findOurLv } from './volume-locator.js';
 import { zeroNewLv } from './volume-zeroing.js';
@@ -136,7 +136,9 @@ export class VolumeCreator {
     const size = request.size ?? DEFAULT_SIZE;
     const existing = this.existingLv({ state, lvName, spec, size });
     if (existing !== null) return this.finishZeroing(state, existing);
-    if (spec.thinPool !== undefined && spec.vgName !== undefined) return this.createThinLv(request, { state, lvName, vgName: spec.vgName, poolName: spec.thinPool });
+    if (spec.thinPool !== undefined && spec.vgName !== undefined) {
+      return this.createThinLv(request, { state, lvName, vgName: spec.vgName, poolName: spec.thinPool, ratio: spec.overProvisioningRatio });
+    }
     const vg = await this.chooseLvVg(request, { state, spec, lvName });
     const sizeBytes = roundUpToUnit(size, vg.extentSizeBytes);
     const stripes = spec.isStriping ? stripeCount(state.pvs, vg, sizeBytes) : undefined;
@@ -159,7 +161,10 @@ export class VolumeCreator {
   }
 
   /** A thin LV in the StorageClass's pool: its virtual size in whole extents; a missing or full pool is refused. */
-  private async createThinLv(request: CreateRequest, where: { state: LvmState; lvName: string; vgName: string; poolName: string }): Promise<CreatedVolume> {
+  private async createThinLv(
+    request: CreateRequest,
+    where: { state: LvmState; lvName: string; vgName: string; poolName: string; ratio: number | undefined },
+  ): Promise<CreatedVolume> {
     const { state, lvName, vgName, poolName } = where;
     requireManagedVg(vgName, 'parameters["vgName"]', await this.managedVgs(request.signal));
     const vg = state.vgs.find((v) => v.name === vgName && this.deps.vgRegexp.test(v.name));
@@ -170,6 +175,8 @@ export class VolumeCreator {
     const dmProblem = dmNameProblem(vgName, lvName);
     if (dmProblem !== null) throw new InvalidFieldError('name', request.name, dmProblem);
     const virtualSizeBytes = roundUpToUnit(request.size ?? DEFAULT_SIZE, vg.extentSizeBytes);
+    const over = pool === undefined ? null : overProvisionProblem(state, pool, { addBytes: virtualSizeBytes, ratio: where.ratio });
+    if (over !== null) throw over;
     const lv = await this.deps.lvm.createThinLv({ vgName, poolName, name: lvName, virtualSizeBytes, tags: [OWNER_TAG] }, { signal: request.signal });
     this.deps.logger.info({ volumeId: lvName, vgName, thinPool: poolName, sizeBytes: lv.sizeBytes }, 'created thin logical volume');
     return { volumeId: lvName, sizeBytes: lv.sizeBytes, vgName };

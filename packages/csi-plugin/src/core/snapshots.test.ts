@@ -5,6 +5,7 @@ import {
   cowSizeBytes,
   findReadOnlyRestore,
   listSnapshotViews,
+  overProvisionProblem,
   pageOf,
   planRestore,
   restoreTag,
@@ -119,6 +120,25 @@ describe('thinPoolProblem', () => {
     const problem = thinPoolProblem(pool, 'vg0', 'pool0');
     expect(problem?.code ?? null).toBe(code);
     if (problem !== null) expect(problem.message).toContain('vg0/pool0');
+  });
+});
+
+describe('overProvisionProblem', () => {
+  const pool = lv('pool0', { isThinPool: true, sizeBytes: GiB });
+  const inPool = (name: string, sizeBytes: number) => lv(name, { isThin: true, poolLv: 'pool0', sizeBytes });
+  const withLvs = (...lvs: LogicalVolume[]): LvmState => ({ vgs: [], pvs: [], lvs: [pool, ...lvs, inPool('elsewhere', 9 * GiB)].map((l) => (l.name === 'elsewhere' ? { ...l, poolLv: 'other' } : l)) });
+
+  it.each([
+    { name: 'no ratio: no limit', lvs: [inPool('a', 5 * GiB)], add: 5 * GiB, ratio: undefined, code: null },
+    { name: 'within ratio × pool size', lvs: [inPool('a', GiB)], add: GiB, ratio: 2, code: null },
+    { name: 'exactly ratio × pool size', lvs: [inPool('a', GiB)], add: GiB + GiB / 2, ratio: 2.5, code: null },
+    { name: 'one byte over', lvs: [inPool('a', GiB)], add: GiB + 1, ratio: 2, code: 'NO_SPACE' },
+    { name: 'snapshots count too', lvs: [inPool('a', GiB), { ...inPool('snap-a', GiB), isSnapshot: true, origin: 'a' }], add: 1, ratio: 2, code: 'NO_SPACE' },
+    { name: 'LVs of other pools do not count', lvs: [], add: 2 * GiB, ratio: 2, code: null },
+  ])('$name', ({ lvs, add, ratio, code }) => {
+    const problem = overProvisionProblem(withLvs(...lvs), pool, { addBytes: add, ratio });
+    expect(problem?.code ?? null).toBe(code);
+    if (problem !== null) expect(problem.message).toMatch(/thin pool vg0\/pool0 .*overProvisioningRatio/);
   });
 });
 

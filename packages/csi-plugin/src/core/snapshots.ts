@@ -114,6 +114,23 @@ export function thinPoolProblem(pool: LogicalVolume | undefined, vgName: string,
   return null;
 }
 
+/**
+ * Why a thin pool cannot hand out `addBytes` more of virtual size under the class's `overProvisioningRatio` (the
+ * virtual sizes of every thin LV in the pool, snapshots included, against ratio × pool size), or null. No ratio:
+ * no limit but the pool's fill (thinPoolProblem).
+ */
+export function overProvisionProblem(state: LvmState, pool: LogicalVolume, request: { addBytes: number; ratio: number | undefined }): CsiError | null {
+  const { addBytes, ratio } = request;
+  if (ratio === undefined) return null;
+  const handedOut = state.lvs.filter((lv) => lv.isThin && lv.vgName === pool.vgName && lv.poolLv === pool.name).reduce((sum, lv) => sum + lv.sizeBytes, 0);
+  const room = Math.floor(pool.sizeBytes * ratio);
+  if (handedOut + addBytes <= room) return null;
+  return new CsiError(
+    'NO_SPACE',
+    `thin pool ${pool.vgName}/${pool.name} has handed out ${handedOut} bytes of virtual size; ${addBytes} more exceeds overProvisioningRatio ${ratio} × its ${pool.sizeBytes} bytes (${Math.max(0, room - handedOut)} bytes of room left)`,
+  );
+}
+
 /** How a new volume is made from a content source, decided from the source and the requested size. */
 export type RestorePlan =
   /** The volume is the copy-on-write snapshot itself, read-only, of the snapshot's size. */

@@ -42,9 +42,14 @@ app.kubernetes.io/component: {{ printf "%s-%s" .root.Values.name .component }}
 {{- .Values.extender.clusterIP | default .Values.global.YodaSchedulerSvcIP -}}
 {{- end -}}
 
+{{/* https when the extender serves TLS (extender.tls.enabled), else http. */}}
+{{- define "open-local.extenderScheme" -}}
+{{- ternary "https" "http" (.Values.extender.tls.enabled | default false) -}}
+{{- end -}}
+
 {{/* Base URL of the extender inside the cluster (csi-plugin --extender-url). */}}
 {{- define "open-local.extenderBaseUrl" -}}
-{{- printf "http://%s.%s:%v" .Values.extender.name (include "open-local.namespace" .) (int .Values.extender.port) -}}
+{{- printf "%s://%s.%s:%v" (include "open-local.extenderScheme" .) .Values.extender.name (include "open-local.namespace" .) (int .Values.extender.port) -}}
 {{- end -}}
 
 {{/* urlPrefix for kube-scheduler: extender.url, else the fixed ClusterIP, else the Service's DNS name. */}}
@@ -53,7 +58,7 @@ app.kubernetes.io/component: {{ printf "%s-%s" .root.Values.name .component }}
 {{- if .Values.extender.url -}}
 {{- .Values.extender.url -}}
 {{- else if $ip -}}
-{{- printf "http://%s:%v/scheduler" (ternary (printf "[%s]" $ip) $ip (contains ":" $ip)) (int .Values.extender.port) -}}
+{{- printf "%s://%s:%v/scheduler" (include "open-local.extenderScheme" .) (ternary (printf "[%s]" $ip) $ip (contains ":" $ip)) (int .Values.extender.port) -}}
 {{- else -}}
 {{- printf "%s/scheduler" (include "open-local.extenderBaseUrl" .) -}}
 {{- end -}}

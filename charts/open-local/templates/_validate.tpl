@@ -101,6 +101,12 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- include "open-local.validateInt" (list "agent.interval" $v.agent.interval 1) -}}
 {{- include "open-local.validatePort" (list "agent.metrics_port" $v.agent.metrics_port) -}}
 {{- include "open-local.validatePort" (list "csi.metrics_port" $v.csi.metrics_port) -}}
+{{- if ($v.extender.tls).enabled -}}
+{{- include "open-local.validateMatch" (list "extender.tls.secretName" $v.extender.tls.secretName $dnsSubdomain "the name of a Secret with tls.crt, tls.key and ca.crt (required with extender.tls.enabled)") -}}
+{{- range $key := list "schedulerCertFile" "schedulerKeyFile" "schedulerCaFile" -}}
+{{- include "open-local.validateMatch" (list (printf "extender.tls.%s" $key) (index $v.extender.tls $key) $path "an absolute path on the kube-scheduler host") -}}
+{{- end -}}
+{{- end -}}
 {{- include "open-local.validatePort" (list "csi.controller_metrics_port" $v.csi.controller_metrics_port) -}}
 {{- if $v.csi.extender_url -}}
 {{- include "open-local.validateMatch" (list "csi.extender_url" $v.csi.extender_url `^https?://[^\s/]+/?$` "empty or an http(s) URL with no path (the extender's base URL)") -}}

@@ -2,7 +2,8 @@
 #  1. csi-sanity (upstream conformance suite) against the built binary on the host, Device volumes on loop
 #     devices (real mkfs and mount);
 #  2. inside the e2e/vm QEMU guest (real device-mapper): the csi-plugin:guest vitest project (LVM stage,
-#     publish, online grow, raw block, inline ephemeral, io.max) and csi-sanity with LVM volumes;
+#     publish, online grow, raw block, inline ephemeral, io.max) and csi-sanity with LVM volumes, twice with the
+#     snapshot and clone specs on: thick LVs (read-only snapshots) and thin LVs from a thin pool (#17);
 #  3. the real provisioning flow (project csi-plugin:cluster): a control plane from the e2e harness, csi-plugin +
 #     external-provisioner --node-deployment per simulated node, external-resizer on a controller-mode plugin.
 # Every part prints pass/fail/skip counts (csi-sanity lists each skipped spec with its reason) and leaves its
@@ -46,7 +47,9 @@ sanity_on_host() {
   for _ in $(seq 100); do [ -S "$work/csi.sock" ] && break; sleep 0.1; done
   [ -S "$work/csi.sock" ] || { tail -20 "$OPENLOCAL_RUN_DIR/60-csi-plugin.log"; fail_part sanity-device "plugin did not start"; return; }
   log "csi-sanity on the host: Device volumes on ${loops[*]}"
-  "$sanity" --csi.endpoint "$work/csi.sock" \
+  # Device volumes (whole disks) have no snapshots or clones; the plugin advertises both for its LVM volumes,
+  # so their specs run in the guest (thick and thin) and are skipped here.
+  "$sanity" --ginkgo.skip '(?i)snapshot|from an existing source volume' --csi.endpoint "$work/csi.sock" \
     --csi.mountdir "$work/kubelet/sanity/target" --csi.stagingdir "$work/kubelet/sanity/staging" \
     --csi.testvolumeparameters "$work/params.yaml" --csi.testvolumesize "$size" --csi.testvolumeexpandsize "$size" \
     --ginkgo.junit-report "$work/junit.xml" --ginkgo.timeout 15m >"$OPENLOCAL_RUN_DIR/60-csi-sanity-device.log" 2>&1
@@ -73,15 +76,19 @@ guest_parts() {
     node "$REPO_ROOT/node_modules/vitest/vitest.mjs" run --config vitest.guest.config.ts --reporter=default --reporter="$REPO_ROOT/scripts/count-reporter.mjs"
   if [ "$guest_status" -eq 3 ]; then
     local why; why="$(grep -m1 'QEMU cannot run here' "$OPENLOCAL_RUN_DIR/60-csi-guest.log")"
-    skip_part guest "${why:-QEMU cannot run here}"; skip_part sanity-lvm "${why:-QEMU cannot run here}"; return
+    skip_part guest "${why:-QEMU cannot run here}"; skip_part sanity-lvm "${why:-QEMU cannot run here}"; skip_part sanity-lvm-thin "${why:-QEMU cannot run here}"; return
   fi
   grep -E '✓|×|Tests ' "$OPENLOCAL_RUN_DIR/60-csi-guest.log" | tail -12
   if [ -n "$guest_share" ] && [ -f "$guest_share/counts.json" ]; then cp "$guest_share/counts.json" "$OPENLOCAL_COUNTS_DIR/60-csi-guest.json"
   else fail_part guest "the guest wrote no counts (log $OPENLOCAL_RUN_DIR/60-csi-guest.log)"; fi
   [ "$guest_status" -eq 0 ] || overall=1
 
-  if [ ! -x "$sanity" ]; then skip_part sanity-lvm "csi-sanity is not built ($sanity missing): run scripts/build-tools"; return; fi
-  log "csi-sanity in the QEMU guest: LVM volumes"
+  if [ ! -x "$sanity" ]; then
+    skip_part sanity-lvm "csi-sanity is not built ($sanity missing): run scripts/build-tools"
+    skip_part sanity-lvm-thin "csi-sanity is not built ($sanity missing): run scripts/build-tools"
+    return
+  fi
+  log "csi-sanity in the QEMU guest: LVM volumes, thick then thin, snapshot and clone specs on"
   guest_run "$OPENLOCAL_RUN_DIR/60-csi-sanity-lvm.log" "$REPO_ROOT" --disk 2G --disk 2G --timeout 1500 -- \
     bash packages/csi-plugin/scripts/guest-sanity.sh "$sanity"
   if [ -n "$guest_share" ] && [ -f "$guest_share/junit.xml" ]; then
@@ -90,6 +97,13 @@ guest_parts() {
   else
     fail_part sanity-lvm "no junit report from the guest (log $OPENLOCAL_RUN_DIR/60-csi-sanity-lvm.log)"
   fi
+  if [ -n "$guest_share" ] && [ -f "$guest_share/junit-thin.xml" ]; then
+    cp "$guest_share/junit-thin.xml" "$OPENLOCAL_RUN_DIR/60-csi-sanity-lvm-thin-junit.xml"
+    node "$junit_counts" "$guest_share/junit-thin.xml" "$OPENLOCAL_COUNTS_DIR/60-csi-sanity-lvm-thin.json" || overall=1
+  else
+    fail_part sanity-lvm-thin "no thin junit report from the guest (log $OPENLOCAL_RUN_DIR/60-csi-sanity-lvm.log)"
+  fi
+  grep -E 'csi-sanity \(|Ran [0-9]+ of|LVs left' "$OPENLOCAL_RUN_DIR/60-csi-sanity-lvm.log"
   [ "$guest_status" -eq 0 ] || overall=1
 }
 

@@ -136,6 +136,17 @@ describe('SnapshotService', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('says a Device volume has no snapshots instead of calling it missing', async () => {
+    const { port } = fakeLvm([]);
+    const claims = { get: async (id: string) => (id === 'pv-disk' ? { volumeId: id, volumeType: 'Device' as const, path: '/dev/sdb', sizeBytes: 1, mediaType: 'hdd' as const } : null) };
+    const svc = new SnapshotService({ lvm: port, host: {} as HostPort, claims: claims as never, nodeId: 'node-a', vgRegexp: /^vg0$/, logger: pino({ level: 'silent' }) });
+    await expect(svc.createSnapshot({ name: 's', source_volume_id: 'pv-disk', parameters: {}, secrets: {} }, signal)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: 'invalid source_volume_id "pv-disk": a Device volume (/dev/sdb) has no snapshots; only LVM volumes do',
+    });
+    await expect(svc.createSnapshot({ name: 's', source_volume_id: 'pv-gone', parameters: {}, secrets: {} }, signal)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses a restore into another VG than the source, naming vgName', async () => {
     const { port } = fakeLvm([lv('pv-a')]);
     const spec = { volumeType: 'LVM' as const, vgName: 'vg-other', isStriping: false, throttle: {}, fsType: 'ext4' as const };

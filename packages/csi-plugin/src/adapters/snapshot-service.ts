@@ -31,7 +31,7 @@ import type { ListSnapshotsRequest__Output } from '../generated/csi/v1/ListSnaps
 import type { ListSnapshotsResponse } from '../generated/csi/v1/ListSnapshotsResponse.js';
 import type { Snapshot } from '../generated/csi/v1/Snapshot.js';
 import type { VolumeContentSource__Output } from '../generated/csi/v1/VolumeContentSource.js';
-import type { HostPort, LvmPort } from '../ports.js';
+import type { ClaimStore, HostPort, LvmPort } from '../ports.js';
 import { findOurLv } from './volume-locator.js';
 
 export interface SnapshotDeps {
@@ -40,6 +40,8 @@ export interface SnapshotDeps {
   nodeId: string;
   vgRegexp: RegExp;
   logger: Logger;
+  /** Claims of whole disks and mount points, to say why they have no snapshots. */
+  claims?: ClaimStore | undefined;
   /** Seconds since the epoch (injected so tests can pin it). */
   now?: () => number;
 }
@@ -99,6 +101,7 @@ export class SnapshotService {
       if (source === undefined) {
         const isRestore = findReadOnlyRestore(state, sourceVolumeId, this.deps.vgRegexp) !== undefined;
         if (isRestore) throw new CsiError('FAILED_PRECONDITION', `volume ${sourceVolumeId} is a read-only snapshot itself; snapshot its source volume instead`);
+        await this.refuseWholeDisk(sourceVolumeId, 'source_volume_id', 'snapshots');
         throw new CsiError('NOT_FOUND', `source_volume_id ${JSON.stringify(sourceVolumeId)}: no such volume on node ${this.deps.nodeId}`);
       }
       const problem = dmNameProblem(source.vgName, lvName);
@@ -111,6 +114,14 @@ export class SnapshotService {
       this.deps.logger.info({ snapshotId: lvName, sourceVolumeId, kind: view.kind, vgName: source.vgName }, 'created snapshot');
       return toCsiSnapshot(view);
     });
+  }
+
+  /** A Device or MountPoint volume is a whole disk or directory: it has no snapshots or clones (INVALID_ARGUMENT). */
+  private async refuseWholeDisk(volumeId: string, field: string, what: string): Promise<void> {
+    const claim = await this.deps.claims?.get(volumeId);
+    if (claim !== undefined && claim !== null) {
+      throw new InvalidFieldError(field, volumeId, `a ${claim.volumeType} volume (${claim.path}) has no ${what}; only LVM volumes do`);
+    }
   }
 
   /** A retried CreateSnapshot gets the same snapshot; the name taken for another source is ALREADY_EXISTS. */
@@ -203,6 +214,8 @@ export class SnapshotService {
     if (problem !== null) throw new InvalidFieldError('name', request.name, problem);
     return this.serializer.run(GRAPH_KEY, async () => {
       const state = await this.deps.lvm.readState({ signal });
+      const cloneOf = request.source.volume?.volume_id;
+      if (cloneOf !== undefined && findOurLv(state, cloneOf, this.deps.vgRegexp) === undefined) await this.refuseWholeDisk(cloneOf, 'volume_content_source.volume.volume_id', 'clones');
       const source = this.resolveSource(state, request.source);
       if (spec.vgName !== undefined && spec.vgName !== source.vgName) {
         throw new InvalidFieldError('parameters["vgName"]', spec.vgName, `the source lives in volume group ${source.vgName}; a restore or clone stays in its source's volume group`);

@@ -1,5 +1,6 @@
 // Compiles Open-Local's Go (RE2) listConfig patterns into JS RegExps: common RE2-only syntax is translated,
 // JS-only syntax RE2 rejects (lookaround, backreferences) is refused, so a config means the same in both.
+import { createContext, Script } from 'node:vm';
 import { InvalidPatternError } from './errors.js';
 
 // POSIX classes RE2 accepts inside brackets, e.g. `[[:digit:]]`. JS would read `[[:digit:]]` as a different class
@@ -200,13 +201,45 @@ export function compileGoRegexp(pattern: string, field: string): RegExp {
 }
 
 /**
+ * How long one match may run. JS regexps backtrack, so a pattern such as `(a+)+$` takes exponential time on a
+ * long name where Go's RE2 takes linear time; a match that runs past this bound is stopped and reported instead of
+ * stalling the agent. Real listConfig matches take microseconds.
+ */
+export const MATCH_TIME_LIMIT_MS = 100;
+
+/** Thrown by isWholeMatch when a match ran past MATCH_TIME_LIMIT_MS (catastrophic backtracking). */
+export class MatchTimeoutError extends Error {
+  constructor(readonly candidate: string) {
+    super(`matching ${JSON.stringify(candidate)} ran past ${MATCH_TIME_LIMIT_MS} ms (catastrophic backtracking; RE2 would not, so the pattern is not used)`);
+    this.name = 'MatchTimeoutError';
+  }
+}
+
+// One context and one compiled script for every bounded match: V8 interrupts a running regexp when the vm
+// timeout fires, which a plain exec() cannot offer.
+const matchContext = createContext({ re: /(?:)/, candidate: '' });
+const matchScript = new Script('re.exec(candidate)');
+
+function boundedExec(re: RegExp, candidate: string): RegExpExecArray | null {
+  matchContext['re'] = re;
+  matchContext['candidate'] = candidate;
+  try {
+    return matchScript.runInContext(matchContext, { timeout: MATCH_TIME_LIMIT_MS }) as RegExpExecArray | null;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new MatchTimeoutError(candidate);
+    throw error;
+  }
+}
+
+/**
  * Open-Local's match test, `re.FindString(c) == c`: the leftmost match (leftmost-first, as in both RE2 and JS)
  * must be the whole candidate. Unlike `^(?:re)$`, `a|ab` does not keep "ab", because the leftmost-first match
  * of `a|ab` in "ab" is "a"; we reproduce that so existing configs select exactly what they selected before.
+ * @throws {MatchTimeoutError} when the match runs past MATCH_TIME_LIMIT_MS
  */
 export function isWholeMatch(re: RegExp, candidate: string): boolean {
   // A fresh copy keeps a caller's /g or /y lastIndex from changing the answer.
   const plain = re.global || re.sticky ? new RegExp(re.source, re.flags.replace(/[gy]/g, '')) : re;
-  const match = plain.exec(candidate);
+  const match = boundedExec(plain, candidate);
   return match !== null && match.index === 0 && match[0] === candidate;
 }

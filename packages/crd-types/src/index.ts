@@ -83,7 +83,7 @@ export {
 } from './validate.js';
 export { loadCrdManifests, crdManifestPaths, type CrdManifest } from './crd-manifests.js';
 export { nodeLocalStorageSchema, nodeLocalStorageInitConfigSchema } from './generated/schemas.js';
-export { compileGoRegexp, isWholeMatch } from './go-regexp.js';
+export { compileGoRegexp, isWholeMatch, MATCH_TIME_LIMIT_MS, MatchTimeoutError } from './go-regexp.js';
 export { filterNames, filterStorageInfo, type FilterOutcome, type FilteredNames } from './list-filter.js';
 export { matchesLabelSelector, type Labels } from './label-selector.js';
 export { initConfigToNodeSpec, type NodeIdentity } from './init-config-merge.js';

@@ -1,7 +1,7 @@
 // listConfig include/exclude filtering (Open-Local's FilterInfo), failing closed per list on invalid patterns.
 import { InvalidPatternError } from './errors.js';
 import type { FilterList, ListConfig, NodeStorageInfo } from './generated/nodelocalstorage.js';
-import { compileGoRegexp, isWholeMatch } from './go-regexp.js';
+import { compileGoRegexp, isWholeMatch, MatchTimeoutError } from './go-regexp.js';
 
 /** Result of filtering one list: the kept names (in candidate order) and the patterns that did not compile. */
 export interface FilterOutcome {
@@ -9,13 +9,19 @@ export interface FilterOutcome {
   errors: InvalidPatternError[];
 }
 
+interface Compiled {
+  re: RegExp;
+  field: string;
+  pattern: string;
+}
+
 // Compiles what it can; `isComplete` is false when some pattern had to be left out.
-function compileAll(patterns: readonly string[] | undefined, field: string, errors: InvalidPatternError[]): { compiled: RegExp[]; isComplete: boolean } {
-  const compiled: RegExp[] = [];
+function compileAll(patterns: readonly string[] | undefined, field: string, errors: InvalidPatternError[]): { compiled: Compiled[]; isComplete: boolean } {
+  const compiled: Compiled[] = [];
   let isComplete = true;
   (patterns ?? []).forEach((pattern, index) => {
     try {
-      compiled.push(compileGoRegexp(pattern, `${field}[${index}]`));
+      compiled.push({ re: compileGoRegexp(pattern, `${field}[${index}]`), field: `${field}[${index}]`, pattern });
     } catch (error) {
       if (!(error instanceof InvalidPatternError)) throw error;
       errors.push(error);
@@ -38,11 +44,26 @@ export function filterNames(candidates: readonly string[], filter: FilterList | 
   const { compiled: excludes, isComplete: hasAllExcludes } = compileAll(filter?.exclude, `${field}.exclude`, errors);
   if (!hasAllExcludes) return { kept: [], errors };
   const kept = new Set<string>();
+  const stalled = new Set<Compiled>();
+  // A pattern that stalls on some name is dropped for the rest of the pass and reported, failing closed as an
+  // invalid one does: an include then selects nothing more, an exclude empties the list.
+  const matches = (entry: Compiled, candidate: string): boolean => {
+    if (stalled.has(entry)) return false;
+    try {
+      return isWholeMatch(entry.re, candidate);
+    } catch (error) {
+      if (!(error instanceof MatchTimeoutError)) throw error;
+      stalled.add(entry);
+      errors.push(new InvalidPatternError({ field: entry.field, pattern: entry.pattern, reason: error.message, cause: error }));
+      return false;
+    }
+  };
   for (const candidate of candidates) {
     if (candidate === '' || kept.has(candidate)) continue;
-    const isIncluded = includes.some((re) => isWholeMatch(re, candidate));
-    if (isIncluded && !excludes.some((re) => isWholeMatch(re, candidate))) kept.add(candidate);
+    const isIncluded = includes.some((entry) => matches(entry, candidate));
+    if (isIncluded && !excludes.some((entry) => matches(entry, candidate))) kept.add(candidate);
   }
+  if (excludes.some((entry) => stalled.has(entry))) return { kept: [], errors };
   return { kept: [...kept], errors };
 }
 

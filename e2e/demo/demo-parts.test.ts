@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LVS_HEADING, nlsAgreesWithLvm, NLS_BEFORE_HEADING } from './evidence.js';
 import { demoPrefix, parseLvmRows } from './node-disks.js';
 import { preflightProblems, type PreflightProbe } from './preflight.js';
-import { exploreHint, renderStatus } from './status-view.js';
+import { exploreHint, renderStatus, rssMiBOf } from './status-view.js';
 import { renderTable } from './table.js';
 import { loopsUnder, leftoversLine, vgsWithPrefix } from './teardown.js';
 import { boundLines, coldStartSeconds, lvsTables, miToBytes, nlsTables, pendingReason } from './transcript.js';
@@ -96,11 +96,21 @@ describe('teardown checks and the status view', () => {
 
   it('names a component that died, with its log', () => {
     const text = renderStatus(
-      { at: new Date(0), uptimeMs: 5000, running: 14, problems: ['csi-plugin-node-b (pid 9) ended with exit code 1; log /runs/csi-plugin-node-b.log'], nlsTable: 'NLS', claims: { Bound: 4 }, pendingPods: [] },
+      { at: new Date(0), uptimeMs: 5000, running: 14, problems: ['csi-plugin-node-b (pid 9) ended with exit code 1; log /runs/csi-plugin-node-b.log'], nlsTable: 'NLS', claims: { Bound: 4 }, pendingPods: [], memory: [] },
       'explore: …',
     );
     expect(text).toContain('components: 14 running; 1 DIED:\n  DIED csi-plugin-node-b (pid 9) ended with exit code 1; log /runs/csi-plugin-node-b.log');
     expect(text).toContain('claims in namespace demo: 4 Bound');
+  });
+
+  it('lists each running component\'s resident memory, and reads a live process\'s from /proc', () => {
+    const memory = [{ name: 'scheduler-extender', rssMiB: 91.4 }, { name: 'agent-node-a', rssMiB: 70.6 }];
+    const text = renderStatus({ at: new Date(0), uptimeMs: 1000, running: 2, problems: [], nlsTable: 'NLS', claims: {}, pendingPods: [], memory }, 'explore: …');
+    expect(text).toContain('memory (RSS MiB): scheduler-extender 91, agent-node-a 71');
+    const own = rssMiBOf(process.pid);
+    expect(own).toBeGreaterThan(10);
+    expect(own).toBeLessThan(4096);
+    expect(rssMiBOf(2 ** 22 + 1)).toBeUndefined();
   });
 
   it('tells how to query the cluster without kubectl', () => {

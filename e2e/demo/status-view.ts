@@ -1,6 +1,7 @@
 // The live status view while the demo runs: which components run (and which died, with their log), each VG's
 // use from the NLS objects, where the demo's claims stand, and how to look around with kubectl.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Cluster } from '../cluster/index.js';
 import { readClusterState, nlsTable } from './state.js';
@@ -18,6 +19,8 @@ export interface StatusSnapshot {
   readonly claims: Readonly<Record<string, number>>;
   /** Pods in the demo namespace still waiting for a node, with the scheduler's message. */
   readonly pendingPods: readonly string[];
+  /** Resident memory of each running component (what the chart's resource requests are set from). */
+  readonly memory: readonly { readonly name: string; readonly rssMiB: number }[];
 }
 
 /** Pure: the status block. */
@@ -28,6 +31,7 @@ export function renderStatus(snapshot: StatusSnapshot, explore: string): string 
     snapshot.problems.length === 0
       ? `components: all ${snapshot.running} running`
       : [`components: ${snapshot.running} running; ${snapshot.problems.length} DIED:`, ...snapshot.problems.map((line) => `  DIED ${line}`)].join('\n'),
+    `memory (RSS MiB): ${snapshot.memory.map((m) => `${m.name} ${m.rssMiB.toFixed(0)}`).join(', ') || 'none'}`,
     snapshot.nlsTable,
     `claims in namespace ${NAMESPACE}: ${claims}`,
     ...snapshot.pendingPods.map((line) => `  pending pod ${line}`),
@@ -69,6 +73,16 @@ async function namespaceView(kubeConfig: KubeConfig): Promise<{ claims: Record<s
   return { claims, pendingPods };
 }
 
+/** A process's resident set in MiB from /proc (undefined once it is gone). */
+export function rssMiBOf(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads everything the status view shows. */
 export async function readStatus(cluster: Cluster, startedAtMs: number): Promise<StatusSnapshot> {
   const state = await readClusterState(cluster.kubeConfig);
@@ -79,6 +93,10 @@ export async function readStatus(cluster: Cluster, startedAtMs: number): Promise
     running: cluster.processes().filter((child) => child.exitInfo() === undefined).length,
     problems: cluster.problems(),
     nlsTable: nlsTable(state.nls),
+    memory: cluster.processes().flatMap((child) => {
+      const rssMiB = child.exitInfo() === undefined ? rssMiBOf(child.pid) : undefined;
+      return rssMiB === undefined ? [] : [{ name: child.name, rssMiB }];
+    }),
     ...view,
   };
 }

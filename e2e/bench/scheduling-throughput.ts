@@ -1,0 +1,155 @@
+// Benchmark (issue #19): end-to-end scheduling throughput with the real kube-scheduler on the scale harness's
+// cluster (N Ready nodes with NLS, M bound PVs). In one run, for each mode — `extender` (our extender behind
+// kube-scheduler) and `none` (no storage-aware scheduling: the ceiling) — it creates a stream of pods with one
+// local claim each and a stream of pods without volumes, as fast as the client can, and prints pods/s and the
+// per-pod latency p50/p99. A pod without volumes counts as scheduled when spec.nodeName is set; a pod with a
+// claim when kube-scheduler writes the claim's volume.kubernetes.io/selected-node (its decision: no provisioner
+// runs here, so the pod then waits in PreBind for a PV that never comes). Run under the heavy lock:
+//   flock /tmp/openlocal-heavy.lock npx tsx e2e/bench/scheduling-throughput.ts [--nodes 5000] [--pvs 20000]
+//     [--pods 300] [--modes extender,none]
+// CSIStorageCapacity mode is not measured: it needs the CSI plugin's GetCapacity (issue #14), not built yet.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ANNOTATIONS } from '@openlocal/crd-types';
+import { parse, stringify } from 'yaml';
+import { appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitForHealthy, type Cluster } from '../cluster/index.js';
+import { renderSchedulerConfig, schedulerArgs, type ExtenderConfig } from '../cluster/scheduler.js';
+import { nodeObject } from '../cluster/simulated-nodes.js';
+import { renderTable } from '../demo/table.js';
+import { inParallel, nodeName, populateScale, SCALE_LABEL, type ScaleSpec } from './scale-harness.js';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '5000' },
+    pvs: { type: 'string', default: '20000' },
+    pods: { type: 'string', default: '300' },
+    modes: { type: 'string', default: 'extender,none' },
+  },
+});
+const nodes = Number(values.nodes);
+const pvs = Number(values.pvs);
+const pods = Number(values.pods);
+if (!Number.isSafeInteger(pods) || pods < 1 || pods > 5000) throw new Error(`--pods must be an integer from 1 to 5000, got ${JSON.stringify(values.pods)}`);
+const modes = values.modes.split(',');
+for (const mode of modes) if (mode !== 'extender' && mode !== 'none') throw new Error(`--modes: each mode is extender or none, got ${JSON.stringify(mode)}`);
+const missing = missingToolsReason(CONTROL_PLANE_TOOLS);
+if (missing !== null) throw new Error(missing);
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const uptime = (): string => execFileSync('uptime', { encoding: 'utf8' }).trim();
+const NAMESPACE = 'scale';
+const spec: ScaleSpec = { runId: 'scale', nodes, vgsPerNode: 2, pvs, namespace: NAMESPACE, storageClassName: 'scale-lvm' };
+
+/** A kube-scheduler for one profile, with a client QPS high enough that the API client is not the limit. */
+async function startBenchScheduler(cluster: Cluster, schedulerName: string, extenders: ExtenderConfig[]): Promise<void> {
+  const [securePort] = (await freePorts(1)) as [number];
+  const config = parse(renderSchedulerConfig({ kubeconfigPath: cluster.kubeconfigPath, schedulerName, extenders })) as { clientConnection: Record<string, unknown> };
+  config.clientConnection = { ...config.clientConnection, qps: 1000, burst: 1000 };
+  const configPath = join(cluster.workDir, `bench-${schedulerName}.yaml`);
+  writeFileSync(configPath, stringify(config));
+  const child = await cluster.startProcess({ name: `kube-scheduler-${schedulerName}`, command: toolPath('kube-scheduler'), args: schedulerArgs({ configPath, securePort, pki: cluster.pki, verbosity: 1 }) });
+  await waitForHealthy({ process: child, url: `https://127.0.0.1:${securePort}/readyz`, tls: { ca: readFileSync(cluster.pki.caCert, 'utf8') }, timeoutMs: 120_000 });
+}
+
+/** The fields the streams look at. */
+interface Watched {
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  spec?: { nodeName?: string };
+}
+
+/** Resolves with each name's time (performance.now()) once `isDone` holds for it, for `names`. */
+async function watchUntil(kubeConfig: KubeConfig, path: string, names: Set<string>, isDone: (object: Watched) => boolean): Promise<{ seen: Map<string, number>; stop: () => void; done: Promise<void> }> {
+  const seen = new Map<string, number>();
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const controller = await new Watch(kubeConfig).watch(path, { labelSelector: `${SCALE_LABEL}=stream` }, (_phase, object: Watched) => {
+    const name = String(object.metadata?.name ?? '');
+    if (names.has(name) && !seen.has(name) && isDone(object)) {
+      seen.set(name, performance.now());
+      if (seen.size === names.size) finish();
+    }
+  }, () => undefined);
+  return { seen, stop: () => controller.abort(), done };
+}
+
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? Number.NaN;
+
+async function stream(cluster: Cluster, mode: string, withClaims: boolean): Promise<string[]> {
+  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+  const prefix = `${mode}-${withClaims ? 'claim' : 'plain'}`;
+  const names = Array.from({ length: pods }, (_, i) => `${prefix}-${i}`);
+  const labels = { [SCALE_LABEL]: 'stream' };
+  if (withClaims) {
+    await inParallel(pods, 24, (i) => core.createNamespacedPersistentVolumeClaim({ namespace: NAMESPACE, body: { metadata: { name: names[i], labels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: spec.storageClassName, resources: { requests: { storage: '1Gi' } } } } }));
+  }
+  const watched = withClaims
+    ? await watchUntil(cluster.kubeConfig, `/api/v1/namespaces/${NAMESPACE}/persistentvolumeclaims`, new Set(names), (o) => typeof o.metadata?.annotations?.[ANNOTATIONS.selectedNode] === 'string')
+    : await watchUntil(cluster.kubeConfig, `/api/v1/namespaces/${NAMESPACE}/pods`, new Set(names), (o) => typeof o.spec?.nodeName === 'string' && o.spec.nodeName !== '');
+  const created = new Map<string, number>();
+  const started = performance.now();
+  await inParallel(pods, 24, async (i) => {
+    const name = names[i] ?? '';
+    created.set(name, performance.now());
+    await core.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name, labels },
+        spec: {
+          schedulerName: `bench-${mode}`,
+          containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu: '1m', memory: '1Mi' } } }],
+          ...(withClaims ? { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: name } }] } : {}),
+        },
+      },
+    });
+  });
+  const timedOut = await Promise.race([watched.done.then(() => false), sleep(300_000).then(() => true)]);
+  watched.stop();
+  const latencies = names.flatMap((name) => {
+    const end = watched.seen.get(name);
+    const begin = created.get(name);
+    return end === undefined || begin === undefined ? [] : [end - begin];
+  });
+  const last = Math.max(...watched.seen.values());
+  const perSecond = (watched.seen.size / ((last - started) / 1000)).toFixed(1);
+  const row = [mode, withClaims ? '1 local claim' : 'no volumes', `${watched.seen.size}/${pods}${timedOut ? ' (timed out)' : ''}`, perSecond, percentile(latencies, 50).toFixed(0), percentile(latencies, 99).toFixed(0), uptime().replace(/^.*load average: /, '')];
+  log(`  ${row.join('  ')}`);
+  // Force-delete: no kubelet confirms a graceful delete on simulated nodes.
+  await core.deleteCollectionNamespacedPod({ namespace: NAMESPACE, labelSelector: `${SCALE_LABEL}=stream`, gracePeriodSeconds: 0 });
+  return row;
+}
+
+log(`machine before: ${uptime()}`);
+// Nodes get no heartbeats here (5000 would load the machine): a long grace period keeps them untainted.
+const cluster = await startCluster({ nodes: [], scheduler: false, nodeMonitorGracePeriodS: 3600 });
+const rows: string[][] = [];
+try {
+  log(`cluster ready in ${(cluster.timings.readyMs / 1000).toFixed(1)} s (logs ${cluster.runDir})`);
+  await installCrds(cluster.kubeConfig, await openLocalCrds());
+  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+  const now = new Date();
+  let started = performance.now();
+  await inParallel(nodes, 24, (i) => core.createNode({ body: nodeObject({ name: nodeName(spec, i) }, now) }), (done) => log(`  nodes ${done}/${nodes}`));
+  log(`  ${nodes} Ready nodes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await populateScale(cluster.kubeConfig, spec, log);
+  const [extenderPort] = (await freePorts(1)) as [number];
+  started = performance.now();
+  const extender = await cluster.startProcess(appProcessSpec({ name: 'extender', packageName: '@openlocal/scheduler-extender', args: ['--kubeconfig', cluster.kubeconfigPath, '--port', String(extenderPort), '--host', '127.0.0.1', '--log-level', 'warn'] }));
+  await waitForHealthy({ process: extender, url: `http://127.0.0.1:${extenderPort}/readyz`, timeoutMs: 300_000 });
+  log(`  extender ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const extenderConfig: ExtenderConfig = { urlPrefix: `http://127.0.0.1:${extenderPort}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 1, nodeCacheCapable: true, httpTimeout: '30s' };
+  for (const mode of modes) await startBenchScheduler(cluster, `bench-${mode}`, mode === 'extender' ? [extenderConfig] : []);
+  await sleep(5000);
+  log(`streams of ${pods} pods (MODE, PODS, SCHEDULED, PODS/s, p50 ms, p99 ms, LOAD):`);
+  for (const mode of modes) {
+    for (const withClaims of [true, false]) rows.push(await stream(cluster, mode, withClaims));
+  }
+} finally {
+  const { teardownMs } = await cluster.stop();
+  log(`cluster stopped in ${(teardownMs / 1000).toFixed(1)} s`);
+}
+log(`\n${nodes} nodes, ${pvs} bound PVs; ${pods} pods per stream, created by 24 parallel clients:`);
+log(renderTable(['MODE', 'PODS', 'SCHEDULED', 'PODS/s', 'p50 ms', 'p99 ms', 'LOAD 1/5/15'], rows));

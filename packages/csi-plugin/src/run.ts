@@ -21,6 +21,7 @@ import { createCsiMetrics, startMetricsServer, type CsiMetrics } from './adapter
 import { loadCsiProto } from './adapters/proto.js';
 import { startRegistrationServer } from './adapters/registration-server.js';
 import { createToolCheck } from './adapters/tool-check.js';
+import { startSnapshotGrower } from './adapters/snapshot-grower.js';
 import { startStorageHealth, type StorageHealthMonitor } from './adapters/storage-health.js';
 import { parseConfig, type Config } from './cli.js';
 import { planRegistration } from './core/registration.js';
@@ -91,6 +92,9 @@ function createManagedVgs(config: Config, logger: Logger): ManagedVgLookup | und
 const ADOPTION_API_TIMEOUT_MS = 10_000;
 
 /** Builds every part and starts serving; the returned server is what a test stops. */
+/** How often a node looks for read-only snapshots past their expansion threshold (Open-Local's agent: each discovery). */
+const SNAPSHOT_GROWTH_INTERVAL_MS = 30_000;
+
 export async function startPlugin(config: Config, logger: Logger): Promise<RunningPlugin> {
   const metrics = createCsiMetrics();
   const env: Record<string, string> = { LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir ? { LVM_SYSTEM_DIR: config.lvmSystemDir } : {}) };
@@ -121,12 +125,15 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
           throttle: createIoThrottle({ cgroupRoot: config.cgroupRoot, kubeletDir: config.kubeletDir }),
         })
       : undefined;
+  // Read-only snapshots grow before they fill (their class's threshold and step, recorded on the LV).
+  const grower = startSnapshotGrower({ lvm, vgRegexp: config.vgRegexp, logger, intervalMs: config.mode === 'node' ? SNAPSHOT_GROWTH_INTERVAL_MS : 0 });
   const services = buildServiceEntries({ proto: loadCsiProto(), identity, controller, node, logger, locks: new VolumeLocks(), metrics });
   const server = await startGrpcServer({ endpoint: config.endpoint, services, logger });
   const registration = await registerWithKubelet(config, { logger, metrics }).catch(async (error: unknown) => {
     await server.close(0);
     await metricsServer?.close();
     storageHealth.stop();
+    grower.stop();
     throw error;
   });
   return {
@@ -136,6 +143,7 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
     storageHealth,
     close: async (graceMs) => {
       storageHealth.stop();
+      grower.stop();
       // Removing the registration socket first makes kubelet deregister before the CSI socket goes away.
       await registration?.close(graceMs);
       await server.close(graceMs);

@@ -13,6 +13,7 @@ import type { VolumeSpec } from '../core/parameters.js';
 import {
   cowSizeBytes,
   findReadOnlyRestore,
+  growthTags,
   listSnapshotViews,
   overProvisionProblem,
   pageOf,
@@ -161,7 +162,8 @@ export class SnapshotService {
         `volume group ${vg.name} has ${vg.freeBytes} bytes free; a read-only snapshot of ${source.name} needs ${sizeBytes} (csi.aliyun.com/snapshot-initial-size, capped at the volume's size)`,
       );
     }
-    return this.deps.lvm.createSnapshot({ vgName: source.vgName, originName: source.name, name: made.lvName, sizeBytes, tags: made.tags }, { signal });
+    const tags = [...made.tags, ...growthTags({ threshold: made.spec.expansionThreshold, stepBytes: made.spec.expansionSizeBytes })];
+    return this.deps.lvm.createSnapshot({ vgName: source.vgName, originName: source.name, name: made.lvName, sizeBytes, tags }, { signal });
   }
 
   /** lvm may copy the origin's tags onto a snapshot; only the given ones may stay (else it would read as a volume). */

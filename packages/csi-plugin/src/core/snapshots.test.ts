@@ -4,6 +4,7 @@ import { CsiError } from './errors.js';
 import {
   cowSizeBytes,
   findReadOnlyRestore,
+  growthTags,
   listSnapshotViews,
   overProvisionProblem,
   pageOf,
@@ -13,6 +14,7 @@ import {
   snapshotOf,
   snapshotTags,
   snapshotsOfVolume,
+  snapshotsToGrow,
   thinPoolProblem,
 } from './snapshots.js';
 
@@ -97,6 +99,24 @@ describe('snapshot LVs and their tags', () => {
 
   it('a snapshot name lvm would refuse is refused naming the field', () => {
     expect(() => snapshotLvName('x_tmeta', 'name')).toThrow(/invalid name "x_tmeta": "_tmeta" is reserved by lvm/);
+  });
+});
+
+describe('snapshotsToGrow (Open-Local snapshot auto-expansion)', () => {
+  const tags = (threshold: number, step: number) => [...snapshotTags({ name: 's', sourceVolumeId: 'local-a', sizeBytes: GiB, createdSeconds: 1 }), ...growthTags({ threshold, stepBytes: step })];
+  const cow = (name: string, snapPercent: number | undefined, threshold = 0.5, step = 64 * MiB) =>
+    lv(name, { isSnapshot: true, origin: 'local-a', sizeBytes: 128 * MiB, tags: tags(threshold, step), ...(snapPercent === undefined ? {} : { snapPercent }) });
+  it.each([
+    { name: 'above the threshold: grows by the step', lvs: [cow('s1', 62.5)], want: [{ vgName: 'vg0', name: 's1', usedPercent: 62.5, sizeBytes: 192 * MiB }] },
+    { name: 'at the threshold: not yet', lvs: [cow('s1', 50)], want: [] },
+    { name: 'a class threshold of 80%', lvs: [cow('s1', 62.5, 0.8)], want: [] },
+    { name: 'invalidated (100 %): cannot be saved', lvs: [cow('s1', 100)], want: [] },
+    { name: 'no use reported', lvs: [cow('s1', undefined)], want: [] },
+    { name: 'a thin snapshot never grows', lvs: [{ ...cow('s1', 90), isThin: true }], want: [] },
+    { name: 'a snapshot without growth tags (made before them)', lvs: [lv('s1', { isSnapshot: true, snapPercent: 90, tags: snapshotTags({ name: 's', sourceVolumeId: 'a', sizeBytes: 1, createdSeconds: 1 }) })], want: [] },
+    { name: 'not ours', lvs: [lv('s1', { isSnapshot: true, snapPercent: 90, tags: [] })], want: [] },
+  ])('$name', ({ lvs, want }) => {
+    expect(snapshotsToGrow({ vgs: [], pvs: [], lvs }, /^vg0$/)).toEqual(want);
   });
 });
 

@@ -13,6 +13,9 @@ const NAME_TAG = `${DRIVER_NAME}/snapshot-name=`;
 const SOURCE_TAG = `${DRIVER_NAME}/source=`;
 const SIZE_TAG = `${DRIVER_NAME}/size=`;
 const CREATED_TAG = `${DRIVER_NAME}/created=`;
+/** On a copy-on-write snapshot: the class's expansion threshold (0..1) and step (bytes), for the grower. */
+const GROW_AT_TAG = `${DRIVER_NAME}/grow-at=`;
+const GROW_BY_TAG = `${DRIVER_NAME}/grow-by=`;
 /** On a copy-on-write snapshot LV: one per read-only volume restored from it (the volume is the snapshot). */
 const RESTORE_TAG = `${DRIVER_NAME}/restore=`;
 
@@ -43,6 +46,37 @@ function tagValue(lv: LogicalVolume, prefix: string): string | undefined {
 /** The tags a new snapshot LV gets. */
 export function snapshotTags(request: { name: string; sourceVolumeId: string; sizeBytes: number; createdSeconds: number }): string[] {
   return [SNAPSHOT_TAG, NAME_TAG + request.name, SOURCE_TAG + request.sourceVolumeId, SIZE_TAG + String(request.sizeBytes), CREATED_TAG + String(request.createdSeconds)];
+}
+
+/** The tags that let the node grow a copy-on-write snapshot before it fills (the class's threshold and step). */
+export function growthTags(request: { threshold: number; stepBytes: number }): string[] {
+  return [GROW_AT_TAG + String(request.threshold), GROW_BY_TAG + String(request.stepBytes)];
+}
+
+/** One copy-on-write snapshot to grow: its use passed the class's threshold. */
+export interface SnapshotGrowth {
+  vgName: string;
+  name: string;
+  usedPercent: number;
+  /** The new total size: the current change space plus the class's step. */
+  sizeBytes: number;
+}
+
+/**
+ * Open-Local's snapshot auto-expansion (§2.4), decided from lvm state alone: every copy-on-write snapshot of ours
+ * whose use (snap_percent) is above the threshold recorded at CreateSnapshot grows by the recorded step. A
+ * snapshot lvm already invalidated (100 %) cannot be saved and is left alone.
+ */
+export function snapshotsToGrow(state: LvmState, vgRegexp: RegExp): SnapshotGrowth[] {
+  return listSnapshotViews(state, vgRegexp).flatMap((view) => {
+    const { lv } = view;
+    const threshold = Number(tagValue(lv, GROW_AT_TAG));
+    const step = Number(tagValue(lv, GROW_BY_TAG));
+    const used = lv.snapPercent;
+    if (view.kind !== 'cow' || used === undefined || !(threshold > 0 && threshold < 1) || !(Number.isSafeInteger(step) && step > 0)) return [];
+    if (used / 100 <= threshold || used >= 100) return [];
+    return [{ vgName: lv.vgName, name: lv.name, usedPercent: used, sizeBytes: lv.sizeBytes + step }];
+  });
 }
 
 /** The tag that records a read-only volume restored from a copy-on-write snapshot. */

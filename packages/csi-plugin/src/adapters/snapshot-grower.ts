@@ -1,0 +1,44 @@
+// Grows copy-on-write snapshots before they fill (Open-Local's agent did this, §2.4): every interval, one lvm
+// report, the pure decision in core/snapshots.ts, then lvextend for each snapshot past its class's threshold.
+// A failure is logged and retried on the next pass; it never stops the plugin.
+import type { Logger } from 'pino';
+import { snapshotsToGrow, type SnapshotGrowth } from '../core/snapshots.js';
+import type { LvmPort } from '../ports.js';
+
+export interface GrowerDeps {
+  lvm: LvmPort;
+  vgRegexp: RegExp;
+  logger: Logger;
+}
+
+/** One pass: grows what needs it and returns what it grew (failures are logged, not thrown). */
+export async function growSnapshotsOnce(deps: GrowerDeps): Promise<SnapshotGrowth[]> {
+  const grown: SnapshotGrowth[] = [];
+  for (const growth of snapshotsToGrow(await deps.lvm.readState(), deps.vgRegexp)) {
+    try {
+      await deps.lvm.extendLv({ vgName: growth.vgName, name: growth.name, sizeBytes: growth.sizeBytes });
+      deps.logger.info(growth, 'grew read-only snapshot past its expansion threshold');
+      grown.push(growth);
+    } catch (error) {
+      deps.logger.warn({ err: error, ...growth }, 'could not grow read-only snapshot; it becomes invalid if it fills');
+    }
+  }
+  return grown;
+}
+
+/** Runs growSnapshotsOnce every `intervalMs` (0 = never) until stop(). */
+export function startSnapshotGrower(deps: GrowerDeps & { intervalMs: number }): { stop(): void } {
+  if (deps.intervalMs <= 0) return { stop: () => undefined };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    growSnapshotsOnce(deps)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'snapshot growth pass failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, deps.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -21,6 +21,8 @@ export const configSchema = z.object({
   nodename: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, '--nodename is required and must be a node name (usually $(KUBE_NODE_NAME))'),
   interval: seconds('interval'),
   heartbeatInterval: seconds('heartbeat-interval'),
+  commandTimeout: seconds('command-timeout'),
+  diskProbeTimeout: seconds('disk-probe-timeout'),
   lvname: z.string().regex(/^[A-Za-z0-9_+.][A-Za-z0-9_+.-]*$/, '--lvname must be a valid LV name prefix'),
   regexp: regexp('regexp'),
   sysfs: absolute('path.sysfs'),
@@ -40,6 +42,8 @@ export function buildCommand(): Command {
     .addOption(new Option('--nodename <name>', 'this node (the NLS of the same name)').default(''))
     .addOption(new Option('--interval <seconds>', 'discovery period').default('60'))
     .addOption(new Option('--heartbeat-interval <seconds>', 'rewrite an unchanged status at most this often (state.lastHeartbeatTime)').default('300'))
+    .addOption(new Option('--command-timeout <seconds>', 'deadline of each lvm, blkid, mkfs or mount process; a hung one shows on /readyz').default('120'))
+    .addOption(new Option('--disk-probe-timeout <seconds>', 'every --interval a 4 KiB direct read of each PV slower than this marks its VG hung on /readyz').default('10'))
     .addOption(new Option('--lvname <prefix>', 'LVs whose name starts with this (or csi-) are Open-Local\'s').default('local'))
     .addOption(new Option('--regexp <re>', 'which /sys/block entries are reported as devices').default('^(s|v|xv)d[a-z]+$'))
     .addOption(new Option('--path.sysfs <path>', 'sysfs mount point').default('/sys'))

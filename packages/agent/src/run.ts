@@ -1,7 +1,7 @@
 // Wiring only: flags → adapters (Kubernetes, lvm, host) → the agent loop; HTTP endpoints; graceful shutdown
 // (finish the running pass, stop the watch, close HTTP).
 import { KubeConfig } from '@kubernetes/client-node';
-import { createLocalExecutor, Lvm, observeExecutor } from '@openlocal/lvm';
+import { CommandRegistry, createLocalExecutor, Lvm, observeExecutor, StorageWatch } from '@openlocal/lvm';
 import { pino } from 'pino';
 import { createEventRecorder } from '@openlocal/kube-runtime';
 import { HostStorage } from './adapters/host-storage.js';
@@ -25,8 +25,15 @@ export async function run(argv: readonly string[]): Promise<void> {
   const clock = systemClock;
   const metrics = createAgentMetrics(config.nodename);
   const lvmEnv: Record<string, string> = { LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir === '' ? {} : { LVM_SYSTEM_DIR: config.lvmSystemDir }) };
-  const executor = observeExecutor(createLocalExecutor({ env: lvmEnv }), { observe: metrics.observeCommand, now: () => performance.now() });
-  const lvm = new Lvm({ executor, env: lvmEnv });
+  // Every command has a deadline, and lvm skips suspended devices, so one hung disk cannot stall the passes.
+  const commandTimeoutMs = config.commandTimeout * 1000;
+  const registry = new CommandRegistry(() => performance.now());
+  const local = createLocalExecutor({ env: lvmEnv, registry, defaultTimeoutMs: commandTimeoutMs });
+  const executor = observeExecutor(local, { observe: metrics.observeCommand, now: () => performance.now() });
+  const lvm = new Lvm({ executor, env: lvmEnv, ignoreSuspendedDevices: true, commandTimeoutMs });
+  const watch = new StorageWatch({ readState: () => lvm.readState(), executor, registry, probeTimeoutMs: config.diskProbeTimeout * 1000 });
+  const probes = setInterval(() => void watch.check().catch((error: unknown) => logger.warn({ err: error }, 'disk probe failed')), config.interval * 1000);
+  probes.unref();
   const host = new HostStorage({ lvm, executor, sysfsRoot: config.sysfs, deviceRegexp: config.regexp, mountRoot: config.mount });
   const source = new OwnNlsInformer({ kubeConfig, nodeName: config.nodename, clock, logger, onRestart: () => metrics.informerRestarts.inc({ informer: 'nodelocalstorage' }) });
   const recorder = createEventRecorder(kubeConfig, { component: 'open-local-agent', instance: config.nodename, clock, logger });
@@ -39,7 +46,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   });
   const http = await startHttpServer({
     host: config.metricsHost, port: config.metricsPort, registry: metrics.registry,
-    notReadyReasons: () => [...(source.hasSynced ? [] : ['the NodeLocalStorage watch has not listed yet']), ...(agent.isReady ? [] : ['no status written yet'])],
+    notReadyReasons: () => [...(source.hasSynced ? [] : ['the NodeLocalStorage watch has not listed yet']), ...(agent.isReady ? [] : ['no status written yet']), ...watch.notReadyReasons()],
   });
   logger.info({ port: http.port }, 'serving /healthz, /readyz and /metrics');
   source.start();
@@ -52,6 +59,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     });
   }
   await agent.run(stop.signal);
+  clearInterval(probes);
   source.shutDown();
   await http.close();
   logger.info('stopped');

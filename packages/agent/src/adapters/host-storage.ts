@@ -1,7 +1,7 @@
 // Reads the node's storage in one pass: LVM state in one lvm process, block devices from sysfs, mount points
 // under --path.mount from mountinfo + statfs; and the facts resourceToBeInited needs about named devices.
 import { readdir, stat } from 'node:fs/promises';
-import { listBlockDevices, probeFilesystem, readMountInfo, statFilesystem, type Executor, type Lvm } from '@openlocal/lvm';
+import { listBlockDevices, probeFilesystem, readMountInfo, statFilesystem, validateDevicePath, type Executor, type Lvm } from '@openlocal/lvm';
 import { mountPointsUnder } from '../core/mount-points.js';
 import type { DeviceFacts } from '../core/init-plan.js';
 import type { DiscoveredMountPoint, Discovery } from '../core/node-storage.js';
@@ -55,7 +55,16 @@ export class HostStorage implements StorageReader {
   async deviceFacts(devices: readonly string[], signal?: AbortSignal): Promise<Map<string, DeviceFacts>> {
     const facts = new Map<string, DeviceFacts>();
     for (const device of new Set(devices)) {
-      const isBlock = await stat(device).then((s) => s.isBlockDevice(), () => false);
+      // A malformed path is never probed (the plan refuses it by field); it must not abort the pass either.
+      const isValid = ((): boolean => {
+        try {
+          validateDevicePath(device);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const isBlock = isValid && (await stat(device).then((s) => s.isBlockDevice(), () => false));
       if (!isBlock) {
         facts.set(device, { exists: false, signature: null });
         continue;

@@ -2,7 +2,7 @@
 // existing VG of that name alone; refuse (never destroy) a device that does not exist, holds a filesystem or
 // other signature, or belongs to another VG. Mount points: format only a blank device, then mount.
 import type { MountPointToBeInited, VgToBeInited } from '@openlocal/crd-types';
-import type { LvmState } from '@openlocal/lvm';
+import { validateDevicePath, type LvmState } from '@openlocal/lvm';
 
 /** What the agent learned about one device named in resourceToBeInited. */
 export interface DeviceFacts {
@@ -29,12 +29,32 @@ function deviceProblem(device: string, state: LvmState, facts: ReadonlyMap<strin
   return null;
 }
 
+/** A device path that is not a plain /dev path is refused with the spec field that holds it, before any I/O. */
+function devicePathProblem(device: string, field: string): string | null {
+  try {
+    validateDevicePath(device, field);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function firstBadPath(devices: readonly string[], vgIndex: number): string | null {
+  for (const [i, device] of devices.entries()) {
+    const problem = devicePathProblem(device, `spec.resourceToBeInited.vgs[${vgIndex}].devices[${i}]`);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
 export function planVgInit(vgs: readonly VgToBeInited[], state: LvmState, facts: ReadonlyMap<string, DeviceFacts>): VgInitStep[] {
   const claimed = new Map<string, string>();
-  return vgs.map((vg): VgInitStep => {
+  return vgs.map((vg, vgIndex): VgInitStep => {
     if (state.vgs.some((existing) => existing.name === vg.name)) return { kind: 'exists', name: vg.name };
     if (!VG_NAME.test(vg.name) || vg.name.length > 127) return { kind: 'refuse', name: vg.name, reason: `invalid volume group name ${JSON.stringify(vg.name)}` };
     if (vg.devices.length === 0) return { kind: 'refuse', name: vg.name, reason: `volume group ${vg.name} lists no devices` };
+    const badPath = firstBadPath(vg.devices, vgIndex);
+    if (badPath !== null) return { kind: 'refuse', name: vg.name, reason: badPath };
     for (const device of vg.devices) {
       const owner = claimed.get(device);
       if (owner !== undefined) return { kind: 'refuse', name: vg.name, reason: `device ${device} is also listed for volume group ${owner}` };
@@ -52,9 +72,11 @@ export type MountInitStep =
   | { readonly kind: 'refuse'; readonly path: string; readonly reason: string };
 
 export function planMountInit(mountpoints: readonly MountPointToBeInited[], mountedPaths: ReadonlySet<string>, facts: ReadonlyMap<string, DeviceFacts>): MountInitStep[] {
-  return mountpoints.map((mp): MountInitStep => {
+  return mountpoints.map((mp, index): MountInitStep => {
     const path = mp.path.replace(/\/+$/, '') || '/';
     if (mountedPaths.has(path)) return { kind: 'mounted', path };
+    const badPath = devicePathProblem(mp.device, `spec.resourceToBeInited.mountpoints[${index}].device`);
+    if (badPath !== null) return { kind: 'refuse', path, reason: badPath };
     const fsType = mp.fsType ?? 'ext4';
     if (fsType !== 'ext4' && fsType !== 'xfs') return { kind: 'refuse', path, reason: `fsType ${JSON.stringify(fsType)} is not supported (ext4 or xfs)` };
     const problem = mountDeviceProblem(mp.device, fsType, facts.get(mp.device));

@@ -59,11 +59,13 @@ type LvmSpec = Extract<VolumeSpec, { volumeType: 'LVM' }>;
 
 export class VolumeCreator {
   private readonly serializer = new KeyedSerializer();
+  /** LVs created (or found) under the placement lock whose zeroing create() finishes after releasing it. */
+  private readonly zeroAfterPlacement = new Map<CreateRequest, { vgName: string; name: string; sizeBytes: number }>();
 
   constructor(private readonly deps: CreatorDeps) {}
 
-  create(request: CreateRequest): Promise<CreatedVolume> {
-    return this.serializer.run(PLACEMENT_KEY, async () => {
+  async create(request: CreateRequest): Promise<CreatedVolume> {
+    const created = await this.serializer.run(PLACEMENT_KEY, async () => {
       switch (request.spec.volumeType) {
         case 'LVM':
           return this.createLv(request, request.spec);
@@ -72,6 +74,12 @@ export class VolumeCreator {
           return this.createExclusive(request, request.spec.volumeType, request.spec.mediaType);
       }
     });
+    // Zeroing runs after the node-wide placement lock is released: a large LV (or a slow disk) must not hold up
+    // placement of every other volume on the node; its own volume lock keeps retries of this one away.
+    const toZero = this.zeroAfterPlacement.get(request);
+    this.zeroAfterPlacement.delete(request);
+    if (toZero !== undefined) await zeroNewLv(this.deps, toZero);
+    return created;
   }
 
   private async plan(request: CreateRequest): Promise<VolumePlan | null> {
@@ -135,7 +143,7 @@ export class VolumeCreator {
     const state = await this.deps.lvm.readState({ signal: request.signal });
     const size = request.size ?? DEFAULT_SIZE;
     const existing = this.existingLv({ state, lvName, spec, size });
-    if (existing !== null) return this.finishZeroing(state, existing);
+    if (existing !== null) return this.finishZeroing(request, state, existing);
     if (spec.thinPool !== undefined && spec.vgName !== undefined) {
       return this.createThinLv(request, { state, lvName, vgName: spec.vgName, poolName: spec.thinPool, ratio: spec.overProvisioningRatio });
     }
@@ -149,14 +157,14 @@ export class VolumeCreator {
       { signal: request.signal },
     );
     this.deps.logger.info({ volumeId: lvName, vgName: vg.name, sizeBytes: lv.sizeBytes, stripes }, 'created logical volume');
-    if (mustZero) await zeroNewLv(this.deps, { vgName: vg.name, name: lvName, sizeBytes: lv.sizeBytes });
+    if (mustZero) this.zeroAfterPlacement.set(request, { vgName: vg.name, name: lvName, sizeBytes: lv.sizeBytes });
     return { volumeId: lvName, sizeBytes: lv.sizeBytes, vgName: vg.name };
   }
 
   /** An existing LV of ours whose create was interrupted before its zeroing finished is zeroed now. */
-  private async finishZeroing(state: LvmState, existing: CreatedVolume): Promise<CreatedVolume> {
+  private finishZeroing(request: CreateRequest, state: LvmState, existing: CreatedVolume): CreatedVolume {
     const lv = state.lvs.find((candidate) => candidate.vgName === existing.vgName && candidate.name === existing.volumeId);
-    if (lv !== undefined && lv.tags.includes(UNZEROED_TAG)) await zeroNewLv(this.deps, { vgName: lv.vgName, name: lv.name, sizeBytes: lv.sizeBytes });
+    if (lv !== undefined && lv.tags.includes(UNZEROED_TAG)) this.zeroAfterPlacement.set(request, { vgName: lv.vgName, name: lv.name, sizeBytes: lv.sizeBytes });
     return existing;
   }
 

@@ -39,7 +39,7 @@ export interface HostPort {
   /** Copies every block of `source` onto the start of `target` (a thick clone); `target` must be at least as large. */
   copyDevice(request: { source: string; target: string }, options?: Signal): Promise<void>;
   /** Writes zeros over the whole device (blkdiscard --zeroout), with its own deadline. */
-  zeroDevice(device: string, options?: { timeoutMs?: number }): Promise<void>;
+  zeroDevice(device: string, options?: { offsetBytes?: number; lengthBytes?: number; timeoutMs?: number }): Promise<void>;
   /** Erases every signature on a device (wipefs -a): what Delete of a Device volume means. */
   wipeDevice(device: string, options?: Signal): Promise<void>;
   /** Deletes everything inside a directory, keeping the directory. */

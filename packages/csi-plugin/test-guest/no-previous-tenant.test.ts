@@ -112,6 +112,30 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
     await client.must('Controller', 'DeleteVolume', { volume_id: 'tenant-c' });
   });
 
+  it('growing a raw block volume onto written extents shows zeros in the new tail, also when the grow was interrupted', async () => {
+    await disks.lvm(['lvcreate', '--yes', '--name', 'old-wide', '--size', `${SIZE}b`, VG]);
+    await fill(`/dev/${VG}/old-wide`, 0x5a);
+    await disks.lvm(['lvremove', '--yes', `${VG}/old-wide`]);
+    await create('tenant-g', SIZE / 4);
+    const kubelet = join(disks.dir, 'kubelet');
+    const staging = join(kubelet, 'plugins', 'kubernetes.io', 'csi', 'pv', 'tenant-g', 'globalmount');
+    const target = join(kubelet, 'plugins', 'kubernetes.io', 'csi', 'volumeDevices', 'publish', 'tenant-g', 'pod-1');
+    await client.must('Node', 'NodeStageVolume', { volume_id: 'tenant-g', staging_target_path: staging, volume_capability: blockCapability() });
+    await client.must('Node', 'NodePublishVolume', { volume_id: 'tenant-g', staging_target_path: staging, target_path: target, volume_capability: blockCapability() });
+    const expand = (bytes: number) => client.must('Node', 'NodeExpandVolume', { volume_id: 'tenant-g', volume_path: target, capacity_range: { required_bytes: String(bytes), limit_bytes: '0' } });
+    expect(await expand(SIZE / 2)).toEqual({ capacity_bytes: String(SIZE / 2) });
+    // An interrupted grow: lvextend done and marked, zeroing not done (the old bytes are really there).
+    await disks.lvm(['lvchange', '--addtag', `${OWNER_TAG}/zero-from=${SIZE / 2}`, `${VG}/tenant-g`]);
+    await disks.lvm(['lvextend', '--size', `${SIZE}b`, `${VG}/tenant-g`]);
+    expect(await nonZeroBytes(`/dev/${VG}/tenant-g`)).toBeGreaterThan(0);
+    expect(await expand(SIZE)).toEqual({ capacity_bytes: String(SIZE) });
+    expect(await nonZeroBytes(`/dev/${VG}/tenant-g`)).toBe(0);
+    expect(await disks.lvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-g`])).not.toMatch(/zero-from/);
+    await client.must('Node', 'NodeUnpublishVolume', { volume_id: 'tenant-g', target_path: target });
+    await client.must('Node', 'NodeUnstageVolume', { volume_id: 'tenant-g', staging_target_path: staging });
+    await client.must('Controller', 'DeleteVolume', { volume_id: 'tenant-g' });
+  });
+
   it('measures what zeroing costs per GiB (printed, not asserted)', async () => {
     const size = 256 * MiB;
     let started = performance.now();

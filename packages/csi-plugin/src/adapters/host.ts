@@ -85,7 +85,12 @@ export function createHost(options: HostOptions): HostPort {
       const sectors = await readSysfs(join(options.sysfsRoot, 'dev', 'block', majMin, 'size'));
       return { sizeBytes: sectors === null ? 0 : Number(sectors) * 512, majMin };
     },
-    zeroDevice: (device, o) => zeroDevice(executor, { device }, o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+    zeroDevice: (device, o = {}) =>
+      zeroDevice(
+        executor,
+        { device, ...(o.offsetBytes === undefined ? {} : { offsetBytes: o.offsetBytes }), ...(o.lengthBytes === undefined ? {} : { lengthBytes: o.lengthBytes }) },
+        o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs },
+      ),
     async wipeDevice(device, o) {
       validateDevicePath(device);
       const argv = ['wipefs', '--all', '--', device];

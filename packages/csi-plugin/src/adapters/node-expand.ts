@@ -3,6 +3,7 @@ import { roundUpToUnit, type SizeRequest } from '../core/capacity-range.js';
 import { CsiError } from '../core/errors.js';
 import type { NodeGetVolumeStatsResponse } from '../generated/csi/v1/NodeGetVolumeStatsResponse.js';
 import type { HostPort, LvmPort } from '../ports.js';
+import { extendAndZero } from './expand-zeroing.js';
 import { mountAt } from './node-stage.js';
 import { devicePathOf, sizeOf, type LocatedVolume } from './volume-locator.js';
 
@@ -34,7 +35,7 @@ export async function expandOnNode(
   const state = await deps.lvm.readState({ signal: request.signal });
   const extent = state.vgs.find((vg) => vg.name === volume.lv.vgName)?.extentSizeBytes ?? 4 * 2 ** 20;
   const target = request.size === null ? volume.lv.sizeBytes : Math.max(volume.lv.sizeBytes, roundUpToUnit(request.size, extent));
-  const lv = await deps.lvm.extendLv({ vgName: volume.lv.vgName, name: volume.lv.name, sizeBytes: target }, { signal: request.signal });
+  const lv = await extendAndZero(deps, { lv: volume.lv, targetBytes: target, signal: request.signal });
   // A raw block bind has nothing to grow; a filesystem is grown online to fill the LV.
   if (mounted.fsType === 'ext4' || mounted.fsType === 'xfs') {
     await deps.host.growFilesystem({ device: lv.devicePath, mountPath: mounted.mountPoint, fsType: mounted.fsType }, { signal: request.signal });

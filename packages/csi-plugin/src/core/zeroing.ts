@@ -15,3 +15,22 @@ const BASE_MS = 60_000;
 export function zeroDeadlineMs(sizeBytes: number): number {
   return BASE_MS + Math.ceil(sizeBytes / SLOWEST_BYTES_PER_SECOND) * 1000;
 }
+
+const ZERO_FROM_PREFIX = `${OWNER_TAG}/zero-from=`;
+
+/** Pure: the tag that marks an LV being grown from `fromBytes`, whose new tail is not zeroed yet. */
+export function zeroFromTag(fromBytes: number): string {
+  return `${ZERO_FROM_PREFIX}${fromBytes}`;
+}
+
+/** Pure: whether a tag is a grow's zero-from mark. */
+export function isZeroFromTag(tag: string): boolean {
+  return tag.startsWith(ZERO_FROM_PREFIX);
+}
+
+/** Pure: the lowest offset an unfinished grow left to zero, or null when none is pending. */
+export function pendingZeroFrom(tags: readonly string[]): number | null {
+  const offsets = tags.filter(isZeroFromTag).map((tag) => Number(tag.slice(ZERO_FROM_PREFIX.length)));
+  const valid = offsets.filter((n) => Number.isSafeInteger(n) && n >= 0 && n % 512 === 0);
+  return valid.length === 0 ? null : Math.min(...valid);
+}

@@ -13,7 +13,7 @@ import { CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig, type Kubern
 import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyManifests, createTestNamespace, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitFor, type Cluster, type TestNamespace } from '../../../e2e/cluster/index.js';
+import { applyManifests, createTestNamespace, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitFor, type Cluster, type TestNamespace } from '@openlocal/e2e/cluster';
 import { createCsiClient, mountCapability, type CsiClient } from '../test/support/csi-client.js';
 
 const exec = promisify(execFile);

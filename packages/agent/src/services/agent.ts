@@ -38,7 +38,8 @@ export class Agent {
   /** The status we last wrote, and to which NLS object (a recreated NLS starts without status). */
   private lastWritten: { status: NodeLocalStorageStatus; uid: string | undefined } | undefined;
   private lastWriteMs: number | undefined;
-  private isActivated = false;
+  /** VGs activated (or that cannot be: no device-mapper); a failed activation is retried on the next pass. */
+  private readonly activatedVgs = new Set<string>();
   private isWaitingLogged = false;
   private failures = 0;
 
@@ -99,7 +100,7 @@ export class Agent {
       await this.options.events.warnOnce('spdk', 'SpdkUnsupported', `spec.spdkConfig.deviceType ${JSON.stringify(spec.spdkConfig.deviceType)} is ignored: this agent manages LVM, devices and mount points only`);
     }
     let discovery = await host.discover(signal);
-    if (!this.isActivated) await this.activateManagedVgs(nls, discovery.lvm.vgs.map((vg) => vg.name));
+    await this.activateManagedVgs(nls, discovery.lvm.vgs.map((vg) => vg.name).filter((name) => !this.activatedVgs.has(name)));
     if (await this.options.initializer.apply(spec, discovery.lvm, signal)) discovery = await host.discover(signal);
     const reserve = parseStorageReserved(nls.metadata?.annotations?.[ANNOTATIONS.storageReserved]);
     const info = buildNodeStorageInfo(discovery, { lvNamePrefix: this.options.lvNamePrefix }, reserve);
@@ -125,9 +126,12 @@ export class Agent {
     this.options.logger.debug({ reason: decision.reason }, 'wrote status');
   }
 
-  /** Activates the VGs this node manages (in resourceToBeInited or selected by listConfig.vgs), once. */
+  /**
+   * Activates the VGs this node manages (in resourceToBeInited or selected by listConfig.vgs) that are not active
+   * yet: at start (reboot recovery), a VG that failed before (one bad moment is retried every pass) and a VG
+   * that appeared since.
+   */
   private async activateManagedVgs(nls: NodeLocalStorage, existing: readonly string[]): Promise<void> {
-    this.isActivated = true;
     const { lvm, logger, metrics, events } = this.options;
     const named = new Set((nls.spec?.resourceToBeInited?.vgs ?? []).map((vg) => vg.name));
     const selected = new Set(filterNames(existing, nls.spec?.listConfig?.vgs, 'listConfig.vgs').kept);
@@ -135,6 +139,7 @@ export class Agent {
     if (managed.length === 0) return;
     if (!(await lvm.hasDeviceMapper())) {
       metrics.vgActivations.inc({ result: 'no-device-mapper' }, managed.length);
+      for (const name of managed) this.activatedVgs.add(name);
       logger.warn({ vgs: managed }, 'this kernel has no device-mapper: volume groups cannot be activated (LVs stay inactive)');
       await events.warnOnce('activate', 'ActivateVGFailed', `cannot activate volume groups ${managed.join(', ')}: this kernel has no device-mapper`);
       return;
@@ -142,6 +147,7 @@ export class Agent {
     for (const name of managed) {
       try {
         await lvm.activateVg(name);
+        this.activatedVgs.add(name);
         metrics.vgActivations.inc({ result: 'ok' });
         // After a reboot this is what lets kubelet stage the node's volumes again: worth a line in the log.
         logger.info({ vg: name }, 'activated volume group');

@@ -144,6 +144,11 @@ export class Agent {
       await events.warnOnce('activate', 'ActivateVGFailed', `cannot activate volume groups ${managed.join(', ')}: this kernel has no device-mapper`);
       return;
     }
+    await this.activateEach(managed);
+  }
+
+  private async activateEach(managed: readonly string[]): Promise<void> {
+    const { lvm, logger, metrics, events } = this.options;
     for (const name of managed) {
       try {
         await lvm.activateVg(name);

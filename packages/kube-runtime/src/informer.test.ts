@@ -8,7 +8,7 @@ import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from './clock.js';
-import { Informer } from './informer.js';
+import { Informer, type InformerOptions } from './informer.js';
 
 interface Script {
   listStatuses: number[];
@@ -57,6 +57,13 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.closeAllConnections();
 });
 
+// A pod informer against the scripted server on `port`; `options` sets the clock, backoff and callbacks.
+function podInformer(port: number, options: Pick<InformerOptions<V1Pod>, 'clock' | 'backoff' | 'onRestart' | 'onSynced'>): Informer<V1Pod> {
+  const kubeConfig = kubeConfigFor(port);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return new Informer<V1Pod>({ name: 'pods', path: '/api/v1/pods', list: () => core.listPodForAllNamespaces(), kubeConfig, logger: pino({ level: 'silent' }), ...options });
+}
+
 describe('Informer', () => {
   it('retries a failing list with doubling backoff, then syncs and delivers list and watch objects', async () => {
     const api = await startApi({ listStatuses: [500, 500, 200], watchStatuses: [] });
@@ -70,16 +77,9 @@ describe('Informer', () => {
       },
     };
     const seen: string[] = [];
-    const kubeConfig = kubeConfigFor(api.port);
-    const core = kubeConfig.makeApiClient(CoreV1Api);
     let restarts = 0;
     let syncedAfter = -1;
-    const informer = new Informer<V1Pod>({
-      name: 'pods',
-      path: '/api/v1/pods',
-      list: () => core.listPodForAllNamespaces(),
-      kubeConfig,
-      logger: pino({ level: 'silent' }),
+    const informer = podInformer(api.port, {
       clock,
       backoff: { baseMs: 100, maxMs: 150 },
       onRestart: () => (restarts += 1),
@@ -102,17 +102,7 @@ describe('Informer', () => {
   it('restarts after the watch fails instead of staying stopped', async () => {
     const api = await startApi({ listStatuses: [], watchStatuses: [500] });
     servers.push(api.server);
-    const kubeConfig = kubeConfigFor(api.port);
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const informer = new Informer<V1Pod>({
-      name: 'pods',
-      path: '/api/v1/pods',
-      list: () => core.listPodForAllNamespaces(),
-      kubeConfig,
-      logger: pino({ level: 'silent' }),
-      clock: { now: () => 0, sleep: async () => true },
-      backoff: { baseMs: 1, maxMs: 1 },
-    });
+    const informer = podInformer(api.port, { clock: { now: () => 0, sleep: async () => true }, backoff: { baseMs: 1, maxMs: 1 } });
     const stop = new AbortController();
     const running = informer.run(stop.signal);
     // list, failed watch, then (after the restart) a second watch that stays open.

@@ -64,7 +64,14 @@ describe.skipIf(skipReason !== null)('chart open-local images and node mounts', 
     expect(probes(findObject(objects, 'DaemonSet', 'open-local-agent'), 'agent')).toEqual([{ path: '/healthz', port: 9101 }, { path: '/readyz', port: 9101 }]);
     expect(probes(findObject(objects, 'DaemonSet', 'open-local-csi-plugin'), 'csi-plugin')).toEqual([{ path: '/healthz', port: 9102 }, { path: '/readyz', port: 9102 }]);
     expect(probes(findObject(objects, 'Deployment', 'open-local-controller'), 'controller')).toEqual([{ path: '/healthz', port: 'http' }, { path: '/readyz', port: 'http' }]);
-    expect(probes(findObject(objects, 'Deployment', 'open-local-scheduler-extender'), 'scheduler-extender')).toEqual([{ path: '/healthz', port: 'http-port' }, { path: '/readyz', port: 'http-port' }]);
+    expect(probes(findObject(objects, 'Deployment', 'open-local-scheduler-extender'), 'scheduler-extender')).toEqual([{ path: '/healthz', port: 'http-port', scheme: 'HTTP' }, { path: '/readyz', port: 'http-port', scheme: 'HTTP' }]);
+    // Each app gets probes.startupSeconds (default 300) to answer /healthz before liveness applies.
+    for (const [kind, name, container] of [['DaemonSet', 'open-local-agent', 'agent'], ['DaemonSet', 'open-local-csi-plugin', 'csi-plugin'], ['Deployment', 'open-local-controller', 'controller'], ['Deployment', 'open-local-csi-controller', 'csi-plugin'], ['Deployment', 'open-local-scheduler-extender', 'scheduler-extender']] as const) {
+      const probe = (full(findObject(objects, kind, name), container) as FullContainer & { startupProbe?: Probe & { periodSeconds: number; failureThreshold: number } }).startupProbe;
+      expect(probe, name).toMatchObject({ httpGet: { path: '/healthz' }, periodSeconds: 5, failureThreshold: 60 });
+    }
+    const slow = await renderChart(['probes.startupSeconds=600']);
+    expect((full(findObject(slow, 'DaemonSet', 'open-local-agent'), 'agent') as FullContainer & { startupProbe?: { failureThreshold: number } }).startupProbe?.failureThreshold).toBe(120);
     const csiController = findObject(objects, 'Deployment', 'open-local-csi-controller');
     expect(containerOf(csiController, 'csi-plugin').args).toContain('--metrics-port=9103');
     expect(full(csiController, 'csi-plugin').livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'metrics' });

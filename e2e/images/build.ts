@@ -243,7 +243,13 @@ async function bundleApp(request: BuildRequest, app: AppImage, outDir: string): 
     format: ['esm'], platform: 'node', target: 'node20', outDir, noExternal: [/.*/], splitting: false, sourcemap: false,
     clean: true, silent: true, config: false, dts: false, banner: { js: banner },
     // Workspace packages from their sources, not their dist/ (which may be stale or mid-build): the image is the code.
-    esbuildOptions: (options) => { options.alias = { ...options.alias, ...workspaceAliases(request.repoRoot) }; },
+    // Whitespace and syntax minified (identifiers kept, so stack traces stay readable): less to parse at start,
+    // which matters on slow nodes (under emulation Node spends most of its start-up parsing the bundle).
+    esbuildOptions: (options) => {
+      options.alias = { ...options.alias, ...workspaceAliases(request.repoRoot) };
+      options.minifyWhitespace = true;
+      options.minifySyntax = true;
+    },
     tsconfig: join(request.repoRoot, 'packages', app.packageDir, 'tsconfig.json'),
   });
   const text = await readFile(join(outDir, 'main.js'), 'utf8');

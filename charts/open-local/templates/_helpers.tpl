@@ -124,3 +124,8 @@ archives land on the host, not in the container.
     path: /etc/lvm
     type: DirectoryOrCreate
 {{- end -}}
+
+{{/* failureThreshold of the apps' startup probes (every 5 s): probes.startupSeconds / 5, at least 1. */}}
+{{- define "open-local.startupFailures" -}}
+{{- max 1 (div (int .Values.probes.startupSeconds) 5) -}}
+{{- end -}}

@@ -7,7 +7,8 @@
 # creates share/stop.
 #
 # Environment (from the host): OPENLOCAL_GUEST_SHARE, NODE_NAME, VG_NAME (the VG the chart's init config names),
-# TOOLS_BIN (the directory of the pinned kubelet). Images: every share/images/*.tar.
+# TOOLS_BIN (the directory of the pinned kubelet), CONTAINERD_DISK (optional, see below). Images: those on the
+# containerd disk, and every share/images/*.tar (imported here).
 set -uo pipefail
 
 share="${OPENLOCAL_GUEST_SHARE:?}"
@@ -29,7 +30,13 @@ report_rss() {
 
 # Writable, mountable state on tmpfs: containerd's overlay snapshots cannot live on the guest's overlay root.
 for dir in /var/lib/containerd "$kubelet_dir" /etc/cni/net.d /mnt/open-local; do mkdir -p "$dir"; done
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/containerd || fail "tmpfs for containerd"
+# CONTAINERD_DISK: a disk whose file system is a containerd root with the images already imported (made on the
+# host by containerd-disk.ts: importing here under emulation takes minutes). Without it: tmpfs, and import.
+if [ -n "${CONTAINERD_DISK:-}" ]; then
+  mount "$CONTAINERD_DISK" /var/lib/containerd || fail "mount $CONTAINERD_DISK (the containerd disk) on /var/lib/containerd"
+else
+  mount -t tmpfs -o mode=0755 tmpfs /var/lib/containerd || fail "tmpfs for containerd"
+fi
 mount -t tmpfs -o mode=0755 tmpfs "$kubelet_dir" || fail "tmpfs for kubelet"
 # The plugin's Bidirectional mounts (kubelet dir, mount points) need shared mounts on the node, as systemd makes them.
 mount --make-rshared / || fail "mount --make-rshared /"
@@ -38,10 +45,11 @@ cp "$share/cni.conflist" /etc/cni/net.d/10-openlocal.conflist
 start containerd containerd --config "$share/containerd.toml"
 wait_for_socket /run/containerd/containerd.sock 60 || fail "containerd did not start (see logs/containerd.log)"
 for archive in "$share"/images/*.tar; do
+  [ -e "$archive" ] || continue
   ctr --address /run/containerd/containerd.sock --namespace k8s.io images import "$archive" >>"$logs/ctr-import.log" 2>&1 ||
     fail "ctr images import $(basename "$archive") (see logs/ctr-import.log)"
 done
-say "containerd up, $(ls "$share"/images/*.tar | wc -l) images imported"
+say "containerd up with $(ctr --address /run/containerd/containerd.sock --namespace k8s.io images ls -q | wc -l) images"
 
 start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
   --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2

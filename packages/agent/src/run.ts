@@ -1,9 +1,8 @@
 // Wiring only: flags → adapters (Kubernetes, lvm, host) → the agent loop; HTTP endpoints; graceful shutdown
 // (finish the running pass, stop the watch, close HTTP).
-import { KubeConfig } from '@kubernetes/client-node';
 import { CommandRegistry, createLocalExecutor, Lvm, observeExecutor, StorageWatch } from '@openlocal/lvm';
 import { pino } from 'pino';
-import { createEventRecorder } from '@openlocal/kube-runtime';
+import { createEventRecorder, loadKubeConfig } from '@openlocal/kube-runtime';
 import { HostStorage } from './adapters/host-storage.js';
 import { startHttpServer } from '@openlocal/kube-runtime';
 import { createNlsStatusWriter } from './adapters/nls-api.js';
@@ -19,9 +18,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
   const logger = pino({ level: config.logLevel, base: { component: 'open-local-agent', node: config.nodename } });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig === '') kubeConfig.loadFromCluster();
-  else kubeConfig.loadFromFile(config.kubeconfig);
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
   const clock = systemClock;
   const metrics = createAgentMetrics(config.nodename);
   const lvmEnv: Record<string, string> = { LVM_SUPPRESS_FD_WARNINGS: '1', ...(config.lvmSystemDir === '' ? {} : { LVM_SYSTEM_DIR: config.lvmSystemDir }) };

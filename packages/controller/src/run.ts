@@ -1,8 +1,7 @@
 // Wiring only: flags → adapters → controller and leader election; HTTP endpoints; ordered graceful shutdown
 // (stop leading and let in-flight reconciles finish, release the lease, stop informers, close HTTP).
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { createEventRecorder, createLeaseStore, LeaderElector, startHttpServer, systemClock } from '@openlocal/kube-runtime';
+import { createEventRecorder, createLeaseStore, LeaderElector, loadKubeConfig, startHttpServer, systemClock } from '@openlocal/kube-runtime';
 import { createClusterLists } from './adapters/cluster-lists.js';
 import { createNlsWriter } from './adapters/nls-api.js';
 import { parseConfig } from './cli.js';
@@ -13,9 +12,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
   const logger = pino({ level: config.logLevel, base: { component: 'open-local-controller', identity: config.leaderElectIdentity } });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig === '') kubeConfig.loadFromCluster();
-  else kubeConfig.loadFromFile(config.kubeconfig);
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
   const clock = systemClock;
   const metrics = createControllerMetrics();
   const controller = new NlsController({

@@ -8,6 +8,7 @@ export { systemClock, type Clock } from './clock.js';
 export { createEventRecorder, type EventRecord, type EventRecorder, type EventTarget } from './event-recorder.js';
 export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './http-server.js';
 export { Informer, type InformerOptions } from './informer.js';
+export { loadKubeConfig } from './kube-config.js';
 export { dropManagedFields, listObjects, ListError } from './list-objects.js';
 export { runMain, type MainProcess } from './main-runner.js';
 export { isSameJson } from './same-json.js';

@@ -22,16 +22,31 @@ export interface InformerOptions<T extends KubernetesObject> {
   readonly onRestart?: () => void;
   /** Called once, when the first LIST has filled the cache. */
   readonly onSynced?: () => void;
+  /**
+   * What the cache keeps of each listed or watched object (after managedFields are dropped): a reader that
+   * needs a few fields of a large kind keeps those, plus the metadata ListWatch keys its cache by (name,
+   * namespace, resourceVersion). Default: the object as it came.
+   */
+  readonly project?: (object: T) => T;
 }
 
 type Handler<T> = (object: T) => void;
 
-/** client-node's Watch, dropping managedFields from each object before the cache keeps it (issue #19). */
+const OBJECT_PHASES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
+/** client-node's Watch, slimming each object (not ERROR or BOOKMARK payloads) before the cache keeps it (#19). */
 class SlimWatch extends Watch {
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly slim: (object: KubernetesObject) => KubernetesObject,
+  ) {
+    super(kubeConfig);
+  }
+
   override watch(...[path, queryParams, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
     return super.watch(path, queryParams, (phase, object: unknown, watchObject?: unknown) => {
-      const isObject = typeof object === 'object' && object !== null;
-      callback(phase, isObject ? dropManagedFields(object as KubernetesObject) : object, watchObject);
+      const isObject = typeof object === 'object' && object !== null && OBJECT_PHASES.has(phase);
+      callback(phase, isObject ? this.slim(object as KubernetesObject) : object, watchObject);
     }, done);
   }
 }
@@ -43,9 +58,11 @@ export class Informer<T extends KubernetesObject> {
   private failures = 0;
 
   constructor(private readonly options: InformerOptions<T>) {
+    const project = options.project ?? ((object: T): T => object);
+    const slim = (object: T): T => project(dropManagedFields(object));
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await options.list();
-      for (const item of result.items) dropManagedFields(item);
+      result.items = result.items.map(slim);
       this.failures = 0;
       // ListWatch fills its cache right after this resolves; mark synced after that has happened.
       setImmediate(() => {
@@ -55,7 +72,7 @@ export class Informer<T extends KubernetesObject> {
       });
       return result;
     };
-    this.listWatch = new ListWatch<T>(options.path, new SlimWatch(options.kubeConfig), list, false, undefined, options.fieldSelector);
+    this.listWatch = new ListWatch<T>(options.path, new SlimWatch(options.kubeConfig, (object) => slim(object as T)), list, false, undefined, options.fieldSelector);
     this.listWatch.on('error', (error: unknown) => this.restartLater(error));
   }
 

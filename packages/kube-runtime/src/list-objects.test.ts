@@ -105,4 +105,30 @@ describe('Informer keeps objects without managedFields', () => {
     stop.abort();
     await running;
   });
+
+  it('keeps only what `project` returns of listed and watched objects', async () => {
+    const api = await startApi((url) =>
+      url.includes('watch=true')
+        ? { status: 200, body: `${JSON.stringify({ type: 'ADDED', object: pod('b', '11') })}\n`, keepOpen: true }
+        : { status: 200, body: JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '10' }, items: [pod('a', '10')] }) },
+    );
+    const kubeConfig = kubeConfigFor(`http://127.0.0.1:${api.port}`);
+    const informer = new Informer<V1Pod>({
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: () => listObjects<V1Pod>(kubeConfig, '/api/v1/pods'),
+      kubeConfig,
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => 0, sleep: async () => true },
+      backoff: { baseMs: 1, maxMs: 1 },
+      project: (object) => ({ metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace, resourceVersion: object.metadata?.resourceVersion } }),
+    });
+    const stop = new AbortController();
+    const running = informer.run(stop.signal);
+    await expect.poll(() => informer.list().map((object) => object.metadata?.name).sort(), { timeout: 5000 }).toEqual(['a', 'b']);
+    expect(informer.list().map((object) => object.spec)).toEqual([undefined, undefined]);
+    expect(informer.get('b', 'ns')?.metadata).toEqual({ name: 'b', namespace: 'ns', resourceVersion: '11' });
+    stop.abort();
+    await running;
+  });
 });

@@ -1,13 +1,15 @@
 // The five informers that feed the cluster state: StorageClass, NLS, PV, PVC and Pod. Nodes are not watched:
 // a node without an NLS offers nothing and is refused with that reason. Each informer restarts on its own.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import type { NodeLocalStorage } from '@openlocal/crd-types';
 import { Informer, listObjects, type Clock } from '@openlocal/kube-runtime';
 import type { Logger } from 'pino';
 import type { ClusterState } from '../core/cluster-state.js';
+import type { NlsShape } from '../core/k8s-shapes.js';
 import type { MetricObjects } from '../core/metric-objects.js';
+import { projectNls, projectPod, projectPv, projectPvc, projectStorageClass } from './projections.js';
 
-type Nls = NodeLocalStorage & KubernetesObject;
+/** An NLS as the cache keeps it: the part the extender reads (projections.ts). */
+type Nls = NlsShape & KubernetesObject;
 
 export interface InformerSetOptions {
   kubeConfig: KubeConfig;
@@ -30,6 +32,8 @@ interface KindSpec<T extends KubernetesObject> {
   kind: string;
   /** Listed and watched as plain JSON (listObjects): no generated API classes in the process (issue #19). */
   path: string;
+  /** What the cache keeps of each object: the fields the core reads (projections.ts). */
+  project: (object: T) => T;
   handlers: InformerHandlers<T>;
 }
 
@@ -42,7 +46,7 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
   let unsynced = 0; // set to the informer count below, before any can start
   const informer = <T extends KubernetesObject>(spec: KindSpec<T>): Informer<KubernetesObject> => {
     const created = new Informer<T>({
-      name: spec.kind, path: spec.path, list: () => listObjects<T>(kubeConfig, spec.path), kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
+      name: spec.kind, path: spec.path, list: () => listObjects<T>(kubeConfig, spec.path), project: spec.project, kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
       onRestart: () => options.onRestart(spec.kind),
       onSynced: () => {
         unsynced -= 1;
@@ -58,16 +62,19 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
     informer({
       kind: 'StorageClass',
       path: '/apis/storage.k8s.io/v1/storageclasses',
+      project: projectStorageClass,
       handlers: { upsert: (o) => state.upsertStorageClass(o), remove: (o) => state.deleteStorageClass(o) },
     }),
     informer<Nls>({
       kind: 'NodeLocalStorage',
       path: '/apis/csi.aliyun.com/v1alpha1/nodelocalstorages',
+      project: projectNls,
       handlers: { upsert: (o) => state.upsertNls(o, now()), remove: (o) => state.deleteNls(o) },
     }),
     informer({
       kind: 'PersistentVolume',
       path: '/api/v1/persistentvolumes',
+      project: projectPv,
       handlers: {
         upsert: (o) => {
           state.upsertPv(o, now());
@@ -82,11 +89,13 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
     informer({
       kind: 'PersistentVolumeClaim',
       path: '/api/v1/persistentvolumeclaims',
+      project: projectPvc,
       handlers: { upsert: (o) => state.upsertPvc(o, now()), remove: (o) => state.deletePvc(o) },
     }),
     informer({
       kind: 'Pod',
       path: '/api/v1/pods',
+      project: projectPod,
       handlers: {
         upsert: (o) => {
           state.upsertPod(o, now());

@@ -38,6 +38,8 @@ export interface HostPort {
   blockDeviceInfo(path: string): Promise<{ sizeBytes: number; majMin: string } | null>;
   /** Copies every block of `source` onto the start of `target` (a thick clone); `target` must be at least as large. */
   copyDevice(request: { source: string; target: string }, options?: Signal): Promise<void>;
+  /** The disk's stable identity (WWID, serial, loop backing file) from sysfs, null when it has none. */
+  deviceIdentity(device: string): Promise<string | null>;
   /** Writes zeros over the whole device (blkdiscard --zeroout), with its own deadline. */
   zeroDevice(device: string, options?: { offsetBytes?: number; lengthBytes?: number; timeoutMs?: number }): Promise<void>;
   /** Erases every signature on a device (wipefs -a): what Delete of a Device volume means. */

@@ -12,6 +12,7 @@ export {
 export { CommandRegistry, type HungCommand } from './command-registry.js';
 export { readProbeArgs, StorageWatch, type HungVg, type StorageHealth, type StorageWatchOptions } from './storage-watch.js';
 export { zeroArgs, zeroDevice, type ZeroRequest } from './zero.js';
+export { readDeviceIdentity } from './device-identity.js';
 export { commandName, observeExecutor, type CommandOutcome, type CommandRecord } from './observed-executor.js';
 export { Lvm, type CallOptions, type CreateLvRequest, type LvmOptions } from './lvm.js';
 export type { LogicalVolume, LvmState, PhysicalVolume, VolumeGroup } from './types.js';

@@ -8,6 +8,7 @@ import {
   makeFilesystem,
   mount,
   probeFilesystem,
+  readDeviceIdentity,
   readMountInfo,
   statFilesystem,
   unmount,
@@ -85,6 +86,7 @@ export function createHost(options: HostOptions): HostPort {
       const sectors = await readSysfs(join(options.sysfsRoot, 'dev', 'block', majMin, 'size'));
       return { sizeBytes: sectors === null ? 0 : Number(sectors) * 512, majMin };
     },
+    deviceIdentity: (device) => readDeviceIdentity({ sysfsRoot: options.sysfsRoot, devicePath: device }),
     zeroDevice: (device, o = {}) =>
       zeroDevice(
         executor,

@@ -230,7 +230,8 @@ export class VolumeCreator {
       plannedPath: isDevice ? plan?.device : plan?.mountPoint,
       kind: isDevice ? 'disk' : 'mount point',
     });
-    await this.deps.claims.put({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes, mediaType });
+    const identity = isDevice ? await this.deps.host.deviceIdentity(chosen.path) : null;
+    await this.deps.claims.put({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes, mediaType, ...(identity === null ? {} : { identity }) });
     this.deps.logger.info({ volumeId: request.name, volumeType, path: chosen.path, sizeBytes: chosen.sizeBytes }, 'claimed');
     return placed(request.name, volumeType, chosen);
   }

@@ -8,6 +8,7 @@ import type { ClaimStore, HostPort, LvmPort } from '../ports.js';
 import type { Adopter } from './adopter.js';
 import { findReadOnlyRestore, restoreTag } from '../core/snapshots.js';
 import { findOurLv } from './volume-locator.js';
+import { locateClaimedDisk } from './claimed-disk.js';
 
 export interface DeleteDeps {
   lvm: LvmPort;
@@ -85,8 +86,11 @@ async function adoptForDelete(deps: DeleteDeps): Promise<LogicalVolume | 'releas
 
 async function releaseClaim(deps: DeleteDeps, claim: Claim): Promise<void> {
   if (claim.volumeType === 'Device') {
-    // A disk that is gone has nothing to wipe; its claim is still released.
-    if (await requireSameDiskUnmounted(deps, claim.path, claim.sizeBytes)) await deps.host.wipeDevice(claim.path, { signal: deps.signal });
+    // The disk is followed by its identity, never by a kernel name that may now be another disk's. A disk that is
+    // gone has nothing to wipe; its claim is still released.
+    const path = await locateClaimedDisk(deps.host, claim);
+    if (path !== null && path !== claim.path) deps.logger.info({ volumeId: deps.volumeId, recorded: claim.path, now: path, identity: claim.identity }, 'the disk moved to another kernel name');
+    if (path !== null && (await requireSameDiskUnmounted(deps, path, claim.sizeBytes))) await deps.host.wipeDevice(path, { signal: deps.signal });
   } else {
     await deps.host.emptyDirectory(claim.path);
   }

@@ -9,6 +9,8 @@ export const claimSchema = z.object({
   path: z.string().startsWith('/'),
   sizeBytes: z.number().int().nonnegative(),
   mediaType: z.enum(['ssd', 'hdd']),
+  /** A Device volume's disk as sysfs names it (WWID, serial, loop backing file): it follows the disk, not its kernel name. */
+  identity: z.string().min(1).optional(),
 });
 
 /** A whole disk (`Device`) or mount point (`MountPoint`) held by one volume. */

@@ -14,6 +14,7 @@ function row(account: string, allowed: boolean, check: AccessCheck): { account: 
 const NLS = { group: 'csi.aliyun.com', resource: 'nodelocalstorages' };
 const NLSC = { group: 'csi.aliyun.com', resource: 'nodelocalstorageinitconfigs' };
 const LEASES = { group: 'coordination.k8s.io', resource: 'leases' };
+const SNAPSHOT_CONTENTS = { group: 'snapshot.storage.k8s.io', resource: 'volumesnapshotcontents' };
 
 export const ACCESS = [
   row('agent', true, { verb: 'get', ...NLS, name: 'node-a' }),
@@ -59,5 +60,17 @@ export const ACCESS = [
   row('csi-controller', false, { verb: 'create', resource: 'persistentvolumes' }),
   row('csi-controller', false, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
   row('csi-controller', false, { verb: 'create', ...LEASES, namespace: 'default' }),
+  // Snapshots (#17): csi-snapshotter and external-provisioner's restores under csi-node, and the snapshot-controller.
+  row('csi-node', true, { verb: 'patch', ...SNAPSHOT_CONTENTS, subresource: 'status', name: 'snapcontent-x' }),
+  row('csi-node', true, { verb: 'get', group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots', namespace: 'default', name: 's' }),
+  row('csi-node', false, { verb: 'create', ...SNAPSHOT_CONTENTS }),
+  row('csi-node', false, { verb: 'delete', ...SNAPSHOT_CONTENTS, name: 'snapcontent-x' }),
+  row('snapshot-controller', true, { verb: 'create', ...SNAPSHOT_CONTENTS }),
+  row('snapshot-controller', true, { verb: 'update', group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots', subresource: 'status', namespace: 'default', name: 's' }),
+  row('snapshot-controller', true, { verb: 'list', resource: 'nodes' }),
+  row('snapshot-controller', true, { verb: 'create', ...LEASES, namespace: NAMESPACE }),
+  row('snapshot-controller', false, { verb: 'create', ...LEASES, namespace: 'default' }),
+  row('snapshot-controller', false, { verb: 'get', resource: 'secrets', namespace: 'default' }),
+  row('snapshot-controller', false, { verb: 'create', resource: 'persistentvolumes' }),
 ];
 

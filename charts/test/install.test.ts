@@ -71,7 +71,9 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     const missing: string[] = [];
     for (const object of manifest) if (!(await objectExists(cluster.kubeConfig, object))) missing.push(`${object.kind}/${object.metadata.name}`);
     expect(missing).toEqual([]);
-    expect(manifest.length).toBe(35);
+    // 35 objects, plus 13 for snapshots (#17): the 3 snapshot CRDs, the snapshot-controller's account, roles,
+    // bindings and Deployment, and csi-snapshotter's ClusterRole and binding for the csi-node account.
+    expect(manifest.length).toBe(48);
   });
 
   it.each(ACCESS)('$account $what', async ({ account, allowed, check }) => {
@@ -278,12 +280,16 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     expect((JSON.parse(status.stdout) as { version: number }).version).toBe(2);
   });
 
-  it('helm uninstall removes every object of the release (CRDs stay, as helm keeps crds/)', async () => {
+  it('helm uninstall removes every object of the release (CRDs stay, as helm keeps crds/ and the snapshot CRDs are marked keep)', async () => {
     const removed = await helm(['uninstall', RELEASE, '--namespace', NAMESPACE, '--wait', '--timeout', '2m']);
     expect(removed.exitCode, removed.stderr).toBe(0);
+    const isKept = (o: RenderedObject) => (o.metadata as { annotations?: Record<string, string> }).annotations?.['helm.sh/resource-policy'] === 'keep';
+    const kept = manifest.filter(isKept);
+    expect(kept.map((o) => o.metadata.name).sort()).toEqual(['volumesnapshotclasses', 'volumesnapshotcontents', 'volumesnapshots'].map((n) => `${n}.snapshot.storage.k8s.io`));
+    for (const object of kept) expect(await objectExists(cluster.kubeConfig, object), object.metadata.name).toBe(true);
     const left = await waitFor({ what: 'every release object gone', timeoutMs: 60_000, intervalMs: 500 }, async () => {
       const present: string[] = [];
-      for (const object of manifest) if (await objectExists(cluster.kubeConfig, object)) present.push(`${object.kind}/${object.metadata.name}`);
+      for (const object of manifest.filter((o) => !isKept(o))) if (await objectExists(cluster.kubeConfig, object)) present.push(`${object.kind}/${object.metadata.name}`);
       return present.length === 0 ? { done: true, value: present } : { done: false, observed: present };
     });
     expect(left).toEqual([]);

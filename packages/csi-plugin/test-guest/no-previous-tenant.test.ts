@@ -29,6 +29,12 @@ async function fill(device: string, byte: number): Promise<void> {
   }
 }
 
+function nonZeroIn(bytes: Buffer): number {
+  let count = 0;
+  for (const byte of bytes) if (byte !== 0) count++;
+  return count;
+}
+
 /** Bytes of the device that are not zero (a new LV is a new device node, so no cached page of the old one answers). */
 async function nonZeroBytes(device: string): Promise<number> {
   const handle = await open(device, 'r');
@@ -37,7 +43,7 @@ async function nonZeroBytes(device: string): Promise<number> {
     const buffer = Buffer.alloc(MiB);
     for (let offset = 0; offset < SIZE; offset += MiB) {
       const { bytesRead } = await handle.read(buffer, 0, MiB, offset);
-      for (let i = 0; i < bytesRead; i++) if (buffer[i] !== 0) count++;
+      count += nonZeroIn(buffer.subarray(0, bytesRead));
     }
   } finally {
     await handle.close();

@@ -150,9 +150,10 @@ export class ClusterState implements DemandLookup {
    * NLS that arrived after its claims leaves behind. Optionally only for claims selected on `onlyNode`.
    */
   reconcile(nowMs: number, onlyNode?: string): void {
-    for (const claim of this.index.claimsByKey()) {
+    const claims = onlyNode === undefined ? this.index.claimsByKey() : this.index.claimsSelectedOn(onlyNode);
+    for (const claim of claims) {
       const node = claim.selectedNode;
-      if (node === undefined || (onlyNode !== undefined && node !== onlyNode)) continue;
+      if (node === undefined) continue;
       if (this.index.hasPvForClaim(claim.key) || this.plans.get(claim.key)?.node === node) continue;
       const podUid = this.index.firstPodOfClaim(claim.key);
       this.ensurePlans({ podUid, claimKey: claim.key, node, source: 'selected-node', nowMs, isStrict: false });

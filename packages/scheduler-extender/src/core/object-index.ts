@@ -13,6 +13,8 @@ export interface PodRecord {
 export class ObjectIndex {
   private readonly storageClasses = new Map<string, StorageClassInfo>();
   private readonly claims = new Map<string, ClaimInfo>();
+  /** Node → keys of the claims whose selected-node names it (reconciling one node must not scan every claim). */
+  private readonly claimsBySelectedNode = new Map<string, Set<string>>();
   private readonly pvs = new Map<string, PvInfo>();
   private readonly pvByClaim = new Map<string, string>();
   private readonly pods = new Map<string, PodRecord>();
@@ -39,11 +41,36 @@ export class ObjectIndex {
   setClaim(info: ClaimInfo): ClaimInfo | undefined {
     const previous = this.claims.get(info.key);
     this.claims.set(info.key, info);
+    if (previous?.selectedNode !== info.selectedNode) {
+      this.unindexSelected(previous);
+      if (info.selectedNode !== undefined) {
+        const keys = this.claimsBySelectedNode.get(info.selectedNode) ?? new Set();
+        keys.add(info.key);
+        this.claimsBySelectedNode.set(info.selectedNode, keys);
+      }
+    }
     return previous;
   }
 
   deleteClaim(key: string): void {
+    this.unindexSelected(this.claims.get(key));
     this.claims.delete(key);
+  }
+
+  private unindexSelected(claim: ClaimInfo | undefined): void {
+    if (claim?.selectedNode === undefined) return;
+    const keys = this.claimsBySelectedNode.get(claim.selectedNode);
+    keys?.delete(claim.key);
+    if (keys?.size === 0) this.claimsBySelectedNode.delete(claim.selectedNode);
+  }
+
+  /** The claims whose selected-node annotation names `node`, sorted by key. */
+  claimsSelectedOn(node: string): ClaimInfo[] {
+    const keys = [...(this.claimsBySelectedNode.get(node) ?? [])].sort((a, b) => a.localeCompare(b));
+    return keys.flatMap((key) => {
+      const claim = this.claims.get(key);
+      return claim === undefined ? [] : [claim];
+    });
   }
 
   /** Every claim, sorted by key (namespace/name), so derived plans do not depend on event order. */

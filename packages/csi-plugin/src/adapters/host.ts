@@ -17,6 +17,7 @@ import {
   type Executor,
 } from '@openlocal/lvm';
 import { CsiError } from '../core/errors.js';
+import { zeroDeadlineMs } from '../core/zeroing.js';
 import type { HostPort, MountPointInfo } from '../ports.js';
 
 export interface HostOptions {
@@ -54,6 +55,20 @@ export function createHost(options: HostOptions): HostPort {
     return value === '1';
   }
 
+  async function blockInfo(path: string): Promise<{ sizeBytes: number; majMin: string } | null> {
+    const info = await stat(path).catch((error: unknown) => {
+      if (isMissing(error)) return null;
+      throw error;
+    });
+    if (info === null || !info.isBlockDevice()) return null;
+    // rdev packs major/minor the Linux way (see makedev(3)); the naive /256 split is Open-Local bug 13.
+    const major = Number((BigInt(info.rdev) >> 8n) & 0xfffn);
+    const minor = Number((BigInt(info.rdev) & 0xffn) | ((BigInt(info.rdev) >> 12n) & 0xfff00n));
+    const majMin = `${major}:${minor}`;
+    const sectors = await readSysfs(join(options.sysfsRoot, 'dev', 'block', majMin, 'size'));
+    return { sizeBytes: sectors === null ? 0 : Number(sectors) * 512, majMin };
+  }
+
   return {
     listBlockDevices: () => listBlockDevices({ sysfsRoot: options.sysfsRoot, nameRegexp: options.deviceRegexp }),
     async listMountPoints(): Promise<MountPointInfo[]> {
@@ -73,19 +88,7 @@ export function createHost(options: HostOptions): HostPort {
     unmount: (target, o) => unmount(executor, target, signalOf(o)),
     mountInfo: () => readMountInfo(options.mountInfoPath),
     statFilesystem: (path) => statFilesystem(path),
-    async blockDeviceInfo(path) {
-      const info = await stat(path).catch((error: unknown) => {
-        if (isMissing(error)) return null;
-        throw error;
-      });
-      if (info === null || !info.isBlockDevice()) return null;
-      // rdev packs major/minor the Linux way (see makedev(3)); the naive /256 split is Open-Local bug 13.
-      const major = Number((BigInt(info.rdev) >> 8n) & 0xfffn);
-      const minor = Number((BigInt(info.rdev) & 0xffn) | ((BigInt(info.rdev) >> 12n) & 0xfff00n));
-      const majMin = `${major}:${minor}`;
-      const sectors = await readSysfs(join(options.sysfsRoot, 'dev', 'block', majMin, 'size'));
-      return { sizeBytes: sectors === null ? 0 : Number(sectors) * 512, majMin };
-    },
+    blockDeviceInfo: (path) => blockInfo(path),
     deviceIdentity: (device) => readDeviceIdentity({ sysfsRoot: options.sysfsRoot, devicePath: device }),
     zeroDevice: (device, o = {}) =>
       zeroDevice(
@@ -104,7 +107,9 @@ export function createHost(options: HostOptions): HostPort {
       validateDevicePath(request.target, 'target');
       // conv=fsync: the copy is on disk before CreateVolume answers; 4 MiB blocks keep the syscall count low.
       const argv = ['dd', `if=${request.source}`, `of=${request.target}`, 'bs=4M', 'conv=fsync', 'status=none'];
-      const result = await executor.run(argv, signalOf(o));
+      // A whole-volume copy takes as long as the volume is large: it gets a size-scaled deadline, not the default.
+      const sizeBytes = (await blockInfo(request.source))?.sizeBytes ?? 0;
+      const result = await executor.run(argv, { ...signalOf(o), timeoutMs: zeroDeadlineMs(sizeBytes) });
       if (result.exitCode !== 0) throw new CsiError('INTERNAL', `copying ${request.source} to ${request.target} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
     },
     async emptyDirectory(path) {

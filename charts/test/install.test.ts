@@ -71,9 +71,9 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     const missing: string[] = [];
     for (const object of manifest) if (!(await objectExists(cluster.kubeConfig, object))) missing.push(`${object.kind}/${object.metadata.name}`);
     expect(missing).toEqual([]);
-    // 35 objects, plus 13 for snapshots (#17): the 3 snapshot CRDs, the snapshot-controller's account, roles,
-    // bindings and Deployment, and csi-snapshotter's ClusterRole and binding for the csi-node account.
-    expect(manifest.length).toBe(48);
+    // 35 objects, plus 11 for snapshots (#17): the 3 snapshot CRDs, the snapshot-controller's account, ClusterRole,
+    // binding, leader Role and RoleBinding and Deployment, and csi-snapshotter's ClusterRole and binding for csi-node.
+    expect(manifest.length).toBe(46);
   });
 
   it.each(ACCESS)('$account $what', async ({ account, allowed, check }) => {

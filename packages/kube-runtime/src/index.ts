@@ -12,6 +12,7 @@ export { loadKubeConfig } from './kube-config.js';
 export { dropManagedFields, listObjects, ListError } from './list-objects.js';
 export { runMain, type MainProcess } from './main-runner.js';
 export { isSameJson } from './same-json.js';
+export { DeadlineExceededError, withDeadline } from './deadline.js';
 export { LeaderElector, type LeaderElectorOptions, type LeaseStore } from './leader-elector.js';
 export { decideLease, releasedRecord, type LeaseDecision, type LeaseDecisionInput, type LeaseRecord, type ObservedLease } from './core/lease-decision.js';
 export { createLeaseStore } from './lease-store.js';

@@ -12,9 +12,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, type Cluster, type ManagedProcess } from '../cluster/index.js';
+import { CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, type Cluster, type ManagedProcess } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
-import { populateScale, type ScaleSpec } from './scale-harness.js';
+import { pinExtenderBuild, populateScale, type ScaleSpec } from './scale-harness.js';
 import { summarizeHeapSnapshot } from './heap-summary.js';
 
 const { values } = parseArgs({
@@ -92,13 +92,12 @@ async function writeHeapSnapshot(pid: number, snapshotDir: string): Promise<void
   log(summarizeHeapSnapshot(readFileSync(join(snapshotDir, file), 'utf8'), 15));
 }
 
-async function measure(cluster: Cluster, label: string, bin: string | undefined, snapshotDir: string | undefined): Promise<Sample> {
+async function measure(cluster: Cluster, label: string, bin: string, snapshotDir: string | undefined): Promise<Sample> {
   const [port] = (await freePorts(1)) as [number];
   const env: Record<string, string> = snapshotDir === undefined ? {} : { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` };
   const args = ['--kubeconfig', cluster.kubeconfigPath, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
-  const spec = appProcessSpec({ name: `extender-${label}`, packageName: '@openlocal/scheduler-extender', args, env });
   const startedAt = performance.now();
-  const child = await cluster.startProcess(bin === undefined ? spec : { ...spec, args: [bin, ...args] });
+  const child = await cluster.startProcess({ name: `extender-${label}`, command: process.execPath, args: [bin, ...args], env });
   try {
     const readyMs = await waitReady(child, port, startedAt);
     // After sync: let the first list's garbage be collected as it would be in a running extender.
@@ -112,7 +111,8 @@ async function measure(cluster: Cluster, label: string, bin: string | undefined,
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const builds: { name: string; bin: string | undefined }[] = [{ name: 'this', bin: undefined }, ...(values.compare === undefined ? [] : [{ name: 'compare', bin: values.compare }])];
+const pinned = pinExtenderBuild();
+const builds: { name: string; bin: string }[] = [{ name: 'this', bin: pinned.bin }, ...(values.compare === undefined ? [] : [{ name: 'compare', bin: values.compare }])];
 
 log(`extender: the workspace build (packages/scheduler-extender/dist/main.js)${values.compare === undefined ? '' : `, compared with ${values.compare}`}; machine before: ${uptime()}`);
 const cluster = await startCluster({ nodes: [], scheduler: false });
@@ -128,7 +128,7 @@ try {
     const samples = new Map<string, Sample[]>(builds.map((b) => [b.name, []]));
     for (let run = 1; run <= runs; run += 1) {
       for (const build of builds) {
-        const snapshotDir = run === 1 && build.bin === undefined ? values['heap-snapshot'] : undefined;
+        const snapshotDir = run === 1 && build.name === 'this' ? values['heap-snapshot'] : undefined;
         const sample = await measure(cluster, `${build.name}-${point.nodes}-${point.pvs}-${run}`, build.bin, snapshotDir);
         log(`  ${build.name} run ${run}: ready ${sample.readyMs.toFixed(0)} ms, RSS ${sample.rssMiB.toFixed(1)} MiB, heap used ${sample.heapUsedMiB.toFixed(1)} MiB; ${uptime()}`);
         samples.get(build.name)?.push(sample);
@@ -141,6 +141,7 @@ try {
     }
   }
 } finally {
+  pinned.remove();
   const { teardownMs } = await cluster.stop();
   log(`cluster stopped in ${(teardownMs / 1000).toFixed(1)} s`);
 }

@@ -6,6 +6,10 @@
 // The Open-Local CRDs must be installed first (installCrds(kubeConfig, await openLocalCrds()) from e2e/cluster).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CoreV1Api, CustomObjectsApi, StorageV1Api } from '@kubernetes/client-node';
+import { copyFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { dirname, join } from 'node:path';
+import { resolveAppBin } from '../cluster/index.js';
 import { ANNOTATIONS, DRIVER_NAME, TOPOLOGY_KEY } from '@openlocal/crd-types';
 
 export const SCALE_LABEL = 'openlocal.bench/scale';
@@ -134,15 +138,72 @@ export async function inParallel(count: number, concurrency: number, task: (inde
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, () => worker()));
 }
 
-function isAlreadyExists(error: unknown): boolean {
-  return (error as { code?: number }).code === 409;
-}
-
 export interface PopulateTimings {
   nlsMs: number;
   pvsMs: number;
   claimsMs: number;
 }
+
+interface Answer {
+  status: number;
+  json: { metadata?: { resourceVersion?: string }; message?: string } | undefined;
+}
+
+/**
+ * Writes JSON over keep-alive connections with the kubeconfig's credentials: client-node opens a new TLS
+ * connection per request, which made bulk creation CPU-bound on both ends.
+ */
+class BulkWriter {
+  private constructor(
+    private readonly server: string,
+    private readonly options: RequestOptions & { headers: Record<string, string> },
+    private readonly agent: Agent,
+  ) {}
+
+  static async create(kubeConfig: KubeConfig, sockets: number): Promise<BulkWriter> {
+    const server = kubeConfig.getCurrentCluster()?.server;
+    if (server === undefined) throw new Error('scale harness: the kubeconfig has no current cluster');
+    const options: RequestOptions & { headers: Record<string, string> } = { headers: { 'Content-Type': 'application/json', Accept: 'application/json' } };
+    await kubeConfig.applyToHTTPSOptions(options);
+    const agent = new Agent({ keepAlive: true, maxSockets: sockets, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized });
+    return new BulkWriter(server.replace(/\/+$/, ''), options, agent);
+  }
+
+  send(method: 'POST' | 'PUT' | 'GET', path: string, body?: unknown): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const request = httpsRequest(`${this.server}${path}`, { ...this.options, method, agent: this.agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Answer['json'];
+          try {
+            json = JSON.parse(text) as Answer['json'];
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, json });
+        });
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  /** Like send, but a 409 (already exists) counts as done; any other failure throws naming the path. */
+  async ensure(method: 'POST' | 'PUT', path: string, body: unknown): Promise<Answer> {
+    const answer = await this.send(method, path, body);
+    if ((answer.status >= 200 && answer.status < 300) || answer.status === 409) return answer;
+    throw new Error(`scale harness: ${method} ${path}: HTTP ${answer.status}: ${answer.json?.message ?? ''}`);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+const NLS_PATH = `/apis/${NLS.group}/${NLS.version}/${NLS.plural}`;
 
 /**
  * Creates the StorageClass, namespace, NLS (with status), PVs and claims. Objects that already exist are kept
@@ -150,45 +211,40 @@ export interface PopulateTimings {
  */
 export async function populateScale(kubeConfig: KubeConfig, spec: ScaleSpec, log: (line: string) => void = () => undefined): Promise<PopulateTimings> {
   validateScaleSpec(spec);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const storage = kubeConfig.makeApiClient(StorageV1Api);
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const concurrency = spec.concurrency ?? 24;
-  const ignoreExists = (error: unknown): void => {
-    if (!isAlreadyExists(error)) throw error;
-  };
-  await storage
-    .createStorageClass({ body: { metadata: { name: spec.storageClassName, labels: { [SCALE_LABEL]: spec.runId } }, provisioner: DRIVER_NAME, parameters: { volumeType: 'LVM' }, volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' } })
-    .catch(ignoreExists);
-  await core.createNamespace({ body: { metadata: { name: spec.namespace, labels: { [SCALE_LABEL]: spec.runId } } } }).catch(ignoreExists);
+  const writer = await BulkWriter.create(kubeConfig, concurrency);
+  try {
+    const labels = { [SCALE_LABEL]: spec.runId };
+    await writer.ensure('POST', '/apis/storage.k8s.io/v1/storageclasses', { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: spec.storageClassName, labels }, provisioner: DRIVER_NAME, parameters: { volumeType: 'LVM' }, volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
+    await writer.ensure('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: spec.namespace, labels } });
 
-  let started = performance.now();
-  await inParallel(spec.nodes, concurrency, async (i) => {
-    const object = scaleNls(spec, i);
+    let started = performance.now();
     const apiVersion = `${NLS.group}/${NLS.version}`;
-    const created = (await custom
-      .createClusterCustomObject({ ...NLS, body: { apiVersion, kind: 'NodeLocalStorage', metadata: object.metadata, spec: object.spec } })
-      .catch((error: unknown) => {
-        if (!isAlreadyExists(error)) throw error;
-        return custom.getClusterCustomObject({ ...NLS, name: nodeName(spec, i) });
-      })) as { metadata?: { resourceVersion?: string } };
-    // The status subresource takes a whole object with the resourceVersion it replaces.
-    const metadata = { ...object.metadata, resourceVersion: created.metadata?.resourceVersion };
-    await custom.replaceClusterCustomObjectStatus({ ...NLS, name: nodeName(spec, i), body: { apiVersion, kind: 'NodeLocalStorage', ...object, metadata } });
-  }, (done) => log(`  nls ${done}/${spec.nodes}`));
-  const nlsMs = performance.now() - started;
-  log(`  ${spec.nodes} NLS with status in ${(nlsMs / 1000).toFixed(1)} s`);
+    await inParallel(spec.nodes, concurrency, async (i) => {
+      const object = scaleNls(spec, i);
+      let created = await writer.ensure('POST', NLS_PATH, { apiVersion, kind: 'NodeLocalStorage', metadata: object.metadata, spec: object.spec });
+      if (created.status === 409) created = await writer.send('GET', `${NLS_PATH}/${nodeName(spec, i)}`);
+      // The status subresource takes a whole object with the resourceVersion it replaces.
+      const metadata = { ...object.metadata, resourceVersion: created.json?.metadata?.resourceVersion };
+      await writer.ensure('PUT', `${NLS_PATH}/${nodeName(spec, i)}/status`, { apiVersion, kind: 'NodeLocalStorage', ...object, metadata });
+    }, (done) => log(`  nls ${done}/${spec.nodes}`));
+    const nlsMs = performance.now() - started;
+    log(`  ${spec.nodes} NLS with status in ${(nlsMs / 1000).toFixed(1)} s`);
 
-  started = performance.now();
-  await inParallel(spec.pvs, concurrency, (i) => core.createPersistentVolume({ body: scalePv(spec, i) }).catch(ignoreExists), (done) => log(`  pvs ${done}/${spec.pvs}`));
-  const pvsMs = performance.now() - started;
-  log(`  ${spec.pvs} PVs in ${(pvsMs / 1000).toFixed(1)} s`);
+    started = performance.now();
+    await inParallel(spec.pvs, concurrency, (i) => writer.ensure('POST', '/api/v1/persistentvolumes', { apiVersion: 'v1', kind: 'PersistentVolume', ...scalePv(spec, i) }), (done) => log(`  pvs ${done}/${spec.pvs}`));
+    const pvsMs = performance.now() - started;
+    log(`  ${spec.pvs} PVs in ${(pvsMs / 1000).toFixed(1)} s`);
 
-  started = performance.now();
-  await inParallel(spec.pvs, concurrency, (i) => core.createNamespacedPersistentVolumeClaim({ namespace: spec.namespace, body: scaleClaim(spec, i) }).catch(ignoreExists), (done) => log(`  claims ${done}/${spec.pvs}`));
-  const claimsMs = performance.now() - started;
-  log(`  ${spec.pvs} claims in ${(claimsMs / 1000).toFixed(1)} s`);
-  return { nlsMs, pvsMs, claimsMs };
+    started = performance.now();
+    const claimsPath = `/api/v1/namespaces/${spec.namespace}/persistentvolumeclaims`;
+    await inParallel(spec.pvs, concurrency, (i) => writer.ensure('POST', claimsPath, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...scaleClaim(spec, i) }), (done) => log(`  claims ${done}/${spec.pvs}`));
+    const claimsMs = performance.now() - started;
+    log(`  ${spec.pvs} claims in ${(claimsMs / 1000).toFixed(1)} s`);
+    return { nlsMs, pvsMs, claimsMs };
+  } finally {
+    writer.close();
+  }
 }
 
 /** Deletes every object labelled with the run's id (claims, then PVs, NLS, namespace, StorageClass). */
@@ -205,4 +261,15 @@ export async function clearScale(kubeConfig: KubeConfig, spec: Pick<ScaleSpec, '
   await custom.deleteCollectionClusterCustomObject({ ...NLS, labelSelector });
   await core.deleteNamespace({ name: spec.namespace }).catch(ignoreMissing);
   await storage.deleteStorageClass({ name: spec.storageClassName }).catch(ignoreMissing);
+}
+
+/**
+ * A copy of the extender's built bundle beside its package (so a rebuild during a long benchmark cannot pull
+ * it away mid-run); `remove` deletes the copy.
+ */
+export function pinExtenderBuild(): { bin: string; remove: () => void } {
+  const built = resolveAppBin('@openlocal/scheduler-extender');
+  const bin = join(dirname(dirname(built)), `.bench-main-${process.pid}.js`);
+  copyFileSync(built, bin);
+  return { bin, remove: () => rmSync(bin, { force: true }) };
 }

@@ -16,11 +16,11 @@ import { parseArgs } from 'node:util';
 import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { ANNOTATIONS } from '@openlocal/crd-types';
 import { parse, stringify } from 'yaml';
-import { appProcessSpec, CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitForHealthy, type Cluster } from '../cluster/index.js';
+import { CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitForHealthy, type Cluster } from '../cluster/index.js';
 import { renderSchedulerConfig, schedulerArgs, type ExtenderConfig } from '../cluster/scheduler.js';
 import { nodeObject } from '../cluster/simulated-nodes.js';
 import { renderTable } from '../demo/table.js';
-import { inParallel, nodeName, populateScale, SCALE_LABEL, type ScaleSpec } from './scale-harness.js';
+import { inParallel, nodeName, pinExtenderBuild, populateScale, SCALE_LABEL, type ScaleSpec } from './scale-harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -124,6 +124,7 @@ async function stream(cluster: Cluster, mode: string, withClaims: boolean): Prom
 
 log(`machine before: ${uptime()}`);
 // Nodes get no heartbeats here (5000 would load the machine): a long grace period keeps them untainted.
+const pinned = pinExtenderBuild();
 const cluster = await startCluster({ nodes: [], scheduler: false, nodeMonitorGracePeriodS: 3600 });
 const rows: string[][] = [];
 try {
@@ -137,7 +138,8 @@ try {
   await populateScale(cluster.kubeConfig, spec, log);
   const [extenderPort] = (await freePorts(1)) as [number];
   started = performance.now();
-  const extender = await cluster.startProcess(appProcessSpec({ name: 'extender', packageName: '@openlocal/scheduler-extender', args: ['--kubeconfig', cluster.kubeconfigPath, '--port', String(extenderPort), '--host', '127.0.0.1', '--log-level', 'warn'] }));
+  const extenderArgs = ['--kubeconfig', cluster.kubeconfigPath, '--port', String(extenderPort), '--host', '127.0.0.1', '--log-level', 'warn'];
+  const extender = await cluster.startProcess({ name: 'extender', command: process.execPath, args: [pinned.bin, ...extenderArgs] });
   await waitForHealthy({ process: extender, url: `http://127.0.0.1:${extenderPort}/readyz`, timeoutMs: 300_000 });
   log(`  extender ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const extenderConfig: ExtenderConfig = { urlPrefix: `http://127.0.0.1:${extenderPort}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 1, nodeCacheCapable: true, httpTimeout: '30s' };
@@ -148,6 +150,7 @@ try {
     for (const withClaims of [true, false]) rows.push(await stream(cluster, mode, withClaims));
   }
 } finally {
+  pinned.remove();
   const { teardownMs } = await cluster.stop();
   log(`cluster stopped in ${(teardownMs / 1000).toFixed(1)} s`);
 }

@@ -1,5 +1,6 @@
 // Pods as kube-scheduler sends them in ExtenderArgs: the whole v1.Pod of a Deployment replica (managed fields,
 // containers, the projected service-account token volume every pod has, tolerations, status), not a stub.
+import { EIGHT_CLAIMS } from './three-vg-state.js';
 
 const projectedToken = {
   name: 'kube-api-access-7xk2p',
@@ -40,6 +41,17 @@ function uidSuffix(name: string): string {
   for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
   return hash.toString(16).padStart(12, '0');
 }
+
+/**
+ * The benchmark's pods, by cell: the filter bench sends them and the bench server's state holds them as its
+ * informer would (the extender plans only for pods it knows from the API, issue #16).
+ */
+export const BENCH_PODS = {
+  none: { key: 'bench/web-6d4cf56db6-x7k2p', claims: [] as string[] },
+  one: { key: 'bench/p1-6d4cf56db6-q8r4m', claims: ['bench/p1-c0'] },
+  four: { key: 'bench/p4-6d4cf56db6-z2n9w', claims: ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'] },
+  eight: { key: 'bench/p8-6d4cf56db6-k5t7v', claims: EIGHT_CLAIMS.map((_, c) => `bench/p8-c${c}`) },
+} as const;
 
 /** A pending pod `namespace/name` with one volume per claim name, plus the service-account token volume. */
 export function schedulerPod(key: string, claims: string[]): Record<string, unknown> {

@@ -14,6 +14,8 @@ import { Extender } from '../src/core/extender.js';
 import { MetricObjects } from '../src/core/metric-objects.js';
 import { nls, pv, pvc, storageClass } from '../src/test-support/builders.js';
 import { buildThreeVgState } from './three-vg-state.js';
+import { BENCH_PODS, schedulerPod } from './bench-pods.js';
+import type { PodShape } from '../src/core/k8s-shapes.js';
 
 export type ServerMessage =
   | { type: 'ready'; port: number; pid: number; execArgv: string[] }
@@ -43,6 +45,8 @@ const send = (message: ServerMessage): void => {
 
 // three-vgs: the 8-claim cell's own cluster (three VGs per node); the other cells keep their two-VG nodes.
 const state = process.argv[3] === 'three-vgs' ? buildThreeVgState(nodes) : buildState(nodes);
+// The pods the client sends, as the extender's pod informer would hold them (it plans only for known pods).
+for (const { key, claims } of Object.values(BENCH_PODS)) state.upsertPod(schedulerPod(key, [...claims]) as PodShape, 0);
 // A long-running extender has long since collected the garbage of its first list: do it now (filter-bench
 // starts this process with --expose-gc), so its concurrent marking does not compete with the first cell.
 (globalThis as { gc?: () => void }).gc?.();

@@ -11,8 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { ParentMessage, ServerMessage } from './bench-server.js';
-import { schedulerPod } from './bench-pods.js';
-import { EIGHT_CLAIMS } from './three-vg-state.js';
+import { BENCH_PODS, schedulerPod } from './bench-pods.js';
 import { RawHttpClient } from './raw-client.js';
 
 const separator = process.argv.indexOf('--');
@@ -176,10 +175,10 @@ function cases(nodes: number): Case[] {
   // Go's encoding/json writes the struct fields in order and a nil Nodes as null.
   const body = (pod: object): Buffer => Buffer.from(JSON.stringify({ Pod: pod, Nodes: null, NodeNames }));
   const all = [
-    { label: 'no local volumes', body: body(schedulerPod('bench/web-6d4cf56db6-x7k2p', [])), wantPassing: nodes, mode: 'two-vgs' as const },
-    { label: '1 PVC', body: body(schedulerPod('bench/p1-6d4cf56db6-q8r4m', ['bench/p1-c0'])), wantPassing: 1, mode: 'two-vgs' as const },
-    { label: '4 PVCs', body: body(schedulerPod('bench/p4-6d4cf56db6-z2n9w', ['bench/p4-c0', 'bench/p4-c1', 'bench/p4-c2', 'bench/p4-c3'])), wantPassing: 1, mode: 'two-vgs' as const },
-    { label: '8 PVCs, 3 VGs', body: body(schedulerPod('bench/p8-6d4cf56db6-k5t7v', EIGHT_CLAIMS.map((_, c) => `bench/p8-c${c}`))), wantPassing: 1, mode: 'three-vgs' as const },
+    { label: 'no local volumes', body: body(schedulerPod(BENCH_PODS.none.key, [...BENCH_PODS.none.claims])), wantPassing: nodes, mode: 'two-vgs' as const },
+    { label: '1 PVC', body: body(schedulerPod(BENCH_PODS.one.key, [...BENCH_PODS.one.claims])), wantPassing: 1, mode: 'two-vgs' as const },
+    { label: '4 PVCs', body: body(schedulerPod(BENCH_PODS.four.key, [...BENCH_PODS.four.claims])), wantPassing: 1, mode: 'two-vgs' as const },
+    { label: '8 PVCs, 3 VGs', body: body(schedulerPod(BENCH_PODS.eight.key, [...BENCH_PODS.eight.claims])), wantPassing: 1, mode: 'three-vgs' as const },
   ];
   return all.filter((_, i) => POD_CASES.includes(['none', '1', '4', '8'][i] ?? ''));
 }

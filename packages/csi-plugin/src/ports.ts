@@ -8,7 +8,7 @@ import type { FsType, IoThrottle, MediaType } from './core/parameters.js';
 /** The LVM operations the plugin performs (a subset of @openlocal/lvm's Lvm). */
 export type LvmPort = Pick<
   Lvm,
-  'readState' | 'createLv' | 'extendLv' | 'removeLv' | 'hasDeviceMapper' | 'createSnapshot' | 'createThinLv' | 'createThinSnapshot' | 'changeLvTags'
+  'readState' | 'readLv' | 'createLv' | 'extendLv' | 'removeLv' | 'hasDeviceMapper' | 'createSnapshot' | 'createThinLv' | 'createThinSnapshot' | 'changeLvTags'
 >;
 
 export interface Signal {

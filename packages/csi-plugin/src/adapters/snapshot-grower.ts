@@ -2,7 +2,8 @@
 // report, the pure decision in core/snapshots.ts, then lvextend for each snapshot past its class's threshold.
 // A failure is logged and retried on the next pass; it never stops the plugin.
 import type { Logger } from 'pino';
-import { snapshotsToGrow, type SnapshotGrowth } from '../core/snapshots.js';
+import type { LvmState } from '@openlocal/lvm';
+import { needsUseFigure, snapshotsToGrow, type SnapshotGrowth } from '../core/snapshots.js';
 import type { LvmPort } from '../ports.js';
 
 export interface GrowerDeps {
@@ -14,7 +15,7 @@ export interface GrowerDeps {
 /** One pass: grows what needs it and returns what it grew (failures are logged, not thrown). */
 export async function growSnapshotsOnce(deps: GrowerDeps): Promise<SnapshotGrowth[]> {
   const grown: SnapshotGrowth[] = [];
-  for (const growth of snapshotsToGrow(await deps.lvm.readState(), deps.vgRegexp)) {
+  for (const growth of snapshotsToGrow(await readWithUse(deps), deps.vgRegexp)) {
     try {
       await deps.lvm.extendLv({ vgName: growth.vgName, name: growth.name, sizeBytes: growth.sizeBytes });
       deps.logger.info(growth, 'grew read-only snapshot past its expansion threshold');
@@ -24,6 +25,15 @@ export async function growSnapshotsOnce(deps: GrowerDeps): Promise<SnapshotGrowt
     }
   }
   return grown;
+}
+
+/** The lvm state, with each snapshot's use read by `lvs` when the full report left it out. */
+async function readWithUse(deps: GrowerDeps): Promise<LvmState> {
+  const state = await deps.lvm.readState();
+  const lvs = await Promise.all(
+    state.lvs.map(async (lv) => (needsUseFigure(lv) && deps.vgRegexp.test(lv.vgName) ? deps.lvm.readLv({ vgName: lv.vgName, name: lv.name }) : lv)),
+  );
+  return { ...state, lvs };
 }
 
 /** Runs growSnapshotsOnce every `intervalMs` (0 = never) until stop(). */

@@ -31,6 +31,7 @@ function fakeLvm(lvs: LogicalVolume[], options: { freeBytes?: number; failing?: 
   };
   const port: LvmPort = {
     readState: async () => state(),
+    readLv: async (r) => lvs.find((l) => l.name === r.name)!,
     hasDeviceMapper: async () => true,
     createLv: async (r) => {
       calls.push(`createLv ${r.name}`);

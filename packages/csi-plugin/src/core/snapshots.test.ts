@@ -112,6 +112,7 @@ describe('snapshotsToGrow (Open-Local snapshot auto-expansion)', () => {
     { name: 'a class threshold of 80%', lvs: [cow('s1', 62.5, 0.8)], want: [] },
     { name: 'invalidated (100 %): cannot be saved', lvs: [cow('s1', 100)], want: [] },
     { name: 'no use reported', lvs: [cow('s1', undefined)], want: [] },
+    { name: 'use reported as data_percent only', lvs: [{ ...cow('s1', undefined), dataPercent: 75 }], want: [{ vgName: 'vg0', name: 's1', usedPercent: 75, sizeBytes: 192 * MiB }] },
     { name: 'a thin snapshot never grows', lvs: [{ ...cow('s1', 90), isThin: true }], want: [] },
     { name: 'a snapshot without growth tags (made before them)', lvs: [lv('s1', { isSnapshot: true, snapPercent: 90, tags: snapshotTags({ name: 's', sourceVolumeId: 'a', sizeBytes: 1, createdSeconds: 1 }) })], want: [] },
     { name: 'not ours', lvs: [lv('s1', { isSnapshot: true, snapPercent: 90, tags: [] })], want: [] },

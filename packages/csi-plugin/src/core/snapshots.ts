@@ -72,11 +72,21 @@ export function snapshotsToGrow(state: LvmState, vgRegexp: RegExp): SnapshotGrow
     const { lv } = view;
     const threshold = Number(tagValue(lv, GROW_AT_TAG));
     const step = Number(tagValue(lv, GROW_BY_TAG));
-    const used = lv.snapPercent;
+    const used = usedPercent(lv);
     if (view.kind !== 'cow' || used === undefined || !(threshold > 0 && threshold < 1) || !(Number.isSafeInteger(step) && step > 0)) return [];
     if (used / 100 <= threshold || used >= 100) return [];
     return [{ vgName: lv.vgName, name: lv.name, usedPercent: used, sizeBytes: lv.sizeBytes + step }];
   });
+}
+
+/** A copy-on-write snapshot's use: lvm reports it as snap_percent, and in some reports only as data_percent. */
+function usedPercent(lv: LogicalVolume): number | undefined {
+  return lv.snapPercent ?? lv.dataPercent;
+}
+
+/** A copy-on-write snapshot with growth tags whose report carried no use figure (lvm's full report may omit it). */
+export function needsUseFigure(lv: LogicalVolume): boolean {
+  return !lv.isThin && lv.tags.some((t) => t.startsWith(GROW_AT_TAG)) && usedPercent(lv) === undefined;
 }
 
 /** The tag that records a read-only volume restored from a copy-on-write snapshot. */

@@ -5,7 +5,8 @@ import { zeroArgs, zeroDevice } from './zero.js';
 describe('zeroDevice', () => {
   it.each([
     { name: 'whole device', input: { device: '/dev/vg/lv' }, want: ['blkdiscard', '--zeroout', '--', '/dev/vg/lv'] },
-    { name: 'a range', input: { device: '/dev/vg/lv', offsetBytes: 1024, lengthBytes: 4096 }, want: ['blkdiscard', '--zeroout', '--offset', '1024', '--length', '4096', '--', '/dev/vg/lv'] },
+    { name: 'a tail range skips the exclusive open (the filesystem is mounted)', input: { device: '/dev/vg/lv', offsetBytes: 1024, lengthBytes: 4096 }, want: ['blkdiscard', '--zeroout', '--force', '--offset', '1024', '--length', '4096', '--', '/dev/vg/lv'] },
+    { name: 'a range from byte 0 keeps the exclusive open', input: { device: '/dev/vg/lv', offsetBytes: 0, lengthBytes: 4096 }, want: ['blkdiscard', '--zeroout', '--offset', '0', '--length', '4096', '--', '/dev/vg/lv'] },
   ])('$name', ({ input, want }) => {
     expect(zeroArgs(input)).toEqual(want);
   });

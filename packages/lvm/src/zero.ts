@@ -19,7 +19,12 @@ export function zeroArgs(request: ZeroRequest): string[] {
     ...(request.offsetBytes === undefined ? [] : ['--offset', String(request.offsetBytes)]),
     ...(request.lengthBytes === undefined ? [] : ['--length', String(request.lengthBytes)]),
   ];
-  return ['blkdiscard', '--zeroout', ...range, '--', request.device];
+  // blkdiscard (util-linux >= 2.36) opens the device O_EXCL and refuses one that is mounted ("Device or resource
+  // busy"). A grown LV's new tail is zeroed while its filesystem is mounted (online grow, #15's guest test hit
+  // this) and the filesystem does not reach that range until it is grown, so a range past the start skips the
+  // check; zeroing from byte 0 keeps it, as a guard against wiping a device someone uses.
+  const force = (request.offsetBytes ?? 0) > 0 ? ['--force'] : [];
+  return ['blkdiscard', '--zeroout', ...force, ...range, '--', request.device];
 }
 
 function checkSectors(field: string, value: number | undefined): void {

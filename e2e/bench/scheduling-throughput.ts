@@ -156,3 +156,5 @@ try {
 }
 log(`\n${nodes} nodes, ${pvs} bound PVs; ${pods} pods per stream, created by 24 parallel clients:`);
 log(renderTable(['MODE', 'PODS', 'SCHEDULED', 'PODS/s', 'p50 ms', 'p99 ms', 'LOAD 1/5/15'], rows));
+// Open watch connections and keep-alive sockets would hold the process; the run is over.
+process.exit(0);

@@ -8,7 +8,7 @@
 // --compare also runs another build of the extender (e.g. an older commit's dist/main.js) at every point,
 // interleaved with the workspace build, for a before/after table on the same API state.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -87,7 +87,12 @@ async function writeHeapSnapshot(pid: number, snapshotDir: string): Promise<void
     file = readdirSync(snapshotDir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
   }
   if (file === undefined) throw new Error(`no heap snapshot appeared in ${snapshotDir}`);
-  await sleep(3000);
+  // Node writes the file in pieces: wait until its size has not changed for 2 s.
+  let size = -1;
+  while (statSync(join(snapshotDir, file)).size !== size) {
+    size = statSync(join(snapshotDir, file)).size;
+    await sleep(2000);
+  }
   log(`heap snapshot ${join(snapshotDir, file)}; largest by constructor (self size):`);
   log(summarizeHeapSnapshot(readFileSync(join(snapshotDir, file), 'utf8'), 15));
 }

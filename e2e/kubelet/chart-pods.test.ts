@@ -202,7 +202,9 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const nls = await waitFor({ what: `NLS ${NODE} reporting VG ${VG}`, timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
       const object = (await custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: NLS.plural, name: NODE }).catch(() => undefined)) as NodeLocalStorage | undefined;
       const vg = object?.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
-      return vg ? { done: true, value: object as NodeLocalStorage } : { done: false, observed: object?.status ?? object?.spec ?? 'no NLS' };
+      // The filtered view follows the raw one on a later pass of the agent: wait for both.
+      const filtered = object?.status?.filteredStorageInfo?.volumeGroups?.includes(VG) === true;
+      return vg && filtered ? { done: true, value: object as NodeLocalStorage } : { done: false, observed: object?.status ?? object?.spec ?? 'no NLS' };
     });
     expect(nls.spec?.resourceToBeInited?.vgs).toEqual([{ name: VG, devices: ['/dev/vda'] }]);
     const vg = nls.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
@@ -283,8 +285,10 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       return states.every((s) => s.rolled) && fresh ? { done: true, value: true } : { done: false, observed: { states, pods: pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`) } };
     });
     for (const p of (await chartPods()).filter((x) => ['agent', 'csi-node'].includes(componentOf(x)))) {
-      const ours = (p.status?.containerStatuses ?? []).filter((c) => c.name === 'agent' || c.name === 'csi-plugin');
-      expect(ours.map((c) => c.image)).toEqual([`${DEFAULT_PREFIX}/${componentOf(p) === 'agent' ? 'agent' : 'csi-plugin'}:${UPGRADE_TAG}`]);
+      // The spec names the rebuilt tag (the status may name either tag: both point at the same image id, as the
+      // rebuild has the same content).
+      const ours = (p.spec?.containers ?? []).filter((c) => c.name === 'agent' || c.name === 'csi-plugin');
+      expect(ours.map((c) => c.image)).toEqual([`open-local/${componentOf(p) === 'agent' ? 'agent' : 'csi-plugin'}:${UPGRADE_TAG}`]);
     }
     // The workload never noticed: same pod, no restart, its volume still mounted with the same data.
     const after = await core().readNamespacedPod({ name: 'web-0', namespace: namespace.name });

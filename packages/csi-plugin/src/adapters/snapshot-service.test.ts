@@ -148,6 +148,16 @@ describe('SnapshotService', () => {
     await expect(svc.createSnapshot({ name: 's', source_volume_id: 'pv-gone', parameters: {}, secrets: {} }, signal)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('a Device class with a missing source is NOT_FOUND (as csi-sanity asks); with an existing one, the class is refused', async () => {
+    const { port } = fakeLvm([lv('pv-a')]);
+    const spec = { volumeType: 'Device' as const, mediaType: 'hdd' as const, fsType: 'ext4' as const };
+    const create = (source: { volume?: { volume_id: string }; snapshot?: { snapshot_id: string } }): Promise<unknown> =>
+      service(port).createFromSource({ name: 'pv-d', spec, requiredBytes: 0, limitBytes: 0, source: source as never }, signal);
+    await expect(create({ volume: { volume_id: 'pv-gone' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(create({ snapshot: { snapshot_id: 'snap-gone' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(create({ volume: { volume_id: 'pv-a' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('parameters["volumeType"] "Device"') });
+  });
+
   it('refuses a restore into another VG than the source, naming vgName', async () => {
     const { port } = fakeLvm([lv('pv-a')]);
     const spec = { volumeType: 'LVM' as const, vgName: 'vg-other', isStriping: false, throttle: {}, fsType: 'ext4' as const };

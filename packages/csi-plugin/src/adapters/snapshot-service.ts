@@ -208,6 +208,12 @@ export class SnapshotService {
     signal: AbortSignal,
   ): Promise<SourcedVolume> {
     if (request.spec.volumeType !== 'LVM') {
+      // A source that does not exist is NOT_FOUND whatever the class (the CSI spec, and csi-sanity with a Device
+      // class): only a source that exists makes the class the problem.
+      const state = await this.deps.lvm.readState({ signal });
+      const cloneOf = request.source.volume?.volume_id;
+      if (cloneOf !== undefined && findOurLv(state, cloneOf, this.deps.vgRegexp) === undefined) await this.refuseWholeDisk(cloneOf, 'volume_content_source.volume.volume_id', 'clones');
+      this.resolveSource(state, request.source);
       throw new InvalidFieldError('parameters["volumeType"]', request.spec.volumeType, 'only LVM volumes can be restored from a snapshot or cloned');
     }
     const spec = request.spec;

@@ -23,6 +23,17 @@ export const PROVISIONER_NAMES: readonly string[] = [DRIVER_NAME, YODA_DRIVER_NA
 /** Topology key of every Open-Local volume; the value is the node name. */
 export const TOPOLOGY_KEY = 'kubernetes.io/hostname';
 
+/**
+ * LVM tags the CSI plugin puts on LVs, read by the plugin and the agent (orphan detection, #16). `owner` marks
+ * every LV the plugin creates; `ephemeral` an inline ephemeral volume's LV (a pod owns it, no PV names it);
+ * `zeroPending` an LV whose create has not finished zeroing it (a create in flight, or one a retry finishes).
+ */
+export const LV_TAGS = {
+  owner: DRIVER_NAME,
+  ephemeral: `${DRIVER_NAME}/ephemeral`,
+  zeroPending: `${DRIVER_NAME}/zero-pending`,
+} as const;
+
 /** Annotation and label keys (Appendix A of the reference). */
 export const ANNOTATIONS = {
   /** On an NLS: JSON `{"<vg>": "100Gi" | "10%"}`, capacity kept out of the scheduler's reach. */

@@ -24,6 +24,7 @@ export type {
   StoragePhase,
   ConditionStatus,
   UpdateStatus,
+  OrphanedLogicalVolume,
 } from './generated/nodelocalstorage.js';
 export type {
   NodeLocalStorageInitConfig,
@@ -46,6 +47,7 @@ export {
   YODA_DRIVER_NAME,
   PROVISIONER_NAMES,
   TOPOLOGY_KEY,
+  LV_TAGS,
   ANNOTATIONS,
   LABELS,
   CONDITIONS,

@@ -131,6 +131,10 @@ export interface MountPointToBeInited {
 export interface NodeLocalStorageStatus {
   nodeStorageInfo?: NodeStorageInfo;
   filteredStorageInfo?: FilteredStorageInfo;
+  /**
+   * LVs tagged as this driver's (local.csi.aliyun.com) in a VG the node manages that no PersistentVolume names, past the agent's --orphan-grace. Not in Open-Local v0.7.1 (its readers ignore the field); absent when there is none.
+   */
+  orphanedLogicalVolumes?: OrphanedLogicalVolume[];
 }
 /**
  * Everything the agent discovered on the node.
@@ -245,4 +249,23 @@ export interface UpdateStatusInfo {
   lastUpdateTime?: string;
   updateStatus?: UpdateStatus;
   reason?: string;
+}
+/**
+ * An LV of ours that no PV names: left by a create whose claim went away, or by a PV deleted with Retain.
+ */
+export interface OrphanedLogicalVolume {
+  name: string;
+  vgName: string;
+  /**
+   * Size in bytes.
+   */
+  total: number;
+  /**
+   * When the agent first saw the LV without a PV naming it.
+   */
+  since: string;
+  /**
+   * When the agent removes it (only with --orphan-removal); it checks the API for a PV naming it right before.
+   */
+  removeAfter?: string;
 }

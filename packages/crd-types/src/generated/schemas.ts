@@ -505,6 +505,45 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
               }
             }
           }
+        },
+        "orphanedLogicalVolumes": {
+          "description": "LVs tagged as this driver's (local.csi.aliyun.com) in a VG the node manages that no PersistentVolume names, past the agent's --orphan-grace. Not in Open-Local v0.7.1 (its readers ignore the field); absent when there is none.",
+          "type": "array",
+          "items": {
+            "title": "OrphanedLogicalVolume",
+            "description": "An LV of ours that no PV names: left by a create whose claim went away, or by a PV deleted with Retain.",
+            "type": "object",
+            "required": [
+              "name",
+              "vgName",
+              "total",
+              "since"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "vgName": {
+                "type": "string"
+              },
+              "total": {
+                "description": "Size in bytes.",
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0
+              },
+              "since": {
+                "description": "When the agent first saw the LV without a PV naming it.",
+                "type": "string",
+                "format": "date-time"
+              },
+              "removeAfter": {
+                "description": "When the agent removes it (only with --orphan-removal); it checks the API for a PV naming it right before.",
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          }
         }
       }
     }

@@ -1,11 +1,11 @@
 // Fixed facts the Identity, Controller and Node services report: LV tags, default size, capability lists.
 // The driver name and topology key are @openlocal/crd-types' DRIVER_NAME and TOPOLOGY_KEY.
-import { DRIVER_NAME, EPHEMERAL_DEFAULT_SIZE, parseQuantityBytes } from '@openlocal/crd-types';
+import { EPHEMERAL_DEFAULT_SIZE, LV_TAGS, parseQuantityBytes } from '@openlocal/crd-types';
 
 /** LVM tag on every LV this plugin creates, so the agent and DeleteVolume can tell ours from others. */
-export const OWNER_TAG = DRIVER_NAME;
+export const OWNER_TAG = LV_TAGS.owner;
 /** Extra tag on LVs of inline ephemeral volumes, removed at unpublish. */
-export const EPHEMERAL_TAG = `${DRIVER_NAME}/ephemeral`;
+export const EPHEMERAL_TAG = LV_TAGS.ephemeral;
 /** Size of a volume created without a capacity range: the inline ephemeral default. */
 export const DEFAULT_SIZE_BYTES = parseQuantityBytes(EPHEMERAL_DEFAULT_SIZE);
 

@@ -1,10 +1,11 @@
 // How a new LV is cleared of an earlier tenant's bytes: the whole LV is zeroed before CreateVolume answers. An LV
 // carries UNZEROED_TAG from lvcreate until its zeroing finished, so a create interrupted at any point (a crash,
 // a killed process) is finished by the retry, never handed out with old bytes.
+import { LV_TAGS } from '@openlocal/crd-types';
 import { OWNER_TAG } from './driver-info.js';
 
-/** Set at lvcreate, removed once the whole LV reads as zeros. */
-export const UNZEROED_TAG = `${OWNER_TAG}/zero-pending`;
+/** Set at lvcreate, removed once the whole LV reads as zeros (the agent never counts such an LV as an orphan). */
+export const UNZEROED_TAG = LV_TAGS.zeroPending;
 
 const MiB = 2 ** 20;
 /** Slowest zeroing rate we wait for (a disk without write-zeroes offload, written page by page). */

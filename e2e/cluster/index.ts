@@ -8,6 +8,7 @@ export { SimulatedNodes, SIMULATED_NODE_LABEL, type SimulatedNodeSpec } from './
 export { applyManifests, deleteManifests, parseManifests, withNamespace, FIELD_MANAGER, type Manifests } from './apply.js';
 export { installCrds } from './crds.js';
 export { openLocalCrds, openLocalCrdPaths } from './openlocal-crds.js';
+export { snapshotCrds, snapshotCrdsDir, snapshotCrdsMissingReason } from './snapshot-crds.js';
 export { waitFor, WaitTimeoutError, type PollResult, type WaitOptions } from './wait.js';
 export { createTestNamespace, namespaceNameFor, type TestNamespace } from './namespace.js';
 export { freePorts } from './free-port.js';

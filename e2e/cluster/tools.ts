@@ -10,6 +10,8 @@ export type ToolName =
   | 'kubelet'
   | 'csi-provisioner'
   | 'csi-resizer'
+  | 'csi-snapshotter'
+  | 'snapshot-controller'
   | 'csi-node-driver-registrar'
   | 'csi-sanity'
   | 'helm';

@@ -10,7 +10,8 @@
 # share/stop.
 #
 # Environment (from the host): OPENLOCAL_GUEST_SHARE, OPENLOCAL_GUEST_DISKS (runInGuest), NODE_NAME, VG_NAME,
-# TOOLS_BIN (the directory of the pinned kubelet and csi-provisioner binaries), EXTENDER_URL.
+# TOOLS_BIN (the directory of the pinned kubelet, csi-provisioner and csi-snapshotter binaries), EXTENDER_URL,
+# THIN_POOL (optional, NAME:SIZE).
 set -uo pipefail
 
 share="${OPENLOCAL_GUEST_SHARE:?}"
@@ -82,9 +83,37 @@ wait_for_socket "$plugin_dir/csi.sock" 120 || fail "csi-plugin did not open its 
 supervise csi-provisioner env NODE_NAME="$node_name" GRPC_GO_LOG_SEVERITY_LEVEL=info GRPC_GO_LOG_VERBOSITY_LEVEL=2 "$tools/csi-provisioner" --csi-address="$plugin_dir/csi.sock" \
   --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --volume-name-prefix=local \
   --leader-election=false --retry-interval-start=1s --retry-interval-max=5s --timeout=30s --v=4
+# VolumeSnapshots (kubelet-node.test.ts's snapshot scenario): csi-snapshotter beside the plugin, as the chart's
+# csi-node pod runs it; it takes the snapshots of the contents the host's snapshot-controller labels with this
+# node. --retry-interval-max=5s: a DeleteSnapshot the plugin refuses (snapshot in use) is retried soon after
+# the restored volume goes, not minutes later.
+supervise csi-snapshotter env NODE_NAME="$node_name" "$tools/csi-snapshotter" --csi-address="$plugin_dir/csi.sock" \
+  --kubeconfig="$share/kubeconfig" --node-deployment=true --extra-create-metadata=true --leader-election=false \
+  --retry-interval-start=1s --retry-interval-max=5s --timeout=60s --v=4
 echo started >"$share/node-started"
 
+# THIN_POOL=NAME:SIZE (optional): the thin pool the snapshot scenario's thin class names, made in the VG once
+# the agent has created the VG (as an admin would; the agent does not create thin pools yet). Kept across
+# reboots on the node's disk.
+thin_pool_ready=""
+ensure_thin_pool() {
+  local name="${THIN_POOL%%:*}" size="${THIN_POOL#*:}"
+  [ -n "$thin_pool_ready" ] && return 0
+  if lvm lvs "$vg/$name" >/dev/null 2>&1; then
+    thin_pool_ready=1
+    say "thin pool $vg/$name present"
+  elif lvm vgs "$vg" >/dev/null 2>&1; then
+    if lvm lvcreate --type thin-pool --size "$size" --name "$name" "$vg" >>"$logs/thin-pool.log" 2>&1; then
+      thin_pool_ready=1
+      say "thin pool $vg/$name created ($size)"
+    else
+      fail "lvcreate of thin pool $vg/$name (see logs/thin-pool.log)"
+    fi
+  fi
+}
+
 while [ ! -e "$share/stop" ]; do
+  [ -n "${THIN_POOL:-}" ] && ensure_thin_pool
   report
   fail_if_one_died
   sleep 2

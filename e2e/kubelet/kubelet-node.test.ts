@@ -21,6 +21,7 @@ import {
   installCrds,
   openLocalCrds,
   missingToolsReason,
+  snapshotCrdsMissingReason,
   repoRoot,
   startCluster,
   toolPath,
@@ -34,13 +35,14 @@ import { renderCniConflist, renderContainerdConfig, renderKubeletConfig } from '
 import { isResizeFinished, markerContainer, MiB, okRequests, readNodeView, readOptional, type NodeView } from './node-view.js';
 import { buildBusyboxImage, TEST_IMAGE } from './oci-image.js';
 import { guestSkipReason } from './skip.js';
+import { snapshotScenario, startSnapshotMachinery, THIN_POOL_ENV } from './snapshot-scenario.js';
 
 const DRIVER = 'local.csi.aliyun.com';
 const NODE = 'guest-node';
 const VG = 'kubeletvg';
 const CLASS = 'open-local-lvm-kubelet';
 
-const skipReason = missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'csi-provisioner', 'csi-resizer']) ?? (await guestSkipReason());
+const skipReason = missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'csi-provisioner', 'csi-resizer', 'csi-snapshotter', 'snapshot-controller']) ?? snapshotCrdsMissingReason() ?? (await guestSkipReason());
 if (skipReason !== null) console.warn(`skipping the kubelet rung: ${skipReason}`);
 
 interface AppVolume {
@@ -249,7 +251,9 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     truncateSync(diskFile, 1024 * MiB);
     await buildBusyboxImage(join(runDir, 'image.tar'));
     // The guest reaches the host's loopback at 10.0.2.2.
-    guestEnv = { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), EXTENDER_URL: `http://10.0.2.2:${extenderPort}` };
+    guestEnv = { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), EXTENDER_URL: `http://10.0.2.2:${extenderPort}`, THIN_POOL: THIN_POOL_ENV };
+    // Snapshots (#17, snapshot-scenario.ts): CRDs and snapshot-controller on the host before the node's csi-snapshotter starts.
+    await startSnapshotMachinery(cluster);
     bootGuest();
     namespace = await createTestNamespace(kubeConfig, 'kubelet-rung');
   }, 300_000);
@@ -402,5 +406,14 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       return r.lvs.has(volumeHandle) ? { done: false, observed: [...r.lvs.keys()] } : { done: true, value: r };
     });
     expect(report.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
+  });
+
+  // Issue #17: VolumeSnapshots, restores and clones on this same node (no second VM boot); see snapshot-scenario.ts.
+  describe('snapshots, restores and clones through external-snapshotter', () => {
+    snapshotScenario({
+      driver: DRIVER, vg: VG, thickClass: CLASS,
+      kubeConfig: () => kubeConfig, namespace: () => namespace.name, shareDir: () => shareDir, signal: () => guestGone.signal,
+      nodeReport, ensureNodeUp, waitForRunning,
+    });
   });
 });

@@ -85,7 +85,7 @@ export {
 } from './validate.js';
 export { loadCrdManifests, crdManifestPaths, type CrdManifest } from './crd-manifests.js';
 export { nodeLocalStorageSchema, nodeLocalStorageInitConfigSchema } from './generated/schemas.js';
-export { compileGoRegexp, isWholeMatch, MATCH_TIME_LIMIT_MS, MatchTimeoutError } from './go-regexp.js';
+export { compileGoRegexp, isWholeMatch, type GoRegexp } from './go-regexp.js';
 export { filterNames, filterStorageInfo, type FilterOutcome, type FilteredNames } from './list-filter.js';
 export { matchesLabelSelector, type Labels } from './label-selector.js';
 export { initConfigToNodeSpec, type NodeIdentity } from './init-config-merge.js';
@@ -131,6 +131,15 @@ export {
   type PreparedVgClaims,
 } from './vg-assignment.js';
 export { decodeOpenLocalPv, type OpenLocalPv, type PvLike } from './open-local-pv.js';
+export {
+  nlsToNodeOffer,
+  MOUNT_POINT_FS_TYPES,
+  type NodeOffer,
+  type NlsOfferShape,
+  type OfferedVolumeGroup,
+  type OfferedResource,
+} from './node-offer.js';
+export { classCapacityOf, type ClassCapacity, type CapacityClass } from './class-capacity.js';
 export {
   planAdoption,
   managedStorageOf,

@@ -15,6 +15,7 @@ import { createIdentityService } from './adapters/identity-service.js';
 import { createIoThrottle } from './adapters/io-throttle.js';
 import { createNodeService } from './adapters/node-service.js';
 import { createOpenLocalApi } from './adapters/open-local-api.js';
+import type { CapacitySource } from './adapters/capacity.js';
 import { createManagedVgLookup } from './adapters/managed-vg-lookup.js';
 import type { ManagedVgLookup } from './core/managed-vgs.js';
 import { createCsiMetrics, startMetricsServer, type CsiMetrics } from './adapters/metrics.js';
@@ -88,6 +89,20 @@ function createManagedVgs(config: Config, logger: Logger): ManagedVgLookup | und
   return createManagedVgLookup({ source: createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS }), nodeId: config.nodeid });
 }
 
+/**
+ * GetCapacity's view (issue #14): this node's NLS allocatable minus the Open-Local PVs on it, read through the
+ * API. Without API access (a bare process in a test) it answers free VG space, and the log says so.
+ */
+function createCapacitySource(config: Config, logger: Logger): CapacitySource | undefined {
+  if (config.mode !== 'node') return undefined;
+  const kubeConfig = apiKubeConfig(config);
+  if (kubeConfig === undefined) {
+    logger.warn('no --kubeconfig and not in a cluster: GetCapacity answers free VG space, not NLS allocatable minus provisioned PVs');
+    return undefined;
+  }
+  return createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS });
+}
+
 /** Deadline of each API read during adoption; a CSI call is retried by its sidecar or kubelet. */
 const ADOPTION_API_TIMEOUT_MS = 10_000;
 
@@ -115,7 +130,7 @@ export async function startPlugin(config: Config, logger: Logger): Promise<Runni
   const managedVgs = createManagedVgs(config, logger);
   const common = { nodeId: config.nodeid, lvm, host, claims, vgRegexp: config.vgRegexp, adopter, health: storageHealth, managedVgs, logger };
   const identity = createIdentityService({ mode: config.mode, version: PLUGIN_VERSION, tools: createToolCheck(executor, env) });
-  const controller = createControllerService({ ...common, mode: config.mode, plans });
+  const controller = createControllerService({ ...common, mode: config.mode, plans, capacitySource: createCapacitySource(config, logger) });
   const node =
     config.mode === 'node'
       ? createNodeService({

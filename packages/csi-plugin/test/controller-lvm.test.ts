@@ -168,6 +168,16 @@ describe.skipIf(skipReason !== null)('LVM volumes through the controller service
     expect(otherNode).toMatchObject({ ok: true, value: { available_capacity: '0' } });
   });
 
+  it.each<{ name: string; parameters: Record<string, string>; want: string }>([
+    { name: 'a vgName lvm would refuse', parameters: { volumeType: 'LVM', vgName: '../x' }, want: 'invalid parameters["vgName"] "../x"' },
+    { name: 'an unknown volumeType', parameters: { volumeType: 'Ceph' }, want: 'invalid parameters["volumeType"] "Ceph"' },
+    { name: 'a bad vgName in a class without volumeType', parameters: { vgName: '-x' }, want: 'invalid parameters["vgName"] "-x"' },
+  ])('GetCapacity refuses $name with INVALID_ARGUMENT naming the parameter', async ({ parameters, want }) => {
+    const result = await plugin.client.call('Controller', 'GetCapacity', { parameters });
+    expect(result).toMatchObject({ ok: false, code: status.INVALID_ARGUMENT });
+    expect(!result.ok && result.details).toContain(want);
+  });
+
   it('accepts a 128-character name (CSI maximum) by giving the LV a shortened, stable id', async () => {
     const name = `pv-maxlen-${'a'.repeat(118)}`;
     const first = await create(name, { volumeType: 'LVM', vgName: vgSmall }, 4 * MiB);

@@ -29,7 +29,7 @@ import type { TopologyRequirement__Output } from '../generated/csi/v1/TopologyRe
 import type { ValidateVolumeCapabilitiesRequest__Output } from '../generated/csi/v1/ValidateVolumeCapabilitiesRequest.js';
 import type { ValidateVolumeCapabilitiesResponse } from '../generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
 import type { ClaimStore, HostPort, LvmPort, PlanSource } from '../ports.js';
-import { computeCapacity } from './capacity.js';
+import { computeCapacity, type CapacitySource } from './capacity.js';
 import { SnapshotService } from './snapshot-service.js';
 import { deleteVolume } from './volume-deleter.js';
 import { VolumeCreator, type VgHealth } from './volume-creator.js';
@@ -50,6 +50,8 @@ export interface ControllerDeps {
   health?: VgHealth | undefined;
   /** The VGs this node's NLS manages (issue #16); absent without API access. */
   managedVgs?: ManagedVgLookup | undefined;
+  /** The NLS and PVs behind GetCapacity (issue #14); absent without API access (free VG space is answered). */
+  capacitySource?: CapacitySource | undefined;
   logger: Logger;
 }
 

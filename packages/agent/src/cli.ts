@@ -23,6 +23,9 @@ export const configSchema = z.object({
   heartbeatInterval: seconds('heartbeat-interval'),
   commandTimeout: seconds('command-timeout'),
   diskProbeTimeout: seconds('disk-probe-timeout'),
+  orphanGrace: z.coerce.number({ message: '--orphan-grace must be a number of seconds' }).int('--orphan-grace must be a whole number of seconds').min(0, '--orphan-grace must be 0 (off) or more seconds'),
+  orphanRemoval: z.boolean(),
+  orphanRemovalGrace: seconds('orphan-removal-grace'),
   lvname: z.string().regex(/^[A-Za-z0-9_+.][A-Za-z0-9_+.-]*$/, '--lvname must be a valid LV name prefix'),
   regexp: regexp('regexp'),
   sysfs: absolute('path.sysfs'),
@@ -44,6 +47,9 @@ export function buildCommand(): Command {
     .addOption(new Option('--heartbeat-interval <seconds>', 'rewrite an unchanged status at most this often (state.lastHeartbeatTime)').default('300'))
     .addOption(new Option('--command-timeout <seconds>', 'deadline of each lvm, blkid, mkfs or mount process; a hung one shows on /readyz').default('120'))
     .addOption(new Option('--disk-probe-timeout <seconds>', 'every --interval a 4 KiB direct read of each PV slower than this marks its VG hung on /readyz').default('10'))
+    .addOption(new Option('--orphan-grace <seconds>', 'report an LV of ours that no PV names after this long (NLS status.orphanedLogicalVolumes, openlocal_agent_orphan_lvs); 0 = off, no PV watch').default('600'))
+    .addOption(new Option('--orphan-removal', 'remove orphans --orphan-removal-grace after they are reported (checking the API for a PV naming each right before)').default(false))
+    .addOption(new Option('--orphan-removal-grace <seconds>', 'how long a reported orphan is kept before --orphan-removal removes it').default('3600'))
     .addOption(new Option('--lvname <prefix>', 'LVs whose name starts with this (or csi-) are Open-Local\'s').default('local'))
     .addOption(new Option('--regexp <re>', 'which /sys/block entries are reported as devices').default('^(s|v|xv)d[a-z]+$'))
     .addOption(new Option('--path.sysfs <path>', 'sysfs mount point').default('/sys'))

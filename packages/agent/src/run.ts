@@ -13,6 +13,7 @@ import { systemClock } from '@openlocal/kube-runtime';
 import { EventSink } from './services/event-sink.js';
 import { createAgentMetrics } from './adapters/metrics.js';
 import { ResourceInitializer } from './adapters/resource-initializer.js';
+import { createOrphanDetection } from './services/orphan-keeper.js';
 
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
@@ -35,11 +36,16 @@ export async function run(argv: readonly string[]): Promise<void> {
   const source = new OwnNlsInformer({ kubeConfig, nodeName: config.nodename, clock, logger, onRestart: () => metrics.informerRestarts.inc({ informer: 'nodelocalstorage' }) });
   const recorder = createEventRecorder(kubeConfig, { component: 'open-local-agent', instance: config.nodename, clock, logger });
   const events = new EventSink(recorder, () => nlsEventTarget(config.nodename, source.current()));
+  const orphans = createOrphanDetection({
+    nodeName: config.nodename, kubeConfig, lvm, clock, logger, registry: metrics.registry, flags: config,
+    onRestart: () => metrics.informerRestarts.inc({ informer: 'persistentvolumes' }),
+  });
   const agent = new Agent({
     nodeName: config.nodename, lvm, host, source, events, clock, logger, metrics,
     initializer: new ResourceInitializer({ lvm, executor, host, events, logger }),
     writer: createNlsStatusWriter(kubeConfig),
     lvNamePrefix: config.lvname, intervalMs: config.interval * 1000, heartbeatMs: config.heartbeatInterval * 1000,
+    ...(orphans === undefined ? {} : { orphans: orphans.keeper }),
   });
   const http = await startHttpServer({
     host: config.metricsHost, port: config.metricsPort, registry: metrics.registry,
@@ -47,6 +53,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   });
   logger.info({ port: http.port }, 'serving /healthz, /readyz and /metrics');
   source.start();
+  orphans?.pvs.start();
 
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -58,6 +65,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   await agent.run(stop.signal);
   clearInterval(probes);
   source.shutDown();
+  orphans?.pvs.shutDown();
   await http.close();
   logger.info('stopped');
 }

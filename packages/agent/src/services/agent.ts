@@ -15,6 +15,7 @@ import { buildNodeStorageInfo } from '../core/node-storage.js';
 import type { EventSink } from './event-sink.js';
 import type { AgentMetrics } from '../adapters/metrics.js';
 import type { ResourceInitializer } from '../adapters/resource-initializer.js';
+import type { OrphanKeeper } from './orphan-keeper.js';
 import { Trigger } from './trigger.js';
 
 export interface AgentOptions {
@@ -31,6 +32,8 @@ export interface AgentOptions {
   readonly lvNamePrefix: string;
   readonly intervalMs: number;
   readonly heartbeatMs: number;
+  /** Orphan detection (#16); absent when it is switched off. */
+  readonly orphans?: Pick<OrphanKeeper, 'review' | 'removeDue'>;
 }
 
 export class Agent {
@@ -102,12 +105,15 @@ export class Agent {
     let discovery = await host.discover(signal);
     await this.activateManagedVgs(nls, discovery.lvm.vgs.map((vg) => vg.name).filter((name) => !this.activatedVgs.has(name)));
     if (await this.options.initializer.apply(spec, discovery.lvm, signal)) discovery = await host.discover(signal);
+    // Orphans the last pass found due go first, so this pass's status no longer lists them.
+    if (await this.options.orphans?.removeDue(signal)) discovery = await host.discover(signal);
     const reserve = parseStorageReserved(nls.metadata?.annotations?.[ANNOTATIONS.storageReserved]);
     const info = buildNodeStorageInfo(discovery, { lvNamePrefix: this.options.lvNamePrefix }, reserve);
     const { status, problems } = composeStatus({ info, listConfig: spec.listConfig, reserve });
     for (const problem of problems) await this.options.events.warnOnce(`status/${problem.kind}`, problem.kind, problem.message);
     this.options.events.clear('status/', new Set(problems.map((p) => `status/${p.kind}`)));
-    await this.writeIfNeeded(nls, status);
+    const orphans = this.options.orphans?.review(discovery.lvm, status.filteredStorageInfo?.volumeGroups ?? []);
+    await this.writeIfNeeded(nls, orphans?.length ? { ...status, orphanedLogicalVolumes: orphans } : status);
     this.options.metrics.record(info, discovery.lvm.lvs, this.options.clock.now());
   }
 

@@ -25,6 +25,8 @@ export const ACCESS = [
   row('agent', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
   row('agent', false, { verb: 'get', resource: 'secrets', namespace: NAMESPACE }),
   row('agent', false, { verb: 'create', resource: 'persistentvolumes' }),
+  row('agent', true, { verb: 'watch', resource: 'persistentvolumes' }),
+  row('agent', false, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
   row('agent', false, { verb: 'create', resource: 'events', namespace: NAMESPACE }),
   row('controller', true, { verb: 'list', resource: 'nodes' }),
   row('controller', true, { verb: 'create', ...NLS }),

@@ -116,7 +116,7 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
     expect(containerOf(ds, 'agent').args).toEqual([
       '--nodename=$(KUBE_NODE_NAME)', '--interval=60', '--lvname=local', '--regexp=^(s|v|xv)d[a-z]+$', '--path.sysfs=/host_sys',
-      '--path.mount=/mnt/open-local', '--metrics-port=9101',
+      '--path.mount=/mnt/open-local', '--metrics-port=9101', '--orphan-grace=600',
     ]);
   });
 
@@ -158,7 +158,7 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
   it.each([
     {
       name: 'agent',
-      want: [...expand('csi.aliyun.com/nodelocalstorages', read), ...expand('csi.aliyun.com/nodelocalstorages/status', ['get', 'patch', 'update'])],
+      want: [...expand('csi.aliyun.com/nodelocalstorages', read), ...expand('csi.aliyun.com/nodelocalstorages/status', ['get', 'patch', 'update']), ...expand('core/persistentvolumes', read)],
     },
     {
       name: 'controller',

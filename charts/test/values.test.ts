@@ -22,6 +22,7 @@ describe.skipIf(skipReason !== null)('chart open-local refuses bad values', () =
     { name: 'relative kubelet_dir', set: 'agent.kubelet_dir=var/lib/kubelet', want: 'agent.kubelet_dir must be an absolute path' },
     { name: 'kubelet_dir with a shell character', set: 'agent.kubelet_dir=/var/lib/kubelet;rm', want: 'got "/var/lib/kubelet;rm"' },
     { name: 'zero controller replicas', set: 'controller.replicas=0', want: 'controller.replicas must be an integer >= 1, got 0' },
+    { name: 'negative orphan grace', set: 'agent.orphans.graceSeconds=-5', want: 'agent.orphans.graceSeconds must be an integer >= 0, got -5' },
     { name: 'unknown pull policy', set: 'images.pullPolicy=Sometimes', want: 'images.pullPolicy must be Always, IfNotPresent or Never, got "Sometimes"' },
     { name: 'clusterIP not an IP', set: 'extender.clusterIP=extender', want: 'extender.clusterIP must be empty or an IP address, got "extender"' },
     { name: 'same metrics port twice', set: 'csi.metrics_port=9101', want: 'agent.metrics_port and csi.metrics_port must differ' },

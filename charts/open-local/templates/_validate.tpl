@@ -99,6 +99,8 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- end -}}
 {{- include "open-local.validateMatch" (list "agent.volume_name_prefix" $v.agent.volume_name_prefix `^[a-z0-9][a-z0-9-]{0,31}$` "lower-case letters, digits and '-' (at most 32), as PV and LV names start with it") -}}
 {{- include "open-local.validateInt" (list "agent.interval" $v.agent.interval 1) -}}
+{{- include "open-local.validateInt" (list "agent.orphans.graceSeconds" $v.agent.orphans.graceSeconds 0) -}}
+{{- include "open-local.validateInt" (list "agent.orphans.removalGraceSeconds" $v.agent.orphans.removalGraceSeconds 1) -}}
 {{- include "open-local.validateInt" (list "probes.startupSeconds" $v.probes.startupSeconds 5) -}}
 {{- include "open-local.validatePort" (list "agent.metrics_port" $v.agent.metrics_port) -}}
 {{- include "open-local.validatePort" (list "csi.metrics_port" $v.csi.metrics_port) -}}

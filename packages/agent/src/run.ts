@@ -18,7 +18,6 @@ import { createOrphanDetection } from './services/orphan-keeper.js';
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
   const logger = pino({ level: config.logLevel, base: { component: 'open-local-agent', node: config.nodename } });
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const clock = systemClock;
   const metrics = createAgentMetrics(config.nodename);

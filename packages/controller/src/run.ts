@@ -11,7 +11,6 @@ import { createControllerMetrics } from './adapters/metrics.js';
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
   const logger = pino({ level: config.logLevel, base: { component: 'open-local-controller', identity: config.leaderElectIdentity } });
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const clock = systemClock;
   const metrics = createControllerMetrics();

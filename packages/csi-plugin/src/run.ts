@@ -1,7 +1,8 @@
 // Wiring only: build the adapters from the Config, hand them to the services, serve CSI, then (node mode) offer
 // kubelet the registration socket; on SIGTERM/SIGINT withdraw it, stop accepting calls, let running ones
 // finish, then exit.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { isInCluster, loadKubeConfig } from '@openlocal/kube-runtime';
 import { CommandRegistry, createLocalExecutor, Lvm, observeExecutor, StorageWatch } from '@openlocal/lvm';
 import { pino, type Logger } from 'pino';
 import { createAdopter, type Adopter, type AdopterDeps } from './adapters/adopter.js';
@@ -68,11 +69,7 @@ function createAdoption(config: Config, deps: Omit<AdopterDeps, 'source' | 'node
 
 /** --kubeconfig, else the in-cluster service account; undefined for a bare process without either. */
 function apiKubeConfig(config: Config): KubeConfig | undefined {
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig !== '') kubeConfig.loadFromFile(config.kubeconfig);
-  else if (process.env['KUBERNETES_SERVICE_HOST'] !== undefined) kubeConfig.loadFromCluster();
-  else return undefined;
-  return kubeConfig;
+  return config.kubeconfig === '' && !isInCluster() ? undefined : loadKubeConfig(config.kubeconfig);
 }
 
 /**

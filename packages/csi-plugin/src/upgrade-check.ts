@@ -1,7 +1,7 @@
 // `open-local-upgrade-check`: run before replacing Open-Local v0.7.1 with this project (#15). Read-only: it lists
 // every Open-Local PV, whether the CSI plugin will adopt it, and what will not work with the reason; it exits
 // non-zero when anything will break.
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '@openlocal/kube-runtime';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createOpenLocalApi } from './adapters/open-local-api.js';
 import { buildUpgradeReport, formatUpgradeReport } from './core/upgrade-report.js';
@@ -34,20 +34,9 @@ export function parseUpgradeCheckOptions(argv: readonly string[]): UpgradeCheckO
   return { kubeconfig: options.kubeconfig, output: options.output, timeoutMs: options.timeoutMs };
 }
 
-function loadKubeConfig(path: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  try {
-    if (path === '') kubeConfig.loadFromDefault();
-    else kubeConfig.loadFromFile(path);
-  } catch (error) {
-    throw new Error(`--kubeconfig ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  return kubeConfig;
-}
-
 export async function runUpgradeCheck(argv: readonly string[], write: (text: string) => void = (text) => void process.stdout.write(text)): Promise<void> {
   const options = parseUpgradeCheckOptions(argv);
-  const api = createOpenLocalApi({ kubeConfig: loadKubeConfig(options.kubeconfig), timeoutMs: options.timeoutMs });
+  const api = createOpenLocalApi({ kubeConfig: loadKubeConfig(options.kubeconfig, { fallback: 'default' }), timeoutMs: options.timeoutMs });
   const [pvs, nodeNames, nls] = await Promise.all([api.listOpenLocalPvs(), api.listNodeNames(), api.listNls()]);
   const report = buildUpgradeReport({ pvs, nodeNames, nls });
   write(options.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatUpgradeReport(report));

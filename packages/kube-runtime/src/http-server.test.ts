@@ -1,7 +1,8 @@
 // The operations server on a real loopback socket: health, readiness with its reasons, and the registry's text.
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { createServer } from 'node:http';
+import { listenHttpServer, startHttpServer, type RunningHttpServer } from './http-server.js';
 
 const running: RunningHttpServer[] = [];
 afterEach(async () => {
@@ -47,5 +48,22 @@ describe('startHttpServer', () => {
     const first = await startHttpServer({ host: '127.0.0.1', port: 0, registry: new Registry() });
     running.push(first);
     await expect(startHttpServer({ host: '127.0.0.1', port: first.port, registry: new Registry() })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe('listenHttpServer', () => {
+  it("serves a caller's own server on a free port and closes it with a keep-alive connection still open", async () => {
+    const server = createServer((_req, res) => res.end('mine\n'));
+    const listening = await listenHttpServer(server, { host: '127.0.0.1', port: 0 });
+    const answer = await fetch(`http://127.0.0.1:${listening.port}/`, { headers: { connection: 'keep-alive' } });
+    expect(await answer.text()).toBe('mine\n');
+    await listening.close();
+    expect(server.listening).toBe(false);
+  });
+
+  it('rejects with the listen error of a taken port', async () => {
+    const first = await listenHttpServer(createServer(), { host: '127.0.0.1', port: 0 });
+    running.push(first);
+    await expect(listenHttpServer(createServer(), { host: '127.0.0.1', port: first.port })).rejects.toThrow(/EADDRINUSE/);
   });
 });

@@ -1,6 +1,7 @@
 // The operations endpoints of every app: /healthz (the process serves), /readyz (caches synced) and /metrics
-// (Prometheus). The agent, the controller and the CSI plugin serve theirs through this one server.
-import type { Server } from 'node:http';
+// (Prometheus). The agent, the controller and the CSI plugin serve theirs through this one server; the extender's
+// own API server listens through listenHttpServer.
+import { createServer, type Server } from 'node:http';
 import express from 'express';
 import type { Registry } from 'prom-client';
 
@@ -30,8 +31,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.get('/metrics', async (_req, res) => {
     res.type(options.registry.contentType).send(await options.registry.metrics());
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  return listenHttpServer(createServer(app), options);
+}
+
+/**
+ * Starts `server` listening on `host:port` (port 0 picks a free one) and resolves once it does, or rejects with the
+ * listen error (EADDRINUSE, EACCES). The extender listens through this with its own TLS server; close() stops
+ * accepting and drops idle keep-alive connections, so a stopping app is not held open by them.
+ */
+export async function listenHttpServer(server: Server, options: { readonly host: string; readonly port: number }): Promise<RunningHttpServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { runMain, type MainProcess } from './main-runner.js';
+import { installFatalHandlers, runMain, type MainProcess } from './main-runner.js';
 
-function fakeProcess(): MainProcess & { codes: number[]; errors: string[] } {
+type FatalListener = Parameters<MainProcess['onFatal']>[0];
+
+function fakeProcess(): MainProcess & { codes: number[]; errors: string[]; fatal: FatalListener[] } {
   const codes: number[] = [];
   const errors: string[] = [];
-  return { argv: ['node', 'app', '--x'], codes, errors, exit: (code) => void codes.push(code), writeError: (text) => void errors.push(text) };
+  const fatal: FatalListener[] = [];
+  return {
+    argv: ['node', 'app', '--x'], codes, errors, fatal,
+    exit: (code) => void codes.push(code), writeError: (text) => void errors.push(text), onFatal: (listener) => void fatal.push(listener),
+  };
 }
 
 describe('runMain', () => {
@@ -32,5 +38,28 @@ describe('runMain', () => {
     const host = fakeProcess();
     await runMain('open-local-x', () => Promise.reject('boom'), host);
     expect(host).toMatchObject({ codes: [1], errors: ['open-local-x: boom\n'] });
+  });
+
+  it('installs the fatal handlers before run starts', async () => {
+    const host = fakeProcess();
+    let installedBeforeRun = 0;
+    await runMain('open-local-x', async () => { installedBeforeRun = host.fatal.length; }, host);
+    expect(installedBeforeRun).toBe(1);
+  });
+});
+
+describe('installFatalHandlers', () => {
+  it.each([
+    { name: 'an unhandled rejection with an Error prints its stack and exits 1', kind: 'unhandled rejection' as const, error: new Error('informer lost'), want: /^open-local-x: fatal unhandled rejection: Error: informer lost\n {4}at / },
+    { name: 'an uncaught exception exits 1 naming the app', kind: 'uncaught exception' as const, error: new TypeError('x is undefined'), want: /^open-local-x: fatal uncaught exception: TypeError: x is undefined\n/ },
+    { name: 'a rejection with a non-error prints it as text', kind: 'unhandled rejection' as const, error: 'boom', want: /^open-local-x: fatal unhandled rejection: boom\n$/ },
+  ])('$name', ({ kind, error, want }) => {
+    const host = fakeProcess();
+    installFatalHandlers('open-local-x', host);
+    expect(host.codes).toEqual([]);
+    host.fatal[0]?.(kind, error);
+    expect(host.codes).toEqual([1]);
+    expect(host.errors).toHaveLength(1);
+    expect(host.errors[0]).toMatch(want);
   });
 });

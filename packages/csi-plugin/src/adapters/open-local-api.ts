@@ -2,7 +2,7 @@
 // Read-only; every call has a deadline so a hung API server fails the CSI call instead of holding its lock.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { decodeOpenLocalPv, GROUP, NLS, VERSION, type NodeLocalStorage, type OpenLocalPv } from '@openlocal/crd-types';
-import { httpStatusOf } from '@openlocal/kube-runtime';
+import { DeadlineExceededError, httpStatusOf, withDeadline } from '@openlocal/kube-runtime';
 import { CsiError } from '../core/errors.js';
 import type { AdoptionSource } from '../ports.js';
 
@@ -11,22 +11,20 @@ export interface OpenLocalApi extends AdoptionSource {
   listNodeNames(): Promise<string[]>;
 }
 
-async function withDeadline<T>(what: string, timeoutMs: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CsiError('UNAVAILABLE', `${what}: no answer from the API server within ${timeoutMs} ms`)), timeoutMs);
-  });
+/** The API call within its deadline; a missed deadline is UNAVAILABLE, which the caller may retry. */
+async function timedCall<T>(what: string, timeoutMs: number, work: Promise<T>): Promise<T> {
   try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
+    return await withDeadline(what, timeoutMs, work);
+  } catch (error) {
+    if (!(error instanceof DeadlineExceededError)) throw error;
+    throw new CsiError('UNAVAILABLE', `${what}: no answer from the API server within ${timeoutMs} ms`, { cause: error });
   }
 }
 
 export function createOpenLocalApi(options: { kubeConfig: KubeConfig; timeoutMs: number }): OpenLocalApi {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
-  const timed = <T>(what: string, work: Promise<T>) => withDeadline(what, options.timeoutMs, work);
+  const timed = <T>(what: string, work: Promise<T>) => timedCall(what, options.timeoutMs, work);
   return {
     async listOpenLocalPvs() {
       const list = await timed('list persistentvolumes', core.listPersistentVolume());

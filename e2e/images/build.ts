@@ -14,6 +14,7 @@ import {
   NODE_IMAGE_COMMANDS, NODE_IMAGE_PACKAGES, NODE_PATH, imageLabels, imageRef, parseVersionsEnv, type AppImage, type Base, type ImageDefinition, type SidecarImage,
 } from './catalog.js';
 import { blobPath, imageBlobs, MEDIA_TYPES, packLayerTar, writeOciArchive, type LayerRef } from './oci.js';
+import { COMMONJS_SHIMS } from '../../scripts/build/commonjs-shims.mjs';
 
 const run = promisify(execFile);
 /** Debian release of the node images' root file system (the machine's own, so the host's Node runs on it). */
@@ -229,19 +230,10 @@ function workspaceAliases(repoRoot: string): Record<string, string> {
 /** Bundles an app into one ES module (every dependency inlined) with tsup; returns its text. */
 async function bundleApp(request: BuildRequest, app: AppImage, outDir: string): Promise<string> {
   const { build } = await import('tsup');
-  // Bundled CommonJS dependencies still use require, __filename and __dirname: give the ES module those.
-  const banner = [
-    "import { createRequire as __olCreateRequire } from 'node:module';",
-    "import { fileURLToPath as __olFileURLToPath } from 'node:url';",
-    "import { dirname as __olDirname } from 'node:path';",
-    'const require = __olCreateRequire(import.meta.url);',
-    'const __filename = __olFileURLToPath(import.meta.url);',
-    'const __dirname = __olDirname(__filename);',
-  ].join(' ');
   await build({
     entry: { main: join(request.repoRoot, 'packages', app.packageDir, 'src', 'main.ts') },
     format: ['esm'], platform: 'node', target: 'node20', outDir, noExternal: [/.*/], splitting: false, sourcemap: false,
-    clean: true, silent: true, config: false, dts: false, banner: { js: banner },
+    clean: true, silent: true, config: false, dts: false, banner: { js: COMMONJS_SHIMS },
     // Workspace packages from their sources, not their dist/ (which may be stale or mid-build): the image is the code.
     // Whitespace and syntax minified (identifiers kept, so stack traces stay readable): less to parse at start,
     // which matters on slow nodes (under emulation Node spends most of its start-up parsing the bundle).
@@ -315,6 +307,7 @@ const SIDECAR_SOURCES: Readonly<Record<string, string>> = {
   'csi-provisioner': 'https://github.com/kubernetes-csi/external-provisioner',
   'csi-resizer': 'https://github.com/kubernetes-csi/external-resizer',
   'csi-snapshotter': 'https://github.com/kubernetes-csi/external-snapshotter',
+  'snapshot-controller': 'https://github.com/kubernetes-csi/external-snapshotter',
   'csi-node-driver-registrar': 'https://github.com/kubernetes-csi/node-driver-registrar',
 };
 

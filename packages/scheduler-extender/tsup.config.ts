@@ -1,14 +1,5 @@
 import { defineConfig } from 'tsup';
-
-// Bundled CommonJS dependencies still use require, __filename and __dirname: give the ES module those.
-const COMMONJS_SHIMS = [
-  "import { createRequire as __olCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __olFileURLToPath } from 'node:url';",
-  "import { dirname as __olDirname } from 'node:path';",
-  'const require = __olCreateRequire(import.meta.url);',
-  'const __filename = __olFileURLToPath(import.meta.url);',
-  'const __dirname = __olDirname(__filename);',
-].join(' ');
+import { COMMONJS_SHIMS } from '../../scripts/build/commonjs-shims.mjs';
 
 export default defineConfig([
   {

@@ -44,6 +44,8 @@ export const ACCESS = [
   row('scheduler-extender', true, { verb: 'list', resource: 'persistentvolumes' }),
   row('scheduler-extender', true, { verb: 'watch', group: 'storage.k8s.io', resource: 'storageclasses' }),
   row('scheduler-extender', true, { verb: 'list', ...NLS }),
+  row('scheduler-extender', true, { verb: 'watch', group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots' }),
+  row('scheduler-extender', false, { verb: 'update', group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots', namespace: 'default', name: 's' }),
   row('scheduler-extender', false, { verb: 'patch', resource: 'pods', namespace: 'default', name: 'p' }),
   row('scheduler-extender', false, { verb: 'create', resource: 'pods', subresource: 'binding', namespace: 'default' }),
   row('scheduler-extender', false, { verb: 'update', ...NLS, name: 'node-a' }),

@@ -144,8 +144,11 @@ export const SNAPSHOT_CLASS_PARAMS = {
   secretName: 'csi.storage.k8s.io/snapshotter-secret-name',
   secretNamespace: 'csi.storage.k8s.io/snapshotter-secret-namespace',
 } as const;
-/** Defaults of the snapshot parameters. */
-export const SNAPSHOT_DEFAULTS = { initialSize: '4Gi', expansionThreshold: '50%', expansionSize: '1Gi' } as const;
+/**
+ * Open-Local's snapshot class defaults, and the thin-pool data use (percent) from which new thin volumes,
+ * restores and clones are refused: the CSI plugin and the scheduler extender apply the same line (issue #17).
+ */
+export const SNAPSHOT_DEFAULTS = { initialSize: '4Gi', expansionThreshold: '50%', expansionSize: '1Gi', thinPoolFullPercent: 95 } as const;
 
 /** Name prefixes: PV/LV names are `local-<PVC UID>`, snapshots `snap-<VolumeSnapshot UID>`. */
 export const NAME_PREFIXES = { volume: 'local', snapshot: 'snap', snapshotContent: 'snapcontent' } as const;

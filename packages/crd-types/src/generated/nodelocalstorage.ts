@@ -103,6 +103,29 @@ export interface VgToBeInited {
    * @maxItems 50
    */
   devices: string[];
+  /**
+   * Thin pools the agent creates in this VG when absent (each is a storage class of its own, named by a StorageClass's thinPool); an existing pool is left as it is.
+   *
+   * @maxItems 20
+   */
+  thinPools?: ThinPoolToBeInited[];
+}
+/**
+ * A thin pool: its name, data size and how far the scheduler over-provisions it.
+ */
+export interface ThinPoolToBeInited {
+  /**
+   * Thin pool (LV) name.
+   */
+  name: string;
+  /**
+   * Data size of the pool, a quantity such as 10Gi.
+   */
+  size: string;
+  /**
+   * The virtual sizes of the pool's thin volumes may add up to this many times its size (1 to 1000; absent: only the pool's fill limits them).
+   */
+  overProvisioningRatio?: number;
 }
 /**
  * A filesystem the agent mounts at path, creating it on the device first only if the device is blank.
@@ -173,6 +196,10 @@ export interface VolumeGroup {
   physicalVolumes: string[];
   logicalVolumes?: LogicalVolume[];
   /**
+   * Thin pools of the VG, as lvm reports them.
+   */
+  thinPools?: ThinPool[];
+  /**
    * VG size in bytes.
    */
   total: number;
@@ -198,6 +225,28 @@ export interface LogicalVolume {
   total: number;
   readOnly?: boolean;
   condition?: StorageConditionType;
+}
+/**
+ * A thin pool: its size, the virtual size handed out from it and how full its data and metadata are.
+ */
+export interface ThinPool {
+  name: string;
+  /**
+   * Data size of the pool in bytes.
+   */
+  total: number;
+  /**
+   * Sum of the virtual sizes of the thin LVs in the pool (snapshots included), in bytes.
+   */
+  virtualUsed: number;
+  /**
+   * Data space used, 0 to 100 (absent when lvm does not report it: an inactive pool).
+   */
+  dataPercent?: number;
+  /**
+   * Metadata space used, 0 to 100 (absent when lvm does not report it).
+   */
+  metadataPercent?: number;
 }
 /**
  * A filesystem mounted directly under the agent's --path.mount directory, a candidate for MountPoint volumes.

@@ -143,6 +143,40 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                     "items": {
                       "type": "string"
                     }
+                  },
+                  "thinPools": {
+                    "description": "Thin pools the agent creates in this VG when absent (each is a storage class of its own, named by a StorageClass's thinPool); an existing pool is left as it is.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                      "title": "ThinPoolToBeInited",
+                      "description": "A thin pool: its name, data size and how far the scheduler over-provisions it.",
+                      "type": "object",
+                      "required": [
+                        "name",
+                        "size"
+                      ],
+                      "properties": {
+                        "name": {
+                          "description": "Thin pool (LV) name.",
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 128
+                        },
+                        "size": {
+                          "description": "Data size of the pool, a quantity such as 10Gi.",
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 64
+                        },
+                        "overProvisioningRatio": {
+                          "description": "The virtual sizes of the pool's thin volumes may add up to this many times its size (1 to 1000; absent: only the pool's fill limits them).",
+                          "type": "number",
+                          "minimum": 1,
+                          "maximum": 1000
+                        }
+                      }
+                    }
                   }
                 }
               }
@@ -309,6 +343,49 @@ export const nodeLocalStorageSchema: Readonly<Record<string, unknown>> = {
                             "DiskFull",
                             "DiskFault"
                           ]
+                        }
+                      }
+                    }
+                  },
+                  "thinPools": {
+                    "description": "Thin pools of the VG, as lvm reports them.",
+                    "type": "array",
+                    "items": {
+                      "title": "ThinPool",
+                      "description": "A thin pool: its size, the virtual size handed out from it and how full its data and metadata are.",
+                      "type": "object",
+                      "required": [
+                        "name",
+                        "total",
+                        "virtualUsed"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string"
+                        },
+                        "total": {
+                          "description": "Data size of the pool in bytes.",
+                          "type": "integer",
+                          "format": "int64",
+                          "minimum": 0
+                        },
+                        "virtualUsed": {
+                          "description": "Sum of the virtual sizes of the thin LVs in the pool (snapshots included), in bytes.",
+                          "type": "integer",
+                          "format": "int64",
+                          "minimum": 0
+                        },
+                        "dataPercent": {
+                          "description": "Data space used, 0 to 100 (absent when lvm does not report it: an inactive pool).",
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 100
+                        },
+                        "metadataPercent": {
+                          "description": "Metadata space used, 0 to 100 (absent when lvm does not report it).",
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 100
                         }
                       }
                     }
@@ -691,6 +768,40 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                         "items": {
                           "type": "string"
                         }
+                      },
+                      "thinPools": {
+                        "description": "Thin pools the agent creates in this VG when absent (each is a storage class of its own, named by a StorageClass's thinPool); an existing pool is left as it is.",
+                        "type": "array",
+                        "maxItems": 20,
+                        "items": {
+                          "title": "ThinPoolToBeInited",
+                          "description": "A thin pool: its name, data size and how far the scheduler over-provisions it.",
+                          "type": "object",
+                          "required": [
+                            "name",
+                            "size"
+                          ],
+                          "properties": {
+                            "name": {
+                              "description": "Thin pool (LV) name.",
+                              "type": "string",
+                              "minLength": 1,
+                              "maxLength": 128
+                            },
+                            "size": {
+                              "description": "Data size of the pool, a quantity such as 10Gi.",
+                              "type": "string",
+                              "minLength": 1,
+                              "maxLength": 64
+                            },
+                            "overProvisioningRatio": {
+                              "description": "The virtual sizes of the pool's thin volumes may add up to this many times its size (1 to 1000; absent: only the pool's fill limits them).",
+                              "type": "number",
+                              "minimum": 1,
+                              "maximum": 1000
+                            }
+                          }
+                        }
                       }
                     }
                   }
@@ -911,6 +1022,40 @@ export const nodeLocalStorageInitConfigSchema: Readonly<Record<string, unknown>>
                           "maxItems": 50,
                           "items": {
                             "type": "string"
+                          }
+                        },
+                        "thinPools": {
+                          "description": "Thin pools the agent creates in this VG when absent (each is a storage class of its own, named by a StorageClass's thinPool); an existing pool is left as it is.",
+                          "type": "array",
+                          "maxItems": 20,
+                          "items": {
+                            "title": "ThinPoolToBeInited",
+                            "description": "A thin pool: its name, data size and how far the scheduler over-provisions it.",
+                            "type": "object",
+                            "required": [
+                              "name",
+                              "size"
+                            ],
+                            "properties": {
+                              "name": {
+                                "description": "Thin pool (LV) name.",
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 128
+                              },
+                              "size": {
+                                "description": "Data size of the pool, a quantity such as 10Gi.",
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64
+                              },
+                              "overProvisioningRatio": {
+                                "description": "The virtual sizes of the pool's thin volumes may add up to this many times its size (1 to 1000; absent: only the pool's fill limits them).",
+                                "type": "number",
+                                "minimum": 1,
+                                "maximum": 1000
+                              }
+                            }
                           }
                         }
                       }

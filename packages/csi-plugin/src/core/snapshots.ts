@@ -2,7 +2,7 @@
 // restores and clones are possible, and ListSnapshots paging. Pure: the adapters read lvm state and act.
 // Every fact a later call needs (the CSI name, the source volume, the restore size, the creation time, and the
 // read-only volumes that are this snapshot) lives in the LV's own tags, so a restarted plugin knows everything.
-import { DRIVER_NAME } from '@openlocal/crd-types';
+import { DRIVER_NAME, SNAPSHOT_DEFAULTS } from '@openlocal/crd-types';
 import type { LogicalVolume, LvmState } from '@openlocal/lvm';
 import { CsiError, InvalidFieldError } from './errors.js';
 import { lvNameForVolume, lvNameProblem } from './names.js';
@@ -19,8 +19,8 @@ const GROW_BY_TAG = `${DRIVER_NAME}/grow-by=`;
 /** On a copy-on-write snapshot LV: one per read-only volume restored from it (the volume is the snapshot). */
 const RESTORE_TAG = `${DRIVER_NAME}/restore=`;
 
-/** A thin pool at or above this data use takes no new thin volume, snapshot or clone. */
-export const THIN_POOL_FULL_PERCENT = 95;
+/** A thin pool at or above this data use takes no new thin volume, snapshot or clone (the extender's line too). */
+export const THIN_POOL_FULL_PERCENT = SNAPSHOT_DEFAULTS.thinPoolFullPercent;
 
 export type SnapshotKind = 'cow' | 'thin';
 

@@ -1,12 +1,12 @@
-// The five informers that feed the cluster state: StorageClass, NLS, PV, PVC and Pod. Nodes are not watched:
+// The informers that feed the cluster state: StorageClass, NLS, PV, PVC, Pod and (optional) VolumeSnapshot. Nodes are not watched:
 // a node without an NLS offers nothing and is refused with that reason. Each informer restarts on its own.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Informer, listObjects, type Clock } from '@openlocal/kube-runtime';
 import type { Logger } from 'pino';
 import type { ClusterState } from '../core/cluster-state.js';
-import type { NlsShape } from '../core/k8s-shapes.js';
+import type { NlsShape, VolumeSnapshotShape } from '../core/k8s-shapes.js';
 import type { MetricObjects } from '../core/metric-objects.js';
-import { projectNls, projectPod, projectPv, projectPvc, projectStorageClass } from './projections.js';
+import { projectNls, projectPod, projectPv, projectPvc, projectStorageClass, projectVolumeSnapshot } from './projections.js';
 
 /** An NLS as the cache keeps it: the part the extender reads (projections.ts). */
 type Nls = NlsShape & KubernetesObject;
@@ -35,6 +35,11 @@ interface KindSpec<T extends KubernetesObject> {
   /** What the cache keeps of each object: the fields the core reads (projections.ts). */
   project: (object: T) => T;
   handlers: InformerHandlers<T>;
+  /**
+   * Not waited for before the extender answers: VolumeSnapshots (issue #17) exist only where the snapshot CRDs
+   * are installed; until listed, a restored claim is refused with "not known yet" and nothing else waits.
+   */
+  isOptional?: boolean;
 }
 
 const BACKOFF = { baseMs: 500, maxMs: 30_000 };
@@ -49,6 +54,7 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
       name: spec.kind, path: spec.path, list: () => listObjects<T>(kubeConfig, spec.path), project: spec.project, kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
       onRestart: () => options.onRestart(spec.kind),
       onSynced: () => {
+        if (spec.isOptional === true) return;
         unsynced -= 1;
         if (unsynced === 0) options.onSynced();
       },
@@ -107,7 +113,14 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
         },
       },
     }),
+    informer<VolumeSnapshotShape & KubernetesObject>({
+      kind: 'VolumeSnapshot',
+      path: '/apis/snapshot.storage.k8s.io/v1/volumesnapshots',
+      project: projectVolumeSnapshot,
+      handlers: { upsert: (o) => state.upsertVolumeSnapshot(o), remove: (o) => state.deleteVolumeSnapshot(o) },
+      isOptional: true,
+    }),
   ];
-  unsynced = informers.length;
+  unsynced = informers.length - 1; // every kind but the optional VolumeSnapshot
   return informers;
 }

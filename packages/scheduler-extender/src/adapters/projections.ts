@@ -4,7 +4,7 @@
 // a whole cluster, most without volumes of ours, are kept as names and volume references only.
 import { ANNOTATIONS } from '@openlocal/crd-types';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { NlsShape, ObjectMeta, PodShape, PodVolumeShape, PvShape, PvcShape, StorageClassShape } from '../core/k8s-shapes.js';
+import type { NlsShape, ObjectMeta, PodShape, PodVolumeShape, PvShape, PvcShape, StorageClassShape, VolumeSnapshotShape } from '../core/k8s-shapes.js';
 
 const OUR_ANNOTATIONS: ReadonlySet<string> = new Set(Object.values(ANNOTATIONS));
 
@@ -32,7 +32,7 @@ export function projectPvc(pvc: Cached<PvcShape>): Cached<PvcShape> {
   const spec = pvc.spec;
   return {
     metadata: projectMeta(pvc.metadata),
-    spec: { storageClassName: spec?.storageClassName, volumeName: spec?.volumeName, resources: spec?.resources },
+    spec: { storageClassName: spec?.storageClassName, volumeName: spec?.volumeName, resources: spec?.resources, dataSource: spec?.dataSource, dataSourceRef: spec?.dataSourceRef },
     status: { phase: pvc.status?.phase },
   };
 }
@@ -68,15 +68,24 @@ export function projectPod(pod: Cached<PodShape>): Cached<PodShape> {
 
 export function projectNls(nls: Cached<NlsShape>): Cached<NlsShape> {
   const info = nls.status?.nodeStorageInfo;
+  // Of the spec only the declared thin pools' ratios (issue #17).
+  const vgs = nls.spec?.resourceToBeInited?.vgs?.filter((vg) => (vg.thinPools?.length ?? 0) > 0);
   return {
     metadata: projectMeta(nls.metadata),
+    ...(vgs === undefined || vgs.length === 0 ? {} : { spec: { resourceToBeInited: { vgs: vgs.map((vg) => ({ name: vg.name, thinPools: vg.thinPools?.map((p) => ({ name: p.name, overProvisioningRatio: p.overProvisioningRatio })) })) } } }),
     status: {
       nodeStorageInfo: info === undefined ? undefined : {
         deviceInfo: info.deviceInfo,
-        volumeGroups: info.volumeGroups?.map((vg) => ({ name: vg.name, allocatable: vg.allocatable })),
+        volumeGroups: info.volumeGroups?.map((vg) => ({ name: vg.name, allocatable: vg.allocatable, ...(vg.thinPools === undefined ? {} : { thinPools: vg.thinPools }) })),
         mountPoints: info.mountPoints,
       },
       filteredStorageInfo: nls.status?.filteredStorageInfo,
     },
   };
+}
+
+/** A VolumeSnapshot: only which claim it was taken of (issue #17). */
+export function projectVolumeSnapshot(snapshot: Cached<VolumeSnapshotShape>): Cached<VolumeSnapshotShape> {
+  const source = snapshot.spec?.source;
+  return { metadata: projectMeta(snapshot.metadata), spec: { source: { persistentVolumeClaimName: source?.persistentVolumeClaimName, volumeSnapshotContentName: source?.volumeSnapshotContentName } } };
 }

@@ -49,6 +49,8 @@ export function forcedAllocations(vgs: { name: string; capacityBytes: number; us
   return demands.flatMap((d): Allocation[] => {
     if (d.kind !== 'LVM') return [];
     const vgName = d.vgName ?? roomiest?.name;
-    return vgName === undefined ? [] : [{ kind: 'LVM', key: d.key, sizeBytes: d.sizeBytes, vgName }];
+    if (vgName === undefined) return [];
+    // A thin volume is charged to its pool (issue #17), not to the VG.
+    return [d.thinPool === undefined ? { kind: 'LVM', key: d.key, sizeBytes: d.sizeBytes, vgName } : { kind: 'LVM', key: d.key, sizeBytes: d.sizeBytes, vgName, thinPool: d.thinPool }];
   });
 }

@@ -3,14 +3,16 @@
 // plan-book.ts) and the charge derivation that turns both into the ledger (charges.ts). Every change re-derives
 // the charges of what it touches, so the ledger always equals a function of API state plus unexpired plans.
 import { hasCandidateVolumes, inlineDemands, podClaimKeys, podDemand, resolvableDemands, type DemandLookup, type PodDemand } from './demand.js';
-import type { NlsShape, PodShape, PvShape, PvcShape, StorageClassShape } from './k8s-shapes.js';
+import type { SnapshotInfo } from './content-source.js';
+import type { NlsShape, PodShape, PvShape, PvcShape, StorageClassShape, VolumeSnapshotShape } from './k8s-shapes.js';
 import { ChargeDeriver, forcedAllocations } from './charges.js';
 import { Ledger } from './ledger.js';
 import { nlsToNodeStorage } from './node-storage.js';
 import { ObjectIndex } from './object-index.js';
-import { claimInfo, pvInfo, storageClassInfo, type ClaimInfo, type PvInfo, type StorageClassInfo } from './objects.js';
+import { claimInfo, claimKey, pvInfo, storageClassInfo, type ClaimInfo, type PvInfo, type StorageClassInfo } from './objects.js';
 import { placeVolumes, type PlacementResult } from './placement.js';
 import { PlanBook, type Plan, type PlanSource } from './plan-book.js';
+import { nlsToThinPools } from './thin-pools.js';
 import type { Allocation, Strategy, VolumeDemand } from './types.js';
 
 export type { Plan, PlanSource } from './plan-book.js';
@@ -29,6 +31,8 @@ export class ClusterState implements DemandLookup {
   private readonly index = new ObjectIndex();
   private readonly plans = new PlanBook();
   private readonly charges = new ChargeDeriver(this.ledger, this.index, this.plans);
+  /** VolumeSnapshots by `ns/name`: where a restored claim's source is (content-source.ts). */
+  private readonly snapshots = new Map<string, SnapshotInfo>();
 
   constructor(private readonly options: ClusterStateOptions) {}
 
@@ -38,6 +42,19 @@ export class ClusterState implements DemandLookup {
 
   storageClass(name: string): StorageClassInfo | undefined {
     return this.index.storageClass(name);
+  }
+
+  volumeSnapshot(key: string): SnapshotInfo | undefined {
+    return this.snapshots.get(key);
+  }
+
+  upsertVolumeSnapshot(snapshot: VolumeSnapshotShape): void {
+    const key = claimKey(snapshot.metadata?.namespace, snapshot.metadata?.name);
+    this.snapshots.set(key, { key, sourceClaimName: snapshot.spec?.source?.persistentVolumeClaimName || undefined });
+  }
+
+  deleteVolumeSnapshot(snapshot: VolumeSnapshotShape): void {
+    this.snapshots.delete(claimKey(snapshot.metadata?.namespace, snapshot.metadata?.name));
   }
 
   demandOf(pod: PodShape): PodDemand {
@@ -58,8 +75,10 @@ export class ClusterState implements DemandLookup {
     const { storage, problems } = nlsToNodeStorage(nls);
     const isNew = !this.ledger.hasNode(storage.nodeName);
     this.ledger.setNodeStorage(storage);
+    const thin = nlsToThinPools(nls);
+    this.ledger.setThinPools(storage.nodeName, thin.pools);
     if (isNew) this.reconcile(nowMs, storage.nodeName);
-    this.index.setNodeProblems(storage.nodeName, problems);
+    this.index.setNodeProblems(storage.nodeName, [...problems, ...thin.problems]);
   }
 
   deleteNls(nls: NlsShape): void {

@@ -3,9 +3,11 @@
 import { parseInlineVolumeAttributes, parseStorageClassParameters, STORAGE_CLASS_PARAMS, type ParameterIssue } from '@openlocal/crd-types';
 import type { PodShape, PodVolumeShape } from './k8s-shapes.js';
 import { claimKey, requestedSize, type ClaimInfo, type StorageClassInfo } from './objects.js';
+import { sourcedDemand, type SourceLookup } from './content-source.js';
 import type { VolumeDemand } from './types.js';
 
-export interface DemandLookup {
+/** `volumeSnapshot` and `pvOfClaim` find a restored or cloned claim's source (content-source.ts). */
+export interface DemandLookup extends SourceLookup {
   claim(key: string): ClaimInfo | undefined;
   storageClass(name: string): StorageClassInfo | undefined;
 }
@@ -44,7 +46,10 @@ function classDemand(key: string, sc: StorageClassInfo, size: ClaimInfo['size'])
   if (!parsed.ok) return classProblem;
   const spec = parsed.value;
   if (spec.volumeType === 'LVM') {
-    return spec.vgName === undefined ? { kind: 'LVM', key, sizeBytes: size.bytes } : { kind: 'LVM', key, sizeBytes: size.bytes, vgName: spec.vgName };
+    const vg = spec.vgName === undefined ? {} : { vgName: spec.vgName };
+    // A thin class (issue #17) places into its pool's over-provisioned room, not the VG's free space.
+    const thin = spec.thinPool === undefined ? {} : { thinPool: spec.thinPool, ...(spec.overProvisioningRatio === undefined ? {} : { ratio: spec.overProvisioningRatio }) };
+    return { kind: 'LVM', key, sizeBytes: size.bytes, ...vg, ...thin };
   }
   return { kind: spec.volumeType, key, sizeBytes: size.bytes, mediaType: spec.mediaType };
 }
@@ -54,7 +59,11 @@ function claimDemand(key: string, lookup: DemandLookup): One {
   if (claim === undefined) return { reason: `persistentvolumeclaim ${key} is not known yet`, isInvalid: false };
   if (claim.volumeName !== undefined) return undefined;
   const sc = claim.storageClassName === undefined ? undefined : lookup.storageClass(claim.storageClassName);
-  return sc === undefined ? undefined : classDemand(key, sc, claim.size);
+  const demand = sc === undefined ? undefined : classDemand(key, sc, claim.size);
+  // A restore or clone goes where its source is (content-source.ts); a Device/MountPoint class cannot restore.
+  if (claim.dataSource === undefined || demand === undefined || 'reason' in demand) return demand;
+  if (demand.kind !== 'LVM') return { reason: `pvc ${key}: only LVM volumes are restored or cloned, not ${demand.kind} (storageclass ${claim.storageClassName ?? ''})`, isInvalid: true };
+  return sourcedDemand(demand, claim, lookup);
 }
 
 function ephemeralDemand(pod: PodShape, volume: PodVolumeShape, lookup: DemandLookup): One {

@@ -43,7 +43,8 @@ function fits(score: number): FastFit {
 const MAX_VGS = 64;
 
 export function prepareFastDemands(demands: readonly VolumeDemand[]): FastDemands | undefined {
-  if (demands.some((d) => d.kind !== 'LVM')) return undefined;
+  // Thin, restored and cloned volumes (issue #17) take the slow path: pools and pins are placement.ts's.
+  if (demands.some((d) => d.kind !== 'LVM' || d.thinPool !== undefined || d.source !== undefined)) return undefined;
   const lvm = demands as LvmDemand[];
   return {
     named: lvm.filter((d) => d.vgName !== undefined),

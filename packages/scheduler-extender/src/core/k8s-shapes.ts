@@ -19,9 +19,16 @@ export interface ResourceRequirementsShape {
   limits?: Record<string, unknown>;
 }
 
+/** A claim's `dataSource`/`dataSourceRef`: a VolumeSnapshot to restore or a claim to clone (issue #17). */
+export interface DataSourceShape {
+  apiGroup?: string;
+  kind?: string;
+  name?: string;
+}
+
 export interface PvcShape {
   metadata?: ObjectMeta;
-  spec?: { storageClassName?: string; volumeName?: string; resources?: ResourceRequirementsShape };
+  spec?: { storageClassName?: string; volumeName?: string; resources?: ResourceRequirementsShape; dataSource?: DataSourceShape; dataSourceRef?: DataSourceShape };
   status?: { phase?: string };
 }
 
@@ -54,13 +61,28 @@ export interface PodShape {
   status?: { phase?: string };
 }
 
+/** The part of a VolumeSnapshot (snapshot.storage.k8s.io/v1) the extender reads: which claim it was taken of. */
+export interface VolumeSnapshotShape {
+  metadata?: ObjectMeta;
+  spec?: { source?: { persistentVolumeClaimName?: string; volumeSnapshotContentName?: string } };
+}
+
+export interface ThinPoolShape {
+  name?: string;
+  total?: number | string;
+  virtualUsed?: number | string;
+  dataPercent?: number;
+}
+
 /** The part of a NodeLocalStorage the extender reads (until @openlocal/crd-types' generated type lands). */
 export interface NlsShape {
   metadata?: ObjectMeta;
+  /** Only the declared thin pools' over-provisioning ratios are read from the spec. */
+  spec?: { resourceToBeInited?: { vgs?: { name?: string; thinPools?: { name?: string; overProvisioningRatio?: number }[] }[] } };
   status?: {
     nodeStorageInfo?: {
       deviceInfo?: { name?: string; mediaType?: string; total?: number | string; readOnly?: boolean }[];
-      volumeGroups?: { name?: string; allocatable?: number | string }[];
+      volumeGroups?: { name?: string; allocatable?: number | string; thinPools?: ThinPoolShape[] }[];
       mountPoints?: { name?: string; total?: number | string; fsType?: string; device?: string; readOnly?: boolean }[];
     };
     filteredStorageInfo?: { volumeGroups?: string[]; mountPoints?: string[]; devices?: string[] };

@@ -1,6 +1,6 @@
 // Kubernetes objects → the facts the ledger keeps: our StorageClasses, claims, our PVs (already placed
 // volumes) and pods. Pure decoders; objects of other drivers decode to undefined.
-import { ANNOTATIONS, quantityValueBytesOrUndefined, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS, VOLUME_TYPES } from '@openlocal/crd-types';
+import { ANNOTATIONS, quantityValueBytesOrUndefined, STORAGE_CLASS_PARAMS, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS, VOLUME_TYPES } from '@openlocal/crd-types';
 import type { PvShape, PvcShape, ResourceRequirementsShape, StorageClassShape } from './k8s-shapes.js';
 import type { Allocation } from './types.js';
 
@@ -17,6 +17,8 @@ export interface ClaimInfo {
   size: { bytes: number } | { invalid: string };
   volumeName: string | undefined;
   selectedNode: string | undefined;
+  /** A VolumeSnapshot to restore or a claim to clone (`dataSourceRef`, else `dataSource`); others are not ours. */
+  dataSource?: { kind: 'VolumeSnapshot' | 'PersistentVolumeClaim'; name: string };
 }
 
 /** An existing volume of our driver: it occupies `allocation` on `node` until the PV is deleted. */
@@ -44,14 +46,27 @@ export function claimKey(namespace: string | undefined, name: string | undefined
   return `${namespace ?? 'default'}/${name ?? ''}`;
 }
 
+const SNAPSHOT_API_GROUP = 'snapshot.storage.k8s.io';
+
+/** The content source of a claim the CSI plugin can restore or clone from; other kinds (populators) are not ours. */
+function dataSourceOf(pvc: PvcShape): ClaimInfo['dataSource'] {
+  const source = pvc.spec?.dataSourceRef ?? pvc.spec?.dataSource;
+  if (source?.name === undefined || source.name === '') return undefined;
+  if (source.kind === 'VolumeSnapshot' && source.apiGroup === SNAPSHOT_API_GROUP) return { kind: 'VolumeSnapshot', name: source.name };
+  if (source.kind === 'PersistentVolumeClaim' && (source.apiGroup ?? '') === '') return { kind: 'PersistentVolumeClaim', name: source.name };
+  return undefined;
+}
+
 export function claimInfo(pvc: PvcShape): ClaimInfo {
   const volumeName = pvc.spec?.volumeName;
+  const dataSource = dataSourceOf(pvc);
   return {
     key: claimKey(pvc.metadata?.namespace, pvc.metadata?.name),
     storageClassName: pvc.spec?.storageClassName,
     size: requestedSize(pvc.spec?.resources),
     volumeName: volumeName === '' ? undefined : volumeName,
     selectedNode: pvc.metadata?.annotations?.[ANNOTATIONS.selectedNode] || undefined,
+    ...(dataSource === undefined ? {} : { dataSource }),
   };
 }
 
@@ -98,8 +113,14 @@ function pvAllocation(pv: PvShape, key: string): Allocation {
     }
     case VOLUME_TYPES.mountPoint:
       return { kind: 'MountPoint', key, sizeBytes, resourceName: attributes[VOLUME_CONTEXT_KEYS.mountPoint] ?? '', capacityBytes: sizeBytes };
-    default:
-      return { kind: 'LVM', key, sizeBytes, vgName: asString(annotation.vgName) ?? attributes[VOLUME_CONTEXT_KEYS.vgName] ?? '' };
+    default: {
+      const vgName = asString(annotation.vgName) ?? attributes[VOLUME_CONTEXT_KEYS.vgName] ?? '';
+      // A read-only restore is its snapshot LV, whose change space the agent counts as not ours (issue #17).
+      if (attributes[VOLUME_CONTEXT_KEYS.readonly] === 'true' && attributes[VOLUME_CONTEXT_KEYS.snapshotId] !== undefined) return { kind: 'LVM', key, sizeBytes: 0, vgName };
+      // A thin volume takes room in its pool, not VG space; the class's thinPool is copied into the attributes.
+      const thinPool = asString(attributes[STORAGE_CLASS_PARAMS.thinPool]);
+      return thinPool === undefined ? { kind: 'LVM', key, sizeBytes, vgName } : { kind: 'LVM', key, sizeBytes, vgName, thinPool };
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // with the CSI plugin (issue #20) and Device/MountPoint volumes onto whole free resources of their media type.
 // Returns the allocations or the reason the node cannot hold them (wording close to Open-Local's).
 import { assignVolumeGroups, formatBinaryBytes, prepareVgClaims, vgSearchNote, type PreparedVgClaims, type VgAssignment } from '@openlocal/crd-types';
+import { pinnedElsewhere } from './content-source.js';
+import { isThinDemand, placeThin, type ThinDemand } from './thin-placement.js';
 import type { Allocation, ExclusiveKind, NodeView, Strategy, VolumeDemand } from './types.js';
 
 export type PlacementResult = { ok: true; allocations: Allocation[] } | { ok: false; reason: string };
@@ -17,7 +19,9 @@ function insufficientLvm(node: string, vg: NodeView['volumeGroups'][number], dem
 }
 
 interface PreparedDemands {
+  /** Thick LVM demands (VG space); thin ones go to their pools (thin-placement.ts). */
   lvm: LvmDemand[];
+  thin: ThinDemand[];
   /** The LVM demands split and sorted for the shared VG-assignment rule, once per pod. */
   vgClaims: PreparedVgClaims;
   exclusive: Record<ExclusiveKind, ExclusiveDemand[]>;
@@ -29,9 +33,10 @@ const prepared = new WeakMap<readonly VolumeDemand[], PreparedDemands>();
 function prepare(demands: readonly VolumeDemand[]): PreparedDemands {
   let result = prepared.get(demands);
   if (result !== undefined) return result;
-  const lvm = demands.filter((d): d is LvmDemand => d.kind === 'LVM');
+  const lvm = demands.filter((d): d is LvmDemand => d.kind === 'LVM' && !isThinDemand(d));
   result = {
     lvm,
+    thin: demands.filter(isThinDemand),
     vgClaims: prepareVgClaims(lvm),
     exclusive: {
       Device: demands.filter((d): d is ExclusiveDemand => d.kind === 'Device'),
@@ -117,7 +122,13 @@ function placeExclusive(view: NodeView, kind: ExclusiveKind, demands: ExclusiveD
 
 function placeWith(view: NodeView, demands: PreparedDemands, strategy: Strategy): PlacementResult {
   const lvm = placeLvm(view, demands, strategy);
-  if (!lvm.ok || (demands.exclusive.Device.length === 0 && demands.exclusive.MountPoint.length === 0)) return lvm;
+  if (!lvm.ok) return lvm;
+  if (demands.thin.length > 0) {
+    const thin = placeThin(view, demands.thin);
+    if (!thin.ok) return thin;
+    lvm.allocations.push(...thin.allocations);
+  }
+  if (demands.exclusive.Device.length === 0 && demands.exclusive.MountPoint.length === 0) return lvm;
   const allocations = lvm.allocations;
   for (const kind of ['Device', 'MountPoint'] as const) {
     if (demands.exclusive[kind].length === 0) continue;
@@ -136,5 +147,8 @@ function placeWith(view: NodeView, demands: PreparedDemands, strategy: Strategy)
  * one-to-one matching: a resource that fits a volume fits every smaller one).
  */
 export function placeVolumes(view: NodeView, demands: readonly VolumeDemand[], strategy: Strategy): PlacementResult {
+  // A restore or clone can only be made where its source is (issue #17): no other node is looked at.
+  const pinned = pinnedElsewhere(view.nodeName, demands);
+  if (pinned !== null) return { ok: false, reason: pinned };
   return placeWith(view, prepare(demands), strategy);
 }

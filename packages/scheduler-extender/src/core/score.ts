@@ -14,7 +14,7 @@ function lvmScore(view: NodeView, allocations: Allocation[], strategy: Strategy)
   let isAny = false;
   let unknownVgs = 0;
   for (const a of allocations) {
-    if (a.kind !== 'LVM') continue;
+    if (a.kind !== 'LVM' || a.thinPool !== undefined) continue;
     isAny = true;
     const index = vgs.findIndex((vg) => vg.name === a.vgName);
     if (index < 0) unknownVgs += 1;
@@ -32,6 +32,19 @@ function lvmScore(view: NodeView, allocations: Allocation[], strategy: Strategy)
   return Math.floor(average(ratios) * MAX_SCORE);
 }
 
+/** Thin volumes (issue #17): how full their pools end up against their over-provisioned room (size without a ratio). */
+function thinScore(view: NodeView, allocations: Allocation[], strategy: Strategy): number | undefined {
+  const ratios: number[] = [];
+  for (const pool of view.thinPools ?? []) {
+    const added = allocations.reduce((sum, a) => (a.kind === 'LVM' && a.thinPool === pool.name && a.vgName === pool.vgName ? sum + a.sizeBytes : sum), 0);
+    if (added === 0) continue;
+    const room = pool.sizeBytes * (pool.ratio ?? 1);
+    const fullness = room <= 0 ? 1 : Math.min(1, (pool.usedBytes + added) / room);
+    ratios.push(strategy === 'binpack' ? fullness : 1 - fullness);
+  }
+  return ratios.length === 0 ? undefined : Math.floor(average(ratios) * MAX_SCORE);
+}
+
 function exclusiveScore(allocations: Allocation[]): number | undefined {
   const ratios: number[] = [];
   for (const a of allocations) {
@@ -43,7 +56,7 @@ function exclusiveScore(allocations: Allocation[]): number | undefined {
 
 /** Score of a node that can hold the pod's volumes, 0–10. */
 export function allocationsToScore(view: NodeView, allocations: Allocation[], strategy: Strategy): number {
-  const parts = [lvmScore(view, allocations, strategy), exclusiveScore(allocations)].filter((s) => s !== undefined);
+  const parts = [lvmScore(view, allocations, strategy), thinScore(view, allocations, strategy), exclusiveScore(allocations)].filter((s) => s !== undefined);
   return clampScore(Math.floor(average(parts)));
 }
 

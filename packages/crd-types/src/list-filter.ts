@@ -1,7 +1,7 @@
 // listConfig include/exclude filtering (Open-Local's FilterInfo), failing closed per list on invalid patterns.
 import { InvalidPatternError } from './errors.js';
 import type { FilterList, ListConfig, NodeStorageInfo } from './generated/nodelocalstorage.js';
-import { compileGoRegexp, isWholeMatch, MatchTimeoutError } from './go-regexp.js';
+import { compileGoRegexp, isWholeMatch, type GoRegexp } from './go-regexp.js';
 
 /** Result of filtering one list: the kept names (in candidate order) and the patterns that did not compile. */
 export interface FilterOutcome {
@@ -10,7 +10,7 @@ export interface FilterOutcome {
 }
 
 interface Compiled {
-  re: RegExp;
+  re: GoRegexp;
   field: string;
   pattern: string;
 }
@@ -44,26 +44,13 @@ export function filterNames(candidates: readonly string[], filter: FilterList | 
   const { compiled: excludes, isComplete: hasAllExcludes } = compileAll(filter?.exclude, `${field}.exclude`, errors);
   if (!hasAllExcludes) return { kept: [], errors };
   const kept = new Set<string>();
-  const stalled = new Set<Compiled>();
-  // A pattern that stalls on some name is dropped for the rest of the pass and reported, failing closed as an
-  // invalid one does: an include then selects nothing more, an exclude empties the list.
-  const matches = (entry: Compiled, candidate: string): boolean => {
-    if (stalled.has(entry)) return false;
-    try {
-      return isWholeMatch(entry.re, candidate);
-    } catch (error) {
-      if (!(error instanceof MatchTimeoutError)) throw error;
-      stalled.add(entry);
-      errors.push(new InvalidPatternError({ field: entry.field, pattern: entry.pattern, reason: error.message, cause: error }));
-      return false;
-    }
-  };
+  // Matching takes time linear in the name whatever the pattern (RE2 semantics), so no pattern can stall a pass.
+  const matches = (entry: Compiled, candidate: string): boolean => isWholeMatch(entry.re, candidate);
   for (const candidate of candidates) {
     if (candidate === '' || kept.has(candidate)) continue;
     const isIncluded = includes.some((entry) => matches(entry, candidate));
     if (isIncluded && !excludes.some((entry) => matches(entry, candidate))) kept.add(candidate);
   }
-  if (excludes.some((entry) => stalled.has(entry))) return { kept: [], errors };
   return { kept: [...kept], errors };
 }
 

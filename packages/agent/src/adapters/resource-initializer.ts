@@ -1,11 +1,12 @@
-// resourceToBeInited on this node: create the missing VGs and format-if-blank + mount the mount points the
-// plan allows, and report every refusal or failure as a Warning event on the NLS (never destroying data).
+// resourceToBeInited on this node: create the missing VGs and their declared thin pools (#17), format-if-blank +
+// mount the mount points the plan allows, and report every refusal or failure as a Warning event on the NLS (never destroying data).
 import { mkdir } from 'node:fs/promises';
 import type { NodeLocalStorageSpec } from '@openlocal/crd-types';
 import { makeFilesystem, mount, type Executor, type Lvm, type LvmState } from '@openlocal/lvm';
 import type { Logger } from 'pino';
 import type { StorageReader } from './host-storage.js';
 import { planMountInit, planVgInit, type MountInitStep, type VgInitStep } from '../core/init-plan.js';
+import { planThinPoolInit, type ThinPoolInitStep } from '../core/thin-pool-plan.js';
 import type { EventSink } from '../services/event-sink.js';
 
 export interface ResourceInitializerOptions {
@@ -33,8 +34,38 @@ export class ResourceInitializer {
     const pendingVgDevices = vgs.filter((vg) => !state.vgs.some((v) => v.name === vg.name)).flatMap((vg) => vg.devices);
     const facts = await host.deviceFacts([...pendingVgDevices, ...mountpoints.map((mp) => mp.device)], signal);
     const vgChanges = await this.applyVgSteps(planVgInit(vgs, state, facts), signal);
+    // Planned from the state before this pass: a pool of a VG created just now waits for the next pass.
+    const poolChanges = await this.applyThinPoolSteps(planThinPoolInit(vgs, state), signal);
     const mountChanges = await this.applyMountSteps(planMountInit(mountpoints, mounted, facts), signal);
-    return vgChanges || mountChanges;
+    return vgChanges || poolChanges || mountChanges;
+  }
+
+  private async applyThinPoolSteps(steps: readonly ThinPoolInitStep[], signal?: AbortSignal): Promise<boolean> {
+    let isChanged = false;
+    for (const step of steps) {
+      const key = `thinpool/${step.vgName}/${step.name}`;
+      if (step.kind === 'refuse') {
+        await this.options.events.warnOnce(key, 'CreateThinPoolFailed', `refused to create thin pool ${step.vgName}/${step.name}: ${step.reason}; nothing was changed`);
+      } else if (step.kind === 'create') {
+        isChanged = (await this.createThinPool(step, signal)) || isChanged;
+      }
+    }
+    return isChanged;
+  }
+
+  private async createThinPool(step: { vgName: string; name: string; sizeBytes: number }, signal?: AbortSignal): Promise<boolean> {
+    const { vgName, name, sizeBytes } = step;
+    try {
+      // createThinPool checks for device-mapper first: on a host without it the event says so and nothing is made.
+      await this.options.lvm.createThinPool({ vgName, name, sizeBytes }, signal ? { signal } : {});
+      this.options.logger.info({ vg: vgName, pool: name, sizeBytes }, 'created thin pool');
+      await this.options.events.normal(`thinpool/${vgName}/${name}`, 'CreatedThinPool', `created thin pool ${vgName}/${name} of ${sizeBytes} bytes`);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: error, vg: vgName, pool: name }, 'thin pool creation failed');
+      await this.options.events.warnOnce(`thinpool/${vgName}/${name}`, 'CreateThinPoolFailed', `create thin pool ${vgName}/${name} of ${sizeBytes} bytes failed: ${message(error)}`);
+      return false;
+    }
   }
 
   private async applyVgSteps(steps: readonly VgInitStep[], signal?: AbortSignal): Promise<boolean> {

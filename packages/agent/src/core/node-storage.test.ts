@@ -27,6 +27,31 @@ describe('buildNodeStorageInfo', () => {
     expect(info.phase).toBe('Running');
   });
 
+  it('reports each thin pool with its size, the virtual size handed out (snapshots too) and its data use (#17)', () => {
+    const info = buildNodeStorageInfo(discovery({
+      lvm: state({
+        vgs: [vg('pool', 100 * GiB, 40 * GiB)],
+        lvs: [
+          lv('pool/thin0', 50 * GiB, { isThinPool: true, dataPercent: 12.5 }),
+          lv('pool/thin1', 10 * GiB, { isThinPool: true }),
+          lv('pool/local-a', 80 * GiB, { isThin: true, poolLv: 'thin0' }),
+          lv('pool/snap-a', 80 * GiB, { isThin: true, poolLv: 'thin0' }),
+          lv('pool/local-b', 5 * GiB, { isThin: true, poolLv: 'thin1' }),
+          lv('pool/local-thick', 10 * GiB),
+        ],
+      }),
+    }), rule, none);
+    expect(info.volumeGroups?.[0]?.thinPools).toEqual([
+      { name: 'thin0', total: 50 * GiB, virtualUsed: 160 * GiB, dataPercent: 12.5 },
+      { name: 'thin1', total: 10 * GiB, virtualUsed: 5 * GiB },
+    ]);
+  });
+
+  it('reports no thinPools field for a VG without thin pools (Open-Local\'s shape unchanged)', () => {
+    const info = buildNodeStorageInfo(discovery({ lvm: state({ vgs: [vg('pool', 100 * GiB, 100 * GiB)] }) }), rule, none);
+    expect(info.volumeGroups?.[0]).not.toHaveProperty('thinPools');
+  });
+
   it.each([
     { name: 'DiskFull when the VG has no free extents', group: vg('pool', 100 * GiB, 0), lvs: [], want: 'DiskFull' },
     { name: 'DiskFull when our LVs used up what the reserve leaves, though extents are free', group: vg('pool', 100 * GiB, 20 * GiB), lvs: [lv('pool/local-1', 80 * GiB)], reserve: parseStorageReserved('{"pool":"20%"}'), want: 'DiskFull' },

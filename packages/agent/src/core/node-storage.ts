@@ -41,6 +41,17 @@ interface VgContext {
   readonly reserve: StorageReserve;
 }
 
+/**
+ * The VG's thin pools (issue #17): size, the virtual size handed out from each (thin LVs and thin snapshots) and
+ * the data use lvm reports while the pool is active; the scheduler places thin volumes by these.
+ */
+function thinPoolsOf(vgName: string, state: LvmState): NonNullable<NlsVolumeGroup['thinPools']> {
+  return state.lvs.filter((lv) => lv.vgName === vgName && lv.isThinPool).map((pool) => {
+    const virtualUsed = state.lvs.filter((lv) => lv.isThin && lv.vgName === vgName && lv.poolLv === pool.name).reduce((sum, lv) => sum + lv.sizeBytes, 0);
+    return { name: pool.name, total: pool.sizeBytes, virtualUsed, ...(pool.dataPercent === undefined ? {} : { dataPercent: pool.dataPercent }) };
+  });
+}
+
 function volumeGroup(vg: VolumeGroup, { state, rule, reserve }: VgContext): NlsVolumeGroup {
   const lvs = state.lvs.filter((lv) => lv.vgName === vg.name && !lv.isHidden);
   const allocatable = vgAllocatableBytes({ vg, lvs: state.lvs, rule, reserve });
@@ -48,10 +59,12 @@ function volumeGroup(vg: VolumeGroup, { state, rule, reserve }: VgContext): NlsV
   const logicalVolumes: NlsLogicalVolume[] = lvs.map((lv) => ({
     name: lv.name, vgname: vg.name, total: lv.sizeBytes, readOnly: lv.attr.charAt(1) === 'r', condition: 'DiskReady',
   }));
+  const thinPools = thinPoolsOf(vg.name, state);
   return {
     name: vg.name,
     physicalVolumes: state.pvs.filter((pv) => pv.vgName === vg.name).map((pv) => pv.name).sort(),
     logicalVolumes,
+    ...(thinPools.length === 0 ? {} : { thinPools }),
     total: vg.sizeBytes,
     available: vg.freeBytes,
     allocatable,

@@ -9,8 +9,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, startPlugin, type RunningPlugin } from '../src/index.js';
 import { blockCapability, createCsiClient, type CsiClient } from '../test/support/csi-client.js';
+import { createHostSandbox, type HostSandbox } from '@openlocal/lvm/testing';
 import { guestSkipReason } from './guest.js';
-import { createPrivateDisks, type PrivateDisks } from './private-disks.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -23,7 +23,7 @@ const skipReason = await guestSkipReason();
 if (skipReason !== null) console.warn(`skipping the hung-disk test: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('a hung disk under one VG (suspended device-mapper table)', () => {
-  let disks: PrivateDisks;
+  let disks: HostSandbox;
   let plugin: RunningPlugin;
   let client: CsiClient;
   const hungTable = () => disks.devices[0]!.replace('/dev/mapper/', '');
@@ -40,14 +40,14 @@ describe.skipIf(skipReason !== null)('a hung disk under one VG (suspended device
     });
 
   beforeAll(async () => {
-    disks = await createPrivateDisks({ prefix: 'ol-hungtest', sizesMiB: [64, 64], viaDeviceMapper: true });
+    disks = await createHostSandbox([64, 64], { dirPrefix: 'ol-hungtest-', viaDeviceMapper: true });
     await disks.lvm(['vgcreate', HUNG_VG, disks.devices[0]!]);
     await disks.lvm(['vgcreate', OK_VG, disks.devices[1]!]);
-    await mkdir(join(disks.dir, 'kubelet'), { recursive: true });
+    await mkdir(join(disks.root, 'kubelet'), { recursive: true });
     const config = parseConfig([
-      'node', 'csi-plugin', '--endpoint', `unix://${join(disks.dir, 'csi.sock')}`, '--nodeid', 'node-a',
-      '--kubelet-dir', join(disks.dir, 'kubelet'), '--lvm-system-dir', disks.lvmSystemDir, '--device-regexp', '^$',
-      '--mount-dir', join(disks.dir, 'mnt'), '--vg-regexp', '^ol-(hung|ok)-vg$', '--registration-dir', '-',
+      'node', 'csi-plugin', '--endpoint', `unix://${join(disks.root, 'csi.sock')}`, '--nodeid', 'node-a',
+      '--kubelet-dir', join(disks.root, 'kubelet'), '--lvm-system-dir', disks.lvmSystemDir, '--device-regexp', '^$',
+      '--mount-dir', join(disks.root, 'mnt'), '--vg-regexp', '^ol-(hung|ok)-vg$', '--registration-dir', '-',
       '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--command-timeout-ms', '20000',
       '--disk-probe-timeout-ms', String(PROBE_TIMEOUT_MS), '--disk-probe-interval-ms', '0',
     ]);

@@ -9,8 +9,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_TAG, parseConfig, startPlugin, type RunningPlugin } from '../src/index.js';
 import { blockCapability, createCsiClient, type CsiClient } from '../test/support/csi-client.js';
+import { createHostSandbox, type HostSandbox } from '@openlocal/lvm/testing';
 import { guestSkipReason } from './guest.js';
-import { createPrivateDisks, type PrivateDisks } from './private-disks.js';
 
 const MiB = 2 ** 20;
 const VG = 'ol-tenant-vg';
@@ -52,7 +52,7 @@ async function nonZeroBytes(device: string): Promise<number> {
 }
 
 describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earlier one', () => {
-  let disks: PrivateDisks;
+  let disks: HostSandbox;
   let plugin: RunningPlugin;
   let client: CsiClient;
   const create = (name: string, sizeBytes = SIZE) =>
@@ -65,13 +65,13 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
   const firstExtent = async (name: string) => (await disks.lvm(['lvs', '--noheadings', '-o', 'seg_pe_ranges', `${VG}/${name}`])).trim();
 
   beforeAll(async () => {
-    disks = await createPrivateDisks({ prefix: 'ol-tenant', sizesMiB: [320], viaDeviceMapper: false });
+    disks = await createHostSandbox([320], { dirPrefix: 'ol-tenant-' });
     await disks.lvm(['vgcreate', VG, disks.devices[0]!]);
-    await mkdir(join(disks.dir, 'kubelet'), { recursive: true });
+    await mkdir(join(disks.root, 'kubelet'), { recursive: true });
     const config = parseConfig([
-      'node', 'csi-plugin', '--endpoint', `unix://${join(disks.dir, 'csi.sock')}`, '--nodeid', 'node-a',
-      '--kubelet-dir', join(disks.dir, 'kubelet'), '--lvm-system-dir', disks.lvmSystemDir, '--device-regexp', '^$',
-      '--mount-dir', join(disks.dir, 'mnt'), '--registration-dir', '-', '--metrics-port=-1', '--disk-probe-interval-ms', '0',
+      'node', 'csi-plugin', '--endpoint', `unix://${join(disks.root, 'csi.sock')}`, '--nodeid', 'node-a',
+      '--kubelet-dir', join(disks.root, 'kubelet'), '--lvm-system-dir', disks.lvmSystemDir, '--device-regexp', '^$',
+      '--mount-dir', join(disks.root, 'mnt'), '--registration-dir', '-', '--metrics-port=-1', '--disk-probe-interval-ms', '0',
     ]);
     plugin = await startPlugin(config, pino({ level: process.env.CSI_TEST_LOG_LEVEL ?? 'silent' }));
     client = createCsiClient(plugin.socketPath);
@@ -123,7 +123,7 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
     await fill(`/dev/${VG}/old-wide`, 0x5a);
     await disks.lvm(['lvremove', '--yes', `${VG}/old-wide`]);
     await create('tenant-g', SIZE / 4);
-    const kubelet = join(disks.dir, 'kubelet');
+    const kubelet = join(disks.root, 'kubelet');
     const staging = join(kubelet, 'plugins', 'kubernetes.io', 'csi', 'pv', 'tenant-g', 'globalmount');
     const target = join(kubelet, 'plugins', 'kubernetes.io', 'csi', 'volumeDevices', 'publish', 'tenant-g', 'pod-1');
     await client.must('Node', 'NodeStageVolume', { volume_id: 'tenant-g', staging_target_path: staging, volume_capability: blockCapability() });

@@ -1,8 +1,10 @@
-// A private corner of the host for tests and the demo: sparse loop devices, an LVM view that sees only them
-// (LVM_SYSTEM_DIR with a device filter), a kubelet-style directory, and cleanup of everything it made —
-// mounts, VGs, loops, files — even when the caller failed. Published as part of '@openlocal/lvm/testing'.
+// A private corner of the host (or the QEMU guest) for tests and the demo: sparse loop devices, optionally each
+// behind a device-mapper linear table (which a guest test can suspend to hang the disk), an LVM view that sees
+// only them (LVM_SYSTEM_DIR with a device filter), a kubelet-style directory, and cleanup of everything it made —
+// resumed tables, mounts, VGs, tables, loops, files — even when the caller failed. The one loop/LVM sandbox,
+// published as part of '@openlocal/lvm/testing'.
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -21,10 +23,20 @@ export interface HostSandbox {
   readonly env: Record<string, string>;
   /** `/dev/loopN` paths, in the order of the sizes asked for. */
   readonly loops: string[];
+  /**
+   * The block devices the LVM view sees, in the order of the sizes: the loops, or with `viaDeviceMapper`
+   * `/dev/mapper/<dirPrefix>…-<i>`, the linear tables over them.
+   */
+  readonly devices: string[];
   /** `^(loop12|loop13)$`: the loops' kernel names, for `--device-regexp` / `--regexp`. */
   readonly deviceRegexp: string;
   /** Runs argv (no shell) with {@link env}. */
   run(argv: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+  /**
+   * Runs `lvm <args>` in this view with `ignore_suspended_devices`, so the test itself never blocks on a disk it
+   * suspended; resolves with stdout.
+   */
+  lvm(args: readonly string[]): Promise<string>;
   /** Unmounts what is under {@link root}, removes the VGs on our loops, detaches them, deletes the files. Safe to call twice. */
   cleanup(): Promise<void>;
   /**
@@ -38,6 +50,12 @@ export interface HostSandbox {
 export interface HostSandboxOptions {
   /** Prefix of the private directory's name under the system temp dir (default `openlocal-sandbox-`). */
   readonly dirPrefix?: string;
+  /**
+   * Put each loop behind a device-mapper linear table (needs device-mapper: the QEMU guest), so a test can
+   * `dmsetup suspend` one to make the disk hang. Cleanup resumes every table first: a suspended device left
+   * behind would hang every later lvm scan.
+   */
+  readonly viaDeviceMapper?: boolean;
 }
 
 /** Why host tests cannot run here (not root, a tool missing), or null when they can. */
@@ -53,8 +71,8 @@ export async function hostSkipReason(): Promise<string | null> {
   return null;
 }
 
-function lvmConf(loops: readonly string[]): string {
-  const accept = loops.map((loop) => `"a|^${loop}$|"`).join(', ');
+function lvmConf(devices: readonly string[]): string {
+  const accept = devices.map((device) => `"a|^${device}$|"`).join(', ');
   return [
     'devices {',
     `  global_filter = [ ${accept}, "r|.*|" ]`,
@@ -86,8 +104,23 @@ function vgNames(stdout: string): string[] {
 interface CleanupState {
   readonly root: string;
   readonly loops: string[];
+  /** Device-mapper table names, for `viaDeviceMapper`. */
+  readonly tables: string[];
   readonly env: Record<string, string>;
   isCleaned: boolean;
+}
+
+/**
+ * vgremove's argv: without device-mapper (the host) lvm must not try to deactivate LVs, so `--driverloaded n`;
+ * with it (the guest) plain, so active LVs are deactivated and release the disks.
+ */
+function vgremoveArgv(vg: string): string[] {
+  return hasDeviceMapper() ? ['vgremove', '--force', vg] : ['vgremove', '--force', '--driverloaded', 'n', vg];
+}
+
+/** Whether the kernel has device-mapper: its misc device is registered (a stale /dev/mapper/control node is not enough). */
+export function hasDeviceMapper(): boolean {
+  return existsSync('/proc/misc') && /\sdevice-mapper$/m.test(readFileSync('/proc/misc', 'utf8'));
 }
 
 async function cleanupAsync(state: CleanupState): Promise<void> {
@@ -96,10 +129,12 @@ async function cleanupAsync(state: CleanupState): Promise<void> {
   const options = { env: { ...process.env, ...state.env } };
   // Every step tolerates "already gone": cleanup runs after partial set-ups and after failures.
   const tolerate = (error: unknown): void => void error;
+  for (const table of state.tables) await exec('dmsetup', ['resume', table]).catch(tolerate);
   for (const point of mountsUnder(await readFile('/proc/self/mountinfo', 'utf8'), state.root)) await exec('umount', ['--lazy', point]).catch(tolerate);
   // Only VGs on our loops are visible through the filter, so these are ours.
   const vgs = state.loops.length === 0 ? [] : vgNames((await exec('lvm', ['vgs', '--noheadings', '-o', 'vg_name'], options).catch(() => ({ stdout: '' }))).stdout);
-  for (const vg of vgs) await exec('lvm', ['vgremove', '--force', '--driverloaded', 'n', vg], options).catch(tolerate);
+  for (const vg of vgs) await exec('lvm', vgremoveArgv(vg), options).catch(tolerate);
+  for (const table of state.tables) await exec('dmsetup', ['remove', '--retry', table]).catch(tolerate);
   for (const loop of state.loops) await exec('losetup', ['--detach', loop]).catch(tolerate);
   await rm(state.root, { recursive: true, force: true });
 }
@@ -108,9 +143,11 @@ function cleanupNow(state: CleanupState): void {
   if (state.isCleaned) return;
   state.isCleaned = true;
   const options = { env: { ...process.env, ...state.env }, encoding: 'utf8' as const };
+  for (const table of state.tables) spawnSync('dmsetup', ['resume', table]);
   for (const point of mountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), state.root)) spawnSync('umount', ['--lazy', point]);
   const vgs = state.loops.length === 0 ? [] : vgNames(spawnSync('lvm', ['vgs', '--noheadings', '-o', 'vg_name'], options).stdout ?? '');
-  for (const vg of vgs) spawnSync('lvm', ['vgremove', '--force', '--driverloaded', 'n', vg], options);
+  for (const vg of vgs) spawnSync('lvm', vgremoveArgv(vg), options);
+  for (const table of state.tables) spawnSync('dmsetup', ['remove', '--retry', table]);
   for (const loop of state.loops) spawnSync('losetup', ['--detach', loop]);
   rmSync(state.root, { recursive: true, force: true });
 }
@@ -123,6 +160,13 @@ async function attachLoop(root: string, index: number, sizeMiB: number): Promise
   return (await exec('losetup', ['--find', '--show', file])).stdout.trim();
 }
 
+/** A linear device-mapper table named `table` over the whole of `loop`; returns its /dev/mapper path. */
+async function createLinearTable(table: string, loop: string, sizeMiB: number): Promise<string> {
+  await exec('dmsetup', ['create', table, '--table', `0 ${(sizeMiB * 2 ** 20) / 512} linear ${loop} 0`]);
+  await exec('dmsetup', ['mknodes', table]);
+  return `/dev/mapper/${table}`;
+}
+
 /**
  * Creates one sparse loop device per size (MiB) and an lvm.conf that sees only them. On failure, removes what
  * it made and rethrows. The caller owns {@link HostSandbox.cleanup}.
@@ -131,11 +175,23 @@ export async function createHostSandbox(sizesMiB: readonly number[], options: Ho
   const root = await mkdtemp(join(tmpdir(), options.dirPrefix ?? 'openlocal-sandbox-'));
   const lvmSystemDir = join(root, 'lvm');
   const env = { LVM_SYSTEM_DIR: lvmSystemDir, LVM_SUPPRESS_FD_WARNINGS: '1', LC_ALL: 'C' };
-  const state: CleanupState = { root, loops: [], env, isCleaned: false };
+  const state: CleanupState = { root, loops: [], tables: [], env, isCleaned: false };
+  const devices: string[] = [];
   try {
-    for (const [index, sizeMiB] of sizesMiB.entries()) state.loops.push(await attachLoop(root, index, sizeMiB));
+    for (const [index, sizeMiB] of sizesMiB.entries()) {
+      const loop = await attachLoop(root, index, sizeMiB);
+      state.loops.push(loop);
+      if (options.viaDeviceMapper !== true) {
+        devices.push(loop);
+        continue;
+      }
+      // Named after the private directory, which is unique, so parallel sandboxes never share a table name.
+      const table = `${basename(root)}-${index}`;
+      state.tables.push(table);
+      devices.push(await createLinearTable(table, loop, sizeMiB));
+    }
     await mkdir(lvmSystemDir, { recursive: true });
-    await writeFile(join(lvmSystemDir, 'lvm.conf'), lvmConf(state.loops));
+    await writeFile(join(lvmSystemDir, 'lvm.conf'), lvmConf(devices));
     await mkdir(join(root, 'kubelet'), { recursive: true });
   } catch (error) {
     await cleanupAsync(state);
@@ -148,8 +204,10 @@ export async function createHostSandbox(sizesMiB: readonly number[], options: Ho
     lvmSystemDir,
     env,
     loops: state.loops,
+    devices,
     deviceRegexp: `^(${state.loops.map((loop) => basename(loop)).join('|')})$`,
     run,
+    lvm: async ([command, ...rest]) => (await run(['lvm', command ?? '', '--config', 'devices/ignore_suspended_devices=1', ...rest])).stdout,
     cleanup: () => cleanupAsync(state),
     cleanupSync: () => cleanupNow(state),
   };

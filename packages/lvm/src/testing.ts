@@ -53,4 +53,4 @@ function sameArgv(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
-export { createHostSandbox, hostSkipReason, mountsUnder, uniqueVg, type HostSandbox, type HostSandboxOptions } from './host-sandbox.js';
+export { createHostSandbox, hasDeviceMapper, hostSkipReason, mountsUnder, uniqueVg, type HostSandbox, type HostSandboxOptions } from './host-sandbox.js';

@@ -6,25 +6,18 @@
 // to PVs whose LVs exist in the chosen node's VG, no VG holds more than it has, no provisioning failed for want
 // of space, and the other 51 pods stay Pending (Unschedulable, claims unplaced).
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { CoreV1Api, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { CoreV1Api, StorageV1Api, type KubeConfig, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CONTROL_PLANE_TOOLS,
   appProcessSpec,
-  applyManifests,
   createTestNamespace,
   freePorts,
-  installCrds,
-  missingToolsReason,
-  openLocalCrds,
-  resolveAppBin,
-  startCluster,
   toolPath,
   waitFor,
   type Cluster,
 } from '@openlocal/e2e/cluster';
-import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
+import { createHostSandbox, type HostSandbox } from '@openlocal/lvm/testing';
+import { extenderStanza, startExtender, startExtenderCluster, suiteSkipReason } from './extender-cluster.js';
 import { createPodWithClaims, extenderUsage, storageClassManifest, unschedulableMessage, writeNlsVolumeGroups } from './fixtures.js';
 
 const DRIVER = 'local.csi.aliyun.com';
@@ -36,23 +29,8 @@ const PODS = 60;
 const LOOPS_MIB = { 'burst-a': 300, 'burst-b': 200, 'burst-c': 140 } as const;
 const EXPECTED_PER_NODE: Record<string, number> = { 'burst-a': 4, 'burst-b': 3, 'burst-c': 2 };
 const EXPECTED_BOUND = 9;
-const CSI_PLUGIN_BIN = join(import.meta.dirname, '..', '..', '..', 'csi-plugin', 'dist', 'main.js');
 
-async function skipReason(): Promise<string | null> {
-  const tools = missingToolsReason([...CONTROL_PLANE_TOOLS, 'csi-provisioner']);
-  if (tools !== null) return tools;
-  const host = await hostSkipReason();
-  if (host !== null) return host;
-  if (!existsSync(CSI_PLUGIN_BIN)) return `the csi-plugin is not built (${CSI_PLUGIN_BIN} missing): cd packages/csi-plugin && npx tsup`;
-  try {
-    resolveAppBin('@openlocal/scheduler-extender');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const reason = await skipReason();
+const reason = await suiteSkipReason({ tools: ['csi-provisioner'], isHostNeeded: true, apps: ['@openlocal/csi-plugin'] });
 if (reason !== null) console.log(`[scheduler-extender:cluster] skipping the burst provisioning test: ${reason}`);
 
 interface NodeStorage {
@@ -113,24 +91,15 @@ describe.skipIf(reason !== null)('burst through the extender, node csi-plugins a
       await sandbox.run(['lvm', 'vgcreate', '--physicalextentsize', '4m', vgName, sandbox.loops[0] ?? '']);
       nodes.push({ name, vgName, sandbox, vgSizeBytes: await vgSizeOf(sandbox, vgName) });
     }
-    // kube-apiserver 1.37 refuses a loopback advertise address with the default endpoint reconciler.
-    cluster = await startCluster({ nodes: nodes.map(({ name }) => ({ name })), scheduler: false, apiServerExtraArgs: ['--endpoint-reconciler-type=none'] });
-    kubeConfig = cluster.kubeConfig;
-    console.log(`[scheduler-extender:cluster] burst provisioning logs in ${cluster.runDir}`);
-    await installCrds(kubeConfig, await openLocalCrds());
     const driver = { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: DRIVER }, spec: { attachRequired: false, podInfoOnMount: true } };
-    await applyManifests(kubeConfig, [storageClassManifest(), driver] as KubernetesObject[]);
+    cluster = await startExtenderCluster('burst provisioning', nodes.map(({ name }) => name), [storageClassManifest(), driver]);
+    kubeConfig = cluster.kubeConfig;
     for (const node of nodes) {
       await writeNlsVolumeGroups(kubeConfig, node.name, [{ name: node.vgName, sizeBytes: node.vgSizeBytes, physicalVolumes: node.sandbox.loops }]);
     }
 
     [extenderPort] = (await freePorts(1)) as [number];
-    const extenderArgs = ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(extenderPort), '--strategy', 'binpack'];
-    const extender = await cluster.startProcess(appProcessSpec({ name: 'extender-burst', packageName: '@openlocal/scheduler-extender', args: extenderArgs }));
-    await waitFor({ what: `extender ready on ${extenderPort}`, timeoutMs: 60_000 }, async () => {
-      const response = await fetch(`http://127.0.0.1:${extenderPort}/readyz`).catch(() => undefined);
-      return response?.status === 200 ? { done: true, value: true } : { done: false, observed: response?.status ?? extender.tailLog(5) };
-    });
+    await startExtender(cluster, { name: 'extender-burst', port: extenderPort, args: ['--strategy', 'binpack'] });
     // The extender must know every node's VG before the burst, or it would (rightly) refuse them all.
     await waitFor({ what: 'the extender to see the three VGs', timeoutMs: 60_000 }, async () => {
       const usage = await extenderUsage(extenderPort);
@@ -143,16 +112,15 @@ describe.skipIf(reason !== null)('burst through the extender, node csi-plugins a
       // What node-driver-registrar + kubelet would publish: the driver's node id and topology key on this node.
       await storage.createCSINode({ body: { metadata: { name: node.name }, spec: { drivers: [{ name: DRIVER, nodeID: node.name, topologyKeys: ['kubernetes.io/hostname'] }] } } });
       const socketPath = join(node.sandbox.root, 'csi.sock');
-      await cluster.startProcess({
+      await cluster.startProcess(appProcessSpec({
         name: `csi-plugin-${node.name}`,
-        command: process.execPath,
+        packageName: '@openlocal/csi-plugin',
         args: [
-          CSI_PLUGIN_BIN,
           ...['--endpoint', `unix://${socketPath}`, '--nodeid', node.name, '--kubelet-dir', node.sandbox.kubeletDir],
           ...['--lvm-system-dir', node.sandbox.lvmSystemDir, '--device-regexp', '^$', '--metrics-port=0'],
           ...['--extender-url', `http://127.0.0.1:${extenderPort}`],
         ],
-      });
+      }));
       await cluster.startProcess({
         name: `csi-provisioner-${node.name}`,
         command: toolPath('csi-provisioner'),
@@ -160,10 +128,7 @@ describe.skipIf(reason !== null)('burst through the extender, node csi-plugins a
         env: { NODE_NAME: node.name },
       });
     }
-    await cluster.startScheduler({
-      schedulerName: SCHEDULER,
-      extenders: [{ urlPrefix: `http://127.0.0.1:${extenderPort}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: true }],
-    });
+    await cluster.startScheduler({ schedulerName: SCHEDULER, extenders: [extenderStanza(`http://127.0.0.1:${extenderPort}/scheduler`)] });
   });
 
   afterAll(async () => {

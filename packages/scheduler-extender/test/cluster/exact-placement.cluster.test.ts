@@ -4,24 +4,19 @@
 // there, and the node's csi-plugin + external-provisioner (--node-deployment), asking the extender for its
 // plan, must create all eight LVs in that node's real VGs — sized so the NLS allocatable is all they hold.
 import { CoreV1Api, StorageV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
+import { createHostSandbox, type HostSandbox } from '@openlocal/lvm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CONTROL_PLANE_TOOLS,
   appProcessSpec,
   applyManifests,
   createTestNamespace,
   freePorts,
-  installCrds,
-  missingToolsReason,
-  openLocalCrds,
-  resolveAppBin,
   SIMULATED_NODE_LABEL,
-  startCluster,
   toolPath,
   waitFor,
   type Cluster,
 } from '@openlocal/e2e/cluster';
+import { extenderStanza, startExtender as startExtenderProcess, startExtenderCluster, suiteSkipReason } from './extender-cluster.js';
 import { writeNlsVolumeGroups } from './fixtures.js';
 
 const DRIVER = 'local.csi.aliyun.com';
@@ -47,21 +42,7 @@ const CLAIMS: { name: string; units: number; vg?: (typeof VG_KEYS)[number] }[] =
 const CHOOSING = 'openlocal-exact-choosing';
 const NOT_CHOOSING = 'openlocal-exact-no-choose';
 
-async function skipReason(): Promise<string | null> {
-  const tools = missingToolsReason([...CONTROL_PLANE_TOOLS, 'csi-provisioner']);
-  if (tools !== null) return tools;
-  const host = await hostSkipReason();
-  if (host !== null) return host;
-  try {
-    resolveAppBin('@openlocal/scheduler-extender');
-    resolveAppBin('@openlocal/csi-plugin');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const reason = await skipReason();
+const reason = await suiteSkipReason({ tools: ['csi-provisioner'], isHostNeeded: true, apps: ['@openlocal/csi-plugin'] });
 if (reason !== null) console.log(`[scheduler-extender:cluster] exact placement: skipping: ${reason}`);
 
 describe.skipIf(reason !== null)('issue #20: the only node that can hold an 8-claim pod gets it, provisioned by the plan', () => {
@@ -77,11 +58,8 @@ describe.skipIf(reason !== null)('issue #20: the only node that can hold an 8-cl
     // more — less than any claim, so the NLS allocatable (the units) is what decides, as on a real node.
     sandbox = await createHostSandbox(VG_KEYS.map((key) => (NODES['fits']?.[key] ?? 0) * 8 + 12));
     for (const [i, key] of VG_KEYS.entries()) await sandbox.run(['lvm', 'vgcreate', vgNames[key], sandbox.loops[i] ?? '']);
-    cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false, apiServerExtraArgs: ['--endpoint-reconciler-type=none'] });
+    cluster = await startExtenderCluster('exact placement', Object.keys(NODES), [csiDriver(), ...storageClasses(vgNames)]);
     kubeConfig = cluster.kubeConfig;
-    console.log(`[scheduler-extender:cluster] exact placement logs in ${cluster.runDir}`);
-    await installCrds(kubeConfig, await openLocalCrds());
-    await applyManifests(kubeConfig, [csiDriver(), ...storageClasses(vgNames)] as KubernetesObject[]);
     const storage = kubeConfig.makeApiClient(StorageV1Api);
     for (const [node, units] of Object.entries(NODES)) {
       const vgs = VG_KEYS.map((key, i) => ({ name: vgNames[key], sizeBytes: units[key] * UNIT, physicalVolumes: [`/dev/loop${i}`] }));
@@ -93,8 +71,7 @@ describe.skipIf(reason !== null)('issue #20: the only node that can hold an 8-cl
     await startExtender(choosing, []);
     await startExtender(notChoosing, ['--no-choose-node']);
     for (const [schedulerName, port] of [[CHOOSING, choosing], [NOT_CHOOSING, notChoosing]] as const) {
-      const extender = { urlPrefix: `http://127.0.0.1:${port}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: false };
-      await cluster.startScheduler({ schedulerName, extenders: [extender] });
+      await cluster.startScheduler({ schedulerName, extenders: [extenderStanza(`http://127.0.0.1:${port}/scheduler`, { isIgnorable: false })] });
     }
     await startNodePlugin(choosing);
   });
@@ -105,12 +82,7 @@ describe.skipIf(reason !== null)('issue #20: the only node that can hold an 8-cl
   });
 
   async function startExtender(port: number, extra: string[]): Promise<void> {
-    const args = ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(port), '--strategy', 'spread', ...extra];
-    await cluster.startProcess(appProcessSpec({ name: `extender-${port}`, packageName: '@openlocal/scheduler-extender', args }));
-    await waitFor({ what: `extender ready on ${port}`, timeoutMs: 60_000 }, async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      return response?.status === 200 ? { done: true, value: true } : { done: false, observed: response?.status };
-    });
+    await startExtenderProcess(cluster, { name: `extender-${port}`, port, args: ['--strategy', 'spread', ...extra] });
   }
 
   /** csi-plugin and external-provisioner of `fits`, the plugin asking the extender for its pod-level plan. */

@@ -4,21 +4,8 @@
 // exactly 9 placed, no VG over-committed — after which a restarted extender reports the same usage.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONTROL_PLANE_TOOLS,
-  appProcessSpec,
-  applyManifests,
-  createTestNamespace,
-  freePorts,
-  installCrds,
-  missingToolsReason,
-  openLocalCrds,
-  resolveAppBin,
-  startCluster,
-  waitFor,
-  type Cluster,
-  type ManagedProcess,
-} from '@openlocal/e2e/cluster';
+import { createTestNamespace, freePorts, waitFor, type Cluster, type ManagedProcess } from '@openlocal/e2e/cluster';
+import { extenderStanza, startExtender as startExtenderProcess, startExtenderCluster, suiteSkipReason } from './extender-cluster.js';
 import { GI, createPodWithClaims, extenderUsage, selectedNodes, storageClassManifest, unschedulableMessage, writeNls } from './fixtures.js';
 
 const NODES = { 'ext-x': 100, 'ext-y': 60, 'ext-z': 30 };
@@ -27,18 +14,7 @@ const SPREAD = 'openlocal-spread';
 /** Same binpack extender, but kube-scheduler sends full Node objects (nodeCacheCapable: false). */
 const FULL_NODES = 'openlocal-full-nodes';
 
-function skipReason(): string | null {
-  const tools = missingToolsReason(CONTROL_PLANE_TOOLS);
-  if (tools !== null) return tools;
-  try {
-    resolveAppBin('@openlocal/scheduler-extender');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const reason = skipReason();
+const reason = await suiteSkipReason();
 if (reason !== null) console.log(`[scheduler-extender:cluster] skipping: ${reason}`);
 
 describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler', () => {
@@ -47,14 +23,8 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
   const ports: Record<string, number> = {};
   const extenders: Record<string, ManagedProcess> = {};
 
-  async function startExtender(strategy: 'binpack' | 'spread', port: number): Promise<ManagedProcess> {
-    const args = ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(port), '--strategy', strategy];
-    const process = await cluster.startProcess(appProcessSpec({ name: `extender-${strategy}-${Date.now()}`, packageName: '@openlocal/scheduler-extender', args }));
-    await waitFor({ what: `extender ${strategy} ready on ${port}`, timeoutMs: 60_000 }, async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      return response?.status === 200 ? { done: true, value: true } : { done: false, observed: response?.status ?? process.tailLog(5) };
-    });
-    return process;
+  function startExtender(strategy: 'binpack' | 'spread', port: number): Promise<ManagedProcess> {
+    return startExtenderProcess(cluster, { name: `extender-${strategy}-${Date.now()}`, port, args: ['--strategy', strategy] });
   }
 
   async function inNamespace<T>(name: string, body: (namespace: string) => Promise<T>): Promise<T> {
@@ -74,13 +44,8 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
   }
 
   beforeAll(async () => {
-    // kube-apiserver 1.37 refuses a loopback advertise address with the default endpoint reconciler.
-    const apiServerExtraArgs = ['--endpoint-reconciler-type=none'];
-    cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false, apiServerExtraArgs });
+    cluster = await startExtenderCluster('extender', Object.keys(NODES), [storageClassManifest()]);
     kubeConfig = cluster.kubeConfig;
-    console.log(`[scheduler-extender:cluster] logs in ${cluster.runDir}`);
-    await installCrds(kubeConfig, await openLocalCrds());
-    await applyManifests(kubeConfig, [storageClassManifest()]);
     for (const [node, gi] of Object.entries(NODES)) await writeNls(kubeConfig, node, { pool: gi });
     const [binpackPort, spreadPort] = (await freePorts(2)) as [number, number];
     Object.assign(ports, { binpack: binpackPort, spread: spreadPort });
@@ -92,10 +57,7 @@ describe.skipIf(reason !== null)('scheduler extender with a real kube-scheduler'
       [FULL_NODES, binpackPort, false],
     ] as const;
     for (const [schedulerName, port, nodeCacheCapable] of schedulers) {
-      await cluster.startScheduler({
-        schedulerName,
-        extenders: [{ urlPrefix: `http://127.0.0.1:${port}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable, ignorable: true }],
-      });
+      await cluster.startScheduler({ schedulerName, extenders: [extenderStanza(`http://127.0.0.1:${port}/scheduler`, { isNodeCacheCapable: nodeCacheCapable })] });
     }
   });
 

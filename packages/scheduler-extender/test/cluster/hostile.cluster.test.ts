@@ -11,20 +11,8 @@ import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONTROL_PLANE_TOOLS,
-  appProcessSpec,
-  applyManifests,
-  createTestNamespace,
-  freePorts,
-  installCrds,
-  missingToolsReason,
-  openLocalCrds,
-  resolveAppBin,
-  startCluster,
-  waitFor,
-  type Cluster,
-} from '@openlocal/e2e/cluster';
+import { createTestNamespace, freePorts, waitFor, type Cluster } from '@openlocal/e2e/cluster';
+import { extenderStanza, startExtender, startExtenderCluster, suiteSkipReason } from './extender-cluster.js';
 import { GI, STORAGE_CLASS, createPodWithClaims, extenderUsage, selectedNodes, storageClassManifest, writeNls } from './fixtures.js';
 
 const NODES = { 'hostile-a': 100, 'hostile-b': 100 };
@@ -34,18 +22,7 @@ const MiB = 2 ** 20;
 /** The attacked extender's limits, small enough that the test reaches them. */
 const LIMITS = { maxBodyBytes: 4 * MiB, maxBufferedBytes: 16 * MiB, maxInFlight: 32, headersTimeoutS: 2, requestTimeoutS: 4 };
 
-function skipReason(): string | null {
-  const tools = missingToolsReason(CONTROL_PLANE_TOOLS);
-  if (tools !== null) return tools;
-  try {
-    resolveAppBin('@openlocal/scheduler-extender');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const reason = skipReason();
+const reason = await suiteSkipReason();
 if (reason !== null) console.log(`[scheduler-extender:cluster hostile] skipping: ${reason}`);
 
 /** Resolves when the socket closes, whatever error came first (events.once would reject on 'error'). */
@@ -97,33 +74,30 @@ describe.skipIf(reason !== null)('a hostile client cannot deny scheduling (issue
   let mtlsPort = 0;
 
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: Object.keys(NODES).map((name) => ({ name })), scheduler: false });
+    cluster = await startExtenderCluster('hostile', Object.keys(NODES), [storageClassManifest()]);
     kubeConfig = cluster.kubeConfig;
-    console.log(`[scheduler-extender:cluster hostile] logs in ${cluster.runDir}`);
-    await installCrds(kubeConfig, await openLocalCrds());
-    await applyManifests(kubeConfig, [storageClassManifest()]);
     for (const [node, gi] of Object.entries(NODES)) await writeNls(kubeConfig, node, { pool: gi });
     [plainPort, mtlsPort] = (await freePorts(2)) as [number, number];
-    const common = ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--strategy', 'binpack', '--reservation-ttl', '3'];
+    const common = ['--strategy', 'binpack', '--reservation-ttl', '3'];
     const limits = [
       '--max-body-bytes', String(LIMITS.maxBodyBytes), '--max-buffered-bytes', String(LIMITS.maxBufferedBytes), '--max-in-flight', String(LIMITS.maxInFlight),
       '--headers-timeout', String(LIMITS.headersTimeoutS), '--request-timeout', String(LIMITS.requestTimeoutS),
     ];
     const { pki } = cluster;
     const tls = ['--tls-cert-file', pki.servingCert, '--tls-private-key-file', pki.servingKey, '--tls-client-ca-file', pki.caCert];
-    await cluster.startProcess(appProcessSpec({ name: 'extender-hostile', packageName: '@openlocal/scheduler-extender', args: [...common, ...limits, '--port', String(plainPort)] }));
-    await cluster.startProcess(appProcessSpec({ name: 'extender-mtls', packageName: '@openlocal/scheduler-extender', args: [...common, ...tls, '--port', String(mtlsPort)] }));
+    // Both started before waiting: the mTLS one's readiness is asked over TLS below.
+    await startExtender(cluster, { name: 'extender-hostile', port: plainPort, args: [...common, ...limits], isReadyAwaited: false });
+    await startExtender(cluster, { name: 'extender-mtls', port: mtlsPort, args: [...common, ...tls], isReadyAwaited: false });
     const ca = readFileSync(pki.caCert);
     await waitFor({ what: 'both extenders ready', timeoutMs: 60_000 }, async () => {
       const plain = await fetch(`http://127.0.0.1:${plainPort}/readyz`).then((r) => r.status).catch(() => 0);
       const secure = await httpsStatus(mtlsPort, '/readyz', { ca });
       return plain === 200 && secure === 200 ? { done: true, value: true } : { done: false, observed: { plain, secure } };
     });
-    const stanza = { filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: false };
-    await cluster.startScheduler({ schedulerName: PLAIN, extenders: [{ ...stanza, urlPrefix: `http://127.0.0.1:${plainPort}/scheduler` }] });
+    await cluster.startScheduler({ schedulerName: PLAIN, extenders: [extenderStanza(`http://127.0.0.1:${plainPort}/scheduler`, { isIgnorable: false })] });
     await cluster.startScheduler({
       schedulerName: MTLS,
-      extenders: [{ ...stanza, urlPrefix: `https://127.0.0.1:${mtlsPort}/scheduler`, tlsConfig: { certFile: pki.adminCert, keyFile: pki.adminKey, caFile: pki.caCert } }],
+      extenders: [{ ...extenderStanza(`https://127.0.0.1:${mtlsPort}/scheduler`, { isIgnorable: false }), tlsConfig: { certFile: pki.adminCert, keyFile: pki.adminKey, caFile: pki.caCert } }],
     });
   });
 

@@ -72,6 +72,13 @@ describe.skipIf(skipReason !== null)('chart open-local images and node mounts', 
     }
     const slow = await renderChart(['probes.startupSeconds=600']);
     expect((full(findObject(slow, 'DaemonSet', 'open-local-agent'), 'agent') as FullContainer & { startupProbe?: { failureThreshold: number } }).startupProbe?.failureThreshold).toBe(120);
+    // Every probe of every app waits probes.timeoutSeconds (default 5; Kubernetes' 1 s made a busy node's agent
+    // miss three liveness probes in a row and be restarted on the kubelet rung).
+    type Probed = FullContainer & { startupProbe?: { timeoutSeconds?: number }; livenessProbe?: { timeoutSeconds?: number }; readinessProbe?: { timeoutSeconds?: number } };
+    const timeouts = (rendered: typeof objects) => [['DaemonSet', 'open-local-agent', 'agent'], ['DaemonSet', 'open-local-csi-plugin', 'csi-plugin'], ['Deployment', 'open-local-controller', 'controller'], ['Deployment', 'open-local-csi-controller', 'csi-plugin'], ['Deployment', 'open-local-scheduler-extender', 'scheduler-extender']]
+      .flatMap(([kind, name, container]) => { const c = full(findObject(rendered, kind as string, name as string), container as string) as Probed; return [c.startupProbe, c.livenessProbe, c.readinessProbe].filter((p) => p !== undefined).map((p) => p.timeoutSeconds); });
+    expect(timeouts(objects)).toEqual(Array.from({ length: 14 }, () => 5));
+    expect(new Set(timeouts(await renderChart(['probes.timeoutSeconds=9'])))).toEqual(new Set([9]));
     const csiController = findObject(objects, 'Deployment', 'open-local-csi-controller');
     expect(containerOf(csiController, 'csi-plugin').args).toContain('--metrics-port=9103');
     expect(full(csiController, 'csi-plugin').livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'metrics' });

@@ -36,6 +36,7 @@ describe.skipIf(skipReason !== null)('chart open-local refuses bad values', () =
     { name: 'missing sidecar image', set: 'images.provisioner.image=', want: 'images.provisioner.image must not be empty: name the csi-provisioner image' },
     { name: 'extender_url with a path', set: 'csi.extender_url=http://127.0.0.1:23000/scheduler', want: 'csi.extender_url must be empty or an http(s) URL with no path' },
     { name: 'startup window too short', set: 'probes.startupSeconds=2', want: 'probes.startupSeconds must be an integer >= 5, got 2' },
+    { name: 'probe timeout of zero', set: 'probes.timeoutSeconds=0', want: 'probes.timeoutSeconds must be an integer >= 1, got 0' },
     { name: 'apiServer without a port', set: 'apiServer.host=10.0.2.2', want: 'apiServer.port must be an integer port between 1 and 65535, got ""' },
     { name: 'apiServer host with a space', set: 'apiServer.host=a b,apiServer.port=6443', want: 'apiServer.host must be empty or a host name or IP address, got "a b"' },
   ])('$name fails helm template naming the value', async ({ set, want }) => {

@@ -43,6 +43,7 @@ async function commandRun(args: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       network: { type: 'boolean' },
       memory: { type: 'string' },
+      cpus: { type: 'string' },
     },
   });
   const env = Object.fromEntries((values.env ?? []).map((pair) => {
@@ -61,6 +62,7 @@ async function commandRun(args: string[]): Promise<number> {
     timeoutMs: values.timeout ? Number(values.timeout) * 1000 : 600_000,
     network: values.network ?? false,
     ...(values.memory === undefined ? {} : { memoryMiB: Number(values.memory) }),
+    ...(values.cpus === undefined ? {} : { cpus: Number(values.cpus) }),
     log,
     onConsole: echo,
   });
@@ -124,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       return commandVitest(rest);
     case undefined:
     default:
-      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] [--network] [--memory MIB] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
+      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] [--network] [--memory MIB] [--cpus N] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
       return 2;
   }
 }

@@ -22,6 +22,11 @@ describe('qemuArgs', () => {
     expect(argv).not.toContain('-netdev');
   });
 
+  it('gives the guest as many vCPUs as asked', () => {
+    const argv = qemuArgs({ ...base, cpus: 2 });
+    expect(argv[argv.indexOf('-smp') + 1]).toBe('2');
+  });
+
   it('adds a user-mode NIC only when the network is asked for', () => {
     const argv = qemuArgs({ ...base, network: true });
     expect(argv[argv.indexOf('-netdev') + 1]).toBe('user,id=net0');
@@ -51,6 +56,8 @@ describe('validateGuestRequest', () => {
     { name: 'tiny disk', request: { argv: ['true'], disks: [{ sizeBytes: 512 }] }, want: /disks\[0\]\.sizeBytes/ },
     { name: 'zero timeout', request: { argv: ['true'], timeoutMs: 0 }, want: /timeoutMs must be positive, got 0/ },
     { name: 'too little memory', request: { argv: ['true'], memoryMiB: 64 }, want: /memoryMiB .* got 64/ },
+    { name: 'no vCPU', request: { argv: ['true'], cpus: 0 }, want: /cpus must be a whole number from 1 to 8, got 0/ },
+    { name: 'a fraction of a vCPU', request: { argv: ['true'], cpus: 1.5 }, want: /cpus .* got 1.5/ },
     { name: 'relative disk image', request: { argv: ['true'], disks: [{ file: 'disk.raw' }] }, want: /disks\[0\]\.file .* got "disk.raw"/ },
     { name: 'disk image with a comma', request: { argv: ['true'], disks: [{ file: '/t/a,b.raw' }] }, want: /disks\[0\]\.file .*"\/t\/a,b.raw"/ },
   ])('refuses $name, naming the field and value', ({ request, want }) => {

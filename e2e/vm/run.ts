@@ -26,6 +26,11 @@ export interface RunInGuestOptions {
   timeoutMs?: number;
   memoryMiB?: number;
   /**
+   * vCPUs (default 1: one beats two on a 2-core host for a single busy process; a node running many processes
+   * at once, as the kubelet rung's chart node does, gains from 2).
+   */
+  cpus?: number;
+  /**
    * Give the guest a NIC on QEMU's user-mode network: the guest is 10.0.2.15 and reaches the host's loopback
    * services at 10.0.2.2 (how a guest kubelet reaches the host's kube-apiserver). Default: no network.
    */
@@ -88,7 +93,7 @@ function validateDisks(disks: readonly GuestDisk[]): void {
 }
 
 /** Checks the request and names the bad field and value. */
-export function validateGuestRequest(options: Pick<RunInGuestOptions, 'argv' | 'env' | 'disks' | 'timeoutMs' | 'memoryMiB'>): void {
+export function validateGuestRequest(options: Pick<RunInGuestOptions, 'argv' | 'env' | 'disks' | 'timeoutMs' | 'memoryMiB' | 'cpus'>): void {
   if (!Array.isArray(options.argv) || options.argv.length === 0 || options.argv.some((a) => typeof a !== 'string')) {
     throw new TypeError(`argv must be a non-empty array of strings, got ${JSON.stringify(options.argv)}`);
   }
@@ -98,22 +103,25 @@ export function validateGuestRequest(options: Pick<RunInGuestOptions, 'argv' | '
   validateLimits(options);
 }
 
-function validateLimits(options: Pick<RunInGuestOptions, 'timeoutMs' | 'memoryMiB'>): void {
+function validateLimits(options: Pick<RunInGuestOptions, 'timeoutMs' | 'memoryMiB' | 'cpus'>): void {
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
   if (options.memoryMiB !== undefined && !(Number.isSafeInteger(options.memoryMiB) && options.memoryMiB >= 256)) {
     throw new RangeError(`memoryMiB must be a whole number >= 256, got ${options.memoryMiB}`);
   }
+  if (options.cpus !== undefined && !(Number.isSafeInteger(options.cpus) && options.cpus >= 1 && options.cpus <= 8)) {
+    throw new RangeError(`cpus must be a whole number from 1 to 8, got ${options.cpus}`);
+  }
 }
 
-/** The qemu argv: TCG, one vCPU (beats two on this 2-core host), host / read-only and the share over 9p. */
-export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; nodePath: string; runnerPath: string; network?: boolean; hostForwards?: readonly { hostPort: number; guestPort: number }[] }): string[] {
+/** The qemu argv: TCG, `cpus` vCPUs (default one), host / read-only and the share over 9p. */
+export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; cpus?: number; nodePath: string; runnerPath: string; network?: boolean; hostForwards?: readonly { hostPort: number; guestPort: number }[] }): string[] {
   for (const [field, value] of Object.entries({ nodePath: request.nodePath, runnerPath: request.runnerPath })) {
     // These ride on the kernel command line, which has no quoting.
     if (!CMDLINE_SAFE.test(value)) throw new TypeError(`${field} ${JSON.stringify(value)} must match ${CMDLINE_SAFE} to pass on the kernel command line`);
   }
   const append = ['console=ttyS0', 'quiet', 'panic=-1', `OPENLOCAL_NODE=${request.nodePath}`, `OPENLOCAL_RUNNER=${request.runnerPath}`];
   const argv = [
-    '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(request.memoryMiB),
+    '-accel', 'tcg', '-cpu', 'max', '-smp', String(request.cpus ?? 1), '-m', String(request.memoryMiB),
     '-nographic', '-nodefaults', '-no-reboot',
     '-kernel', request.image.kernelPath, '-initrd', request.image.initrdPath, '-append', append.join(' '),
     '-serial', 'stdio',
@@ -194,10 +202,10 @@ export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunRe
     const diskFiles = await prepareDisks(diskDir, options.disks ?? []);
     await writeJob(shareDir, { options, diskCount: diskFiles.length });
     const args = qemuArgs({
-      image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536,
+      image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536, cpus: options.cpus ?? 1,
       nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'), network: options.network ?? false, hostForwards: options.hostForwards ?? [],
     });
-    const boot = await bootAndWait({ args, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
+    const boot = await bootAndWait({ args, cpus: options.cpus ?? 1, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
     const exitCode = await readExitCode(shareDir);
     if (exitCode === null) log(`the guest recorded no exit code; console log: ${consoleLogPath}`);
     return { exitCode, consoleLogPath, shareDir, ...boot };
@@ -217,6 +225,7 @@ interface BootOutcome {
 /** Runs qemu to its end (or kills it at the deadline), logging the console and the guest's milestones. */
 function bootAndWait(request: {
   args: string[];
+  cpus: number;
   consoleLogPath: string;
   timeoutMs: number;
   log: (message: string) => void;
@@ -229,7 +238,7 @@ function bootAndWait(request: {
   const consoleLog = createWriteStream(request.consoleLogPath);
   // OPENLOCAL_QEMU names another binary (tests of the "QEMU cannot run" path use a missing one).
   const binary = process.env.OPENLOCAL_QEMU ?? 'qemu-system-x86_64';
-  log(`booting guest: ${binary} (TCG, 1 vCPU); console log ${request.consoleLogPath}`);
+  log(`booting guest: ${binary} (TCG, ${request.cpus} vCPU${request.cpus === 1 ? '' : 's'}); console log ${request.consoleLogPath}`);
   const qemu = spawn(binary, request.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
   outcome.qemuPid = qemu.pid;
   const kill = (why: string): void => {

@@ -102,6 +102,7 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- include "open-local.validateInt" (list "agent.orphans.graceSeconds" $v.agent.orphans.graceSeconds 0) -}}
 {{- include "open-local.validateInt" (list "agent.orphans.removalGraceSeconds" $v.agent.orphans.removalGraceSeconds 1) -}}
 {{- include "open-local.validateInt" (list "probes.startupSeconds" $v.probes.startupSeconds 5) -}}
+{{- include "open-local.validateInt" (list "probes.timeoutSeconds" $v.probes.timeoutSeconds 1) -}}
 {{- include "open-local.validatePort" (list "agent.metrics_port" $v.agent.metrics_port) -}}
 {{- include "open-local.validatePort" (list "csi.metrics_port" $v.csi.metrics_port) -}}
 {{- if ($v.extender.tls).enabled -}}

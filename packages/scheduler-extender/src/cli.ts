@@ -12,6 +12,8 @@ export interface Config {
   kubeconfig: string | undefined;
   master: string | undefined;
   isChoosingNode: boolean;
+  /** Open-Local's CapacityMatch for pods with no local volumes: nodes without local storage score 10. */
+  isPreferringStoragelessNodes: boolean;
   reservationTtlMs: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   /** Abuse bounds (issue #16; docs/hardening.md): bodies, requests and connections in flight, slow clients. */
@@ -61,6 +63,7 @@ const optionsSchema = z.object({
   kubeconfig: z.string().optional(),
   master: z.string().optional(),
   chooseNode: z.boolean(),
+  preferStoragelessNodes: z.boolean(),
   reservationTtl: z.coerce.number().positive().max(3600),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
   maxBodyBytes: z.coerce.number().int().min(1024),
@@ -86,6 +89,7 @@ export function buildCommand(): Command {
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
     .option('--master <url>', 'API server URL, overrides the kubeconfig server')
     .option('--no-choose-node', 'answer every fitting node instead of choosing one and reserving its capacity (Open-Local behaviour; see docs/adr/0001)')
+    .option('--no-prefer-storageless-nodes', "score every node 0 for pods with no local volumes instead of Open-Local's 10 on nodes without local storage (docs/open-local-scores.md)")
     .option('--reservation-ttl <seconds>', 'how long a filter-time reservation waits for the selected-node annotation', '30')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .option('--max-body-bytes <bytes>', 'largest request body (413 above); kube-scheduler sends ~3 MiB at 5000 nodes with nodeCacheCapable', String(32 * 2 ** 20))
@@ -130,6 +134,7 @@ export function parseConfig(argv: readonly string[]): Config {
     kubeconfig: o.kubeconfig,
     master: o.master,
     isChoosingNode: o.chooseNode,
+    isPreferringStoragelessNodes: o.preferStoragelessNodes,
     reservationTtlMs: Math.round(o.reservationTtl * 1000),
     logLevel: o.logLevel,
     limits: { maxBodyBytes: o.maxBodyBytes, maxBufferedBytes: o.maxBufferedBytes, maxInFlight: o.maxInFlight },

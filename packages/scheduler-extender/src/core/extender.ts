@@ -7,6 +7,7 @@ import { ExtenderError } from './errors.js';
 import type { PodShape } from './k8s-shapes.js';
 import { claimKey } from './objects.js';
 import { fastGreedyLvmScore, fastLvmScore, prepareFastDemands, type FastDemands, type FastFit } from './fast-fit.js';
+import { countMatchScore, exclusiveCounts, storagelessNodeScore } from './open-local-priority.js';
 import { placeVolumes } from './placement.js';
 import { checkSchedulingPod } from './reservation-guard.js';
 import { allocationsToScore, antiAffinityScore, clampScore } from './score.js';
@@ -20,6 +21,8 @@ export interface ExtenderOptions {
   /** Answer one node per pod and reserve its volumes there (see docs/adr/0001); false = every fitting node. */
   isChoosingNode: boolean;
   reservationTtlMs: number;
+  /** Open-Local's CapacityMatch for pods with no local volumes: nodes without local storage score 10 (§9.3). */
+  isPreferringStoragelessNodes?: boolean;
 }
 
 interface FitSink {
@@ -55,7 +58,7 @@ export class Extender {
   /** True when prioritize answers [] whichever the candidate nodes are. */
   isPrioritizeEmpty(pod: PodShape): boolean {
     const demand = this.prioritizeDemand(pod);
-    return demand.kind === 'none' ? !this.hasAntiAffinityWeights() : demand.kind !== 'demands';
+    return demand.kind === 'none' ? !this.hasAntiAffinityWeights() && this.options.isPreferringStoragelessNodes !== true : demand.kind !== 'demands';
   }
 
   filter(args: ExtenderArgs, nowMs: number): ExtenderFilterResult {
@@ -92,14 +95,9 @@ export class Extender {
   prioritize(args: ExtenderArgs, nowMs: number): HostPriority[] {
     const names = candidateNames(args);
     const pod = args.Pod as PodShape;
-    const { state, antiAffinity } = this.options;
+    const { state } = this.options;
     const demand = this.prioritizeDemand(pod);
-    // kube-scheduler scores hosts missing from the list as 0, so "all zero" is the empty list: for a pod without
-    // our volumes that saves encoding and parsing 5000 entries.
-    if (demand.kind === 'none') {
-      if (!this.hasAntiAffinityWeights()) return [];
-      return names.map((Host) => ({ Host, Score: antiAffinityScore(state.ledger.view(Host), [], antiAffinity) }));
-    }
+    if (demand.kind === 'none') return this.prioritizeWithoutVolumes(names);
     if (demand.kind !== 'demands') return [];
     state.expire(nowMs);
     const scores = new Map<string, number>();
@@ -136,6 +134,25 @@ export class Extender {
     return hasCandidateVolumes(pod) ? this.options.state.demandOf(pod) : { kind: 'none' };
   }
 
+  /**
+   * A pod with no local volumes: anti-affinity and, when enabled, Open-Local's preference for nodes without
+   * storage. kube-scheduler scores hosts missing from the list as 0, so only weights list every node; otherwise
+   * only the storage-less ones are listed (none in a cluster of storage nodes: no 5000 entries to encode).
+   */
+  private prioritizeWithoutVolumes(names: string[]): HostPriority[] {
+    const { state, antiAffinity, isPreferringStoragelessNodes } = this.options;
+    const hasWeights = this.hasAntiAffinityWeights();
+    if (!hasWeights && isPreferringStoragelessNodes !== true) return [];
+    const priorities: HostPriority[] = [];
+    for (const Host of names) {
+      const view = state.ledger.view(Host);
+      const storageless = isPreferringStoragelessNodes === true ? storagelessNodeScore(view) : 0;
+      const Score = clampScore(storageless + (hasWeights ? antiAffinityScore(view, [], antiAffinity) : 0));
+      if (hasWeights || Score > 0) priorities.push({ Host, Score });
+    }
+    return priorities;
+  }
+
   private hasAntiAffinityWeights(): boolean {
     return Object.values(this.options.antiAffinity).some((w) => w > 0);
   }
@@ -147,13 +164,15 @@ export class Extender {
     const touched = state.ledger.nodesCharged(exclude);
     const fast = prepareFastDemands(demands);
     const hasWeights = Object.values(antiAffinity).some((w) => w > 0);
+    const counts = exclusiveCounts(demands);
     for (const node of names) {
       const view = state.ledger.view(node, touched.size > 0 && touched.has(node) ? exclude : undefined);
       if (view === undefined) {
         if (failed) failed[node] = `no local storage information (NodeLocalStorage) for node ${node}`;
         continue;
       }
-      const bonus = hasWeights ? antiAffinityScore(view, demands, antiAffinity) : 0;
+      // Open-Local adds CountMatch and anti-affinity to the capacity score; the sum is clamped to 0–10 here.
+      const bonus = (hasWeights ? antiAffinityScore(view, demands, antiAffinity) : 0) + countMatchScore(view, counts);
       const fastFit = fast === undefined ? undefined : scoreFast(view, fast, { strategy, isReasonWanted: failed !== undefined });
       if (fastFit?.kind === 'fits') {
         onFit(node, clampScore(fastFit.score + bonus), undefined);

@@ -84,6 +84,23 @@ describe('decodeOpenLocalPv', () => {
   it('keeps an unreadable capacity as text, without bytes', () => {
     expect(decoded(openLocalPv({ storage: 'lots' }))).toMatchObject({ capacityBytes: undefined, capacityText: 'lots' });
   });
+
+  it("reads a stored capacity as Kubernetes' Value() does: a fraction of a byte rounds up", () => {
+    expect(decoded(openLocalPv({ storage: '1500m' }))).toMatchObject({ capacityBytes: 2, capacityText: '1500m' });
+  });
+
+  it('reads the thin pool a thin volume takes its room from, and none for a thick one', () => {
+    const thin = openLocalPv();
+    thin.spec!.csi!.volumeAttributes = { ...thin.spec?.csi?.volumeAttributes, thinPool: 'pool0' };
+    expect(decoded(thin).thinPool).toBe('pool0');
+    expect(decoded(openLocalPv()).thinPool).toBeUndefined();
+  });
+
+  it('knows no node for a PV whose affinity names more than one (it is not a local volume of one node)', () => {
+    const pv = openLocalPv();
+    pv.spec!.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1', 'n2'] }] }] } };
+    expect(decoded(pv).node).toBeUndefined();
+  });
 });
 
 describe('planAdoption', () => {

@@ -41,6 +41,7 @@ function pv(fields: Partial<OpenLocalPv>): OpenLocalPv {
     vgName: undefined,
     device: undefined,
     mountPoint: undefined,
+    thinPool: undefined,
     capacityBytes: GiB,
     capacityText: '1Gi',
     claim: 'default/data',

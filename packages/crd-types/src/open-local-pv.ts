@@ -1,8 +1,9 @@
 // A PersistentVolume of Open-Local's driver, decoded into where its data lives: node, volume type and the VG,
 // disk or mount point. Open-Local v0.7.1 reads these the same way (reference §4.5, §5.3): the
-// `csi.aliyun.com/pv-allocated` annotation first, then the CSI volume attributes.
-import { ANNOTATIONS, PROVISIONER_NAMES, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS } from './constants.js';
-import { parseQuantityBytes } from './quantity.js';
+// `csi.aliyun.com/pv-allocated` annotation first, then the CSI volume attributes. The one PV decoder: the CSI
+// plugin's adoption and upgrade check and the scheduler extender's ledger all read PVs through it.
+import { ANNOTATIONS, PROVISIONER_NAMES, STORAGE_CLASS_PARAMS, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS } from './constants.js';
+import { quantityValueBytesOrUndefined } from './quantity.js';
 
 /** The fields of a core/v1 PersistentVolume this decoder reads (structural, so any client's type fits). */
 export interface PvLike {
@@ -30,7 +31,12 @@ export interface OpenLocalPv {
   device: string | undefined;
   /** MountPoint volumes: the mount point, e.g. `/mnt/open-local/disk-1`. */
   mountPoint: string | undefined;
-  /** `spec.capacity.storage` in bytes; undefined when missing or unreadable (the raw value is in `capacityText`). */
+  /** Thin LVM volumes: the pool the class named (copied into the attributes), whose room the volume takes. */
+  thinPool: string | undefined;
+  /**
+   * `spec.capacity.storage` in bytes as Kubernetes' `Quantity.Value()` reads it (a fraction of a byte rounds up);
+   * undefined when missing or unreadable (the raw value is in `capacityText`).
+   */
   capacityBytes: number | undefined;
   capacityText: string | undefined;
   /** `namespace/name` of the bound claim. */
@@ -74,11 +80,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 function capacityOf(pv: PvLike): { bytes: number | undefined; text: string | undefined } {
   const raw = pv.spec?.capacity?.['storage'];
   if (typeof raw !== 'string' && typeof raw !== 'number') return { bytes: undefined, text: undefined };
-  try {
-    return { bytes: parseQuantityBytes(raw), text: String(raw) };
-  } catch {
-    return { bytes: undefined, text: String(raw) };
-  }
+  // What the API server stored, so read with Value()'s rule (the extender charged it so before the decoders merged).
+  return { bytes: quantityValueBytesOrUndefined(raw), text: String(raw) };
 }
 
 /** Decodes a PV of Open-Local's drivers; PVs of any other driver (or not CSI at all) give undefined. */
@@ -97,6 +100,7 @@ export function decodeOpenLocalPv(pv: PvLike): OpenLocalPv | undefined {
     vgName: allocated.vgName ?? nonEmpty(attributes[VOLUME_CONTEXT_KEYS.vgName]),
     device: allocated.deviceName ?? nonEmpty(attributes[VOLUME_CONTEXT_KEYS.device]),
     mountPoint: nonEmpty(attributes[VOLUME_CONTEXT_KEYS.mountPoint]),
+    thinPool: nonEmpty(attributes[STORAGE_CLASS_PARAMS.thinPool]),
     capacityBytes: capacity.bytes,
     capacityText: capacity.text,
     claim: ref?.name === undefined ? undefined : `${ref.namespace ?? ''}/${ref.name}`,

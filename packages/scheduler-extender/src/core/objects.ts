@@ -1,6 +1,6 @@
 // Kubernetes objects → the facts the ledger keeps: our StorageClasses, claims, our PVs (already placed
 // volumes) and pods. Pure decoders; objects of other drivers decode to undefined.
-import { ANNOTATIONS, quantityValueBytesOrUndefined, STORAGE_CLASS_PARAMS, TOPOLOGY_KEY, VOLUME_CONTEXT_KEYS, VOLUME_TYPES } from '@openlocal/crd-types';
+import { ANNOTATIONS, decodeOpenLocalPv, quantityValueBytesOrUndefined, VOLUME_TYPES, type OpenLocalPv } from '@openlocal/crd-types';
 import type { PvShape, PvcShape, ResourceRequirementsShape, StorageClassShape } from './k8s-shapes.js';
 import type { Allocation } from './types.js';
 
@@ -70,56 +70,22 @@ export function claimInfo(pvc: PvcShape): ClaimInfo {
   };
 }
 
-function pvNode(pv: PvShape): string | undefined {
-  for (const term of pv.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? []) {
-    for (const expression of term.matchExpressions ?? []) {
-      if (expression.key === TOPOLOGY_KEY && expression.operator === 'In') return expression.values?.[0];
-    }
-  }
-  return undefined;
-}
-
-function allocatedAnnotation(pv: PvShape): { vgName?: unknown; deviceName?: unknown } {
-  const raw = pv.metadata?.annotations?.[ANNOTATIONS.pvAllocated];
-  if (raw === undefined) return {};
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    // A malformed annotation is ignored in favour of the volume attributes, which CreateVolume always sets.
-    return {};
-  }
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** `spec.capacity.storage` in bytes; 0 when missing or unreadable (the PV then occupies its device only). */
-function pvSizeBytes(pv: PvShape): number {
-  const storage = pv.spec?.capacity?.['storage'];
-  const bytes = typeof storage === 'string' || typeof storage === 'number' ? quantityValueBytesOrUndefined(storage) : undefined;
-  return bytes ?? 0;
-}
-
-function pvAllocation(pv: PvShape, key: string): Allocation {
-  const attributes = pv.spec?.csi?.volumeAttributes ?? {};
-  const annotation = allocatedAnnotation(pv);
-  const sizeBytes = pvSizeBytes(pv);
-  switch (attributes[VOLUME_CONTEXT_KEYS.volumeType] ?? VOLUME_TYPES.lvm) {
-    case VOLUME_TYPES.device: {
-      const resourceName = asString(annotation.deviceName) ?? attributes[VOLUME_CONTEXT_KEYS.device] ?? '';
-      return { kind: 'Device', key, sizeBytes, resourceName, capacityBytes: sizeBytes };
-    }
+/** What the PV occupies, from the one PV decoder of crd-types (annotation first, then the attributes). */
+function pvAllocation(pv: OpenLocalPv, key: string): Allocation {
+  // Missing or unreadable capacity: 0, so the PV then occupies its device only.
+  const sizeBytes = pv.capacityBytes ?? 0;
+  switch (pv.volumeType) {
+    case VOLUME_TYPES.device:
+      return { kind: 'Device', key, sizeBytes, resourceName: pv.device ?? '', capacityBytes: sizeBytes };
     case VOLUME_TYPES.mountPoint:
-      return { kind: 'MountPoint', key, sizeBytes, resourceName: attributes[VOLUME_CONTEXT_KEYS.mountPoint] ?? '', capacityBytes: sizeBytes };
+      return { kind: 'MountPoint', key, sizeBytes, resourceName: pv.mountPoint ?? '', capacityBytes: sizeBytes };
     default: {
-      const vgName = asString(annotation.vgName) ?? attributes[VOLUME_CONTEXT_KEYS.vgName] ?? '';
+      // Any other volumeType (none written, or unknown) is charged as LVM, as Open-Local does.
+      const vgName = pv.vgName ?? '';
       // A read-only restore is its snapshot LV, whose change space the agent counts as not ours (issue #17).
-      if (attributes[VOLUME_CONTEXT_KEYS.readonly] === 'true' && attributes[VOLUME_CONTEXT_KEYS.snapshotId] !== undefined) return { kind: 'LVM', key, sizeBytes: 0, vgName };
+      if (pv.isReadOnlySnapshot) return { kind: 'LVM', key, sizeBytes: 0, vgName };
       // A thin volume takes room in its pool, not VG space; the class's thinPool is copied into the attributes.
-      const thinPool = asString(attributes[STORAGE_CLASS_PARAMS.thinPool]);
-      return thinPool === undefined ? { kind: 'LVM', key, sizeBytes, vgName } : { kind: 'LVM', key, sizeBytes, vgName, thinPool };
+      return pv.thinPool === undefined ? { kind: 'LVM', key, sizeBytes, vgName } : { kind: 'LVM', key, sizeBytes, vgName, thinPool: pv.thinPool };
     }
   }
 }
@@ -127,9 +93,8 @@ function pvAllocation(pv: PvShape, key: string): Allocation {
 /** Decodes a PV of our driver into what it occupies; other drivers' PVs and PVs without a node are undefined. */
 export function pvInfo(pv: PvShape, driverNames: readonly string[]): PvInfo | undefined {
   if (!driverNames.includes(pv.spec?.csi?.driver ?? '')) return undefined;
-  const node = pvNode(pv);
-  if (node === undefined) return undefined;
-  const name = pv.metadata?.name ?? '';
+  const decoded = decodeOpenLocalPv(pv);
+  if (decoded?.node === undefined) return undefined;
   const ref = pv.spec?.claimRef;
-  return { name, node, claimKey: ref ? claimKey(ref.namespace, ref.name) : undefined, allocation: pvAllocation(pv, `pv:${name}`) };
+  return { name: decoded.name, node: decoded.node, claimKey: ref ? claimKey(ref.namespace, ref.name) : undefined, allocation: pvAllocation(decoded, `pv:${decoded.name}`) };
 }

@@ -68,7 +68,9 @@ interface Restored {
   report: NodeView;
 }
 
-function claim(name: string, storageClassName: string, storage: string, dataSource?: { kind: string; name: string; apiGroup?: string }): object {
+interface ClaimSpec { name: string; storageClassName: string; storage: string; dataSource?: { kind: string; name: string; apiGroup?: string } }
+
+function claim({ name, storageClassName, storage, dataSource }: ClaimSpec): object {
   return {
     apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name },
     spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage } }, ...(dataSource === undefined ? {} : { dataSource }) },
@@ -138,12 +140,14 @@ function readerPod(): object {
 /** Registers the scenario's tests inside the rung's describe block (after its own tests). */
 export function snapshotScenario(rung: SnapshotRung): void {
   let restored: Restored | undefined;
-  const started = performance.now();
+  // The scenario's clock starts at its first step (the rung's boot and earlier tests are not in it).
+  let started: number | undefined;
 
   async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
     const at = performance.now();
+    started ??= at;
     const value = await run();
-    console.log(`[snapshots] ${what}: ${((performance.now() - at) / 1000).toFixed(1)} s (scenario +${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(`[snapshots] ${what}: ${((performance.now() - at) / 1000).toFixed(1)} s (scenario +${((performance.now() - (started ?? at)) / 1000).toFixed(0)} s)`);
     return value;
   }
 
@@ -156,6 +160,22 @@ export function snapshotScenario(rung: SnapshotRung): void {
   async function boundPv(claimName: string): Promise<V1PersistentVolume> {
     const pvc = await core().readNamespacedPersistentVolumeClaim({ name: claimName, namespace: rung.namespace() });
     return core().readPersistentVolume({ name: pvc.spec?.volumeName ?? '' });
+  }
+
+  /**
+   * Claims first, the pod once the API serves them all: a pod created with its claims in one batch was seen
+   * waiting ~40 s for kube-scheduler's next attempt when its first found a claim missing.
+   */
+  async function applyClaimsThenPod(claims: object[], pod: object): Promise<void> {
+    const namespace = rung.namespace();
+    await applyManifests(rung.kubeConfig(), claims as KubernetesObject[], { namespace });
+    await wait('the claims served by the API', 30_000, async () => {
+      const list = await core().listNamespacedPersistentVolumeClaim({ namespace });
+      const names = new Set(list.items.map((c) => c.metadata?.name));
+      const missing = claims.map((c) => (c as { metadata: { name: string } }).metadata.name).filter((n) => !names.has(n));
+      return missing.length === 0 ? { done: true, value: true } : { done: false, observed: missing };
+    });
+    await applyManifests(rung.kubeConfig(), [pod] as KubernetesObject[], { namespace });
   }
 
   /** The marker a pod's volume shows on the node, found by the pod's uid and the volume's PV. */
@@ -216,7 +236,7 @@ export function snapshotScenario(rung: SnapshotRung): void {
     await applyManifests(kubeConfig, classes as KubernetesObject[]);
 
     const writer = await step('writer pod Running with a thick and a thin claim', async () => {
-      await applyManifests(kubeConfig, [claim('snap-src-thick', rung.thickClass, '64Mi'), claim('snap-src-thin', THIN_CLASS, '64Mi'), writerPod()] as KubernetesObject[], { namespace });
+      await applyClaimsThenPod([claim({ name: 'snap-src-thick', storageClassName: rung.thickClass, storage: '64Mi' }), claim({ name: 'snap-src-thin', storageClassName: THIN_CLASS, storage: '64Mi' })], writerPod());
       return rung.waitForRunning(WRITER);
     });
     const thickPv = await boundPv('snap-src-thick');
@@ -255,12 +275,11 @@ export function snapshotScenario(rung: SnapshotRung): void {
 
     const reader = await step('reader pod Running with the thick restore, a larger thin restore and a thin clone', async () => {
       const snapshotSource = (name: string) => ({ apiGroup: SNAPSHOT_GROUP, kind: 'VolumeSnapshot', name });
-      await applyManifests(kubeConfig, [
-        claim('snap-restore-thick', rung.thickClass, '64Mi', snapshotSource('snap-thick')),
-        claim('snap-restore-thin', THIN_CLASS, '96Mi', snapshotSource('snap-thin')),
-        claim('snap-clone-thin', THIN_CLASS, '64Mi', { kind: 'PersistentVolumeClaim', name: 'snap-src-thin' }),
-        readerPod(),
-      ] as KubernetesObject[], { namespace });
+      await applyClaimsThenPod([
+        claim({ name: 'snap-restore-thick', storageClassName: rung.thickClass, storage: '64Mi', dataSource: snapshotSource('snap-thick') }),
+        claim({ name: 'snap-restore-thin', storageClassName: THIN_CLASS, storage: '96Mi', dataSource: snapshotSource('snap-thin') }),
+        claim({ name: 'snap-clone-thin', storageClassName: THIN_CLASS, storage: '64Mi', dataSource: { kind: 'PersistentVolumeClaim', name: 'snap-src-thin' } }),
+      ], readerPod());
       return rung.waitForRunning(READER);
     });
     const thickRestorePv = await boundPv('snap-restore-thick');

@@ -35,6 +35,9 @@ export const configSchema = z
     httpPort: z.coerce.number().int().min(0, '--http-port must be 0..65535').max(65535, '--http-port must be 0..65535'),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
     shutdownTimeout: duration('shutdown-timeout'),
+    nodeLossRecovery: z.boolean(),
+    nodeLossGrace: duration('node-loss-grace'),
+    nodeLossInterval: duration('node-loss-interval'),
   })
   .superRefine((config, ctx) => {
     if (config.leaderElectRenewPeriod >= config.leaderElectLeaseDuration) {
@@ -62,7 +65,10 @@ export function buildCommand(): Command {
     .addOption(new Option('--http-host <host>', 'address of /healthz, /readyz and /metrics').default('0.0.0.0'))
     .addOption(new Option('--http-port <port>', 'port of /healthz, /readyz and /metrics (0 = any free port)').default('8080'))
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
-    .addOption(new Option('--shutdown-timeout <d>', 'how long in-flight reconciles may finish on SIGTERM').default('10s'));
+    .addOption(new Option('--shutdown-timeout <d>', 'how long in-flight reconciles may finish on SIGTERM').default('10s'))
+    .addOption(new Option('--node-loss-recovery', 'when a Node is deleted for good, delete the claims of its local volumes (and those PVs) so StatefulSets re-create them elsewhere (TopoLVM\'s node finalizer)').default(false))
+    .addOption(new Option('--node-loss-grace <d>', 'how long a Node must stay deleted before its claims are deleted').default('5m'))
+    .addOption(new Option('--node-loss-interval <d>', 'how often node-loss recovery looks').default('30s'));
 }
 
 /** Parses argv (as process.argv: node, script, flags...) into a Config; throws with every problem listed. */

@@ -7,6 +7,8 @@ import { createNlsWriter } from './adapters/nls-api.js';
 import { parseConfig } from './cli.js';
 import { NlsController } from './services/controller.js';
 import { createControllerMetrics } from './adapters/metrics.js';
+import { createNodeLossApi } from './adapters/node-loss-api.js';
+import { NodeLossRecovery } from './services/node-loss.js';
 
 export async function run(argv: readonly string[]): Promise<void> {
   const config = parseConfig(argv);
@@ -22,6 +24,11 @@ export async function run(argv: readonly string[]): Promise<void> {
     initConfigName: config.initconfig, workers: config.workers, resyncPeriodMs: config.resyncPeriod,
     isUpdateEnabled: config.updateNls, retry: { baseMs: 200, maxMs: 60_000 },
   });
+  const recovery = config.nodeLossRecovery
+    ? new NodeLossRecovery({ api: createNodeLossApi(kubeConfig), clock, logger, graceMs: config.nodeLossGrace, intervalMs: config.nodeLossInterval })
+    : undefined;
+  // The leader's work: the NLS control loop, and node-loss recovery when enabled.
+  const lead = (signal: AbortSignal): Promise<void> => Promise.all([controller.lead(signal), recovery?.run(signal)]).then(() => undefined);
   const http = await startHttpServer({ host: config.httpHost, port: config.httpPort, registry: metrics.registry, notReadyReasons: () => controller.notReadyReasons() });
   logger.info({ port: http.port }, 'serving /healthz, /readyz and /metrics');
   controller.start();
@@ -50,14 +57,14 @@ export async function run(argv: readonly string[]): Promise<void> {
       leaseDurationMs: config.leaderElectLeaseDuration, renewPeriodMs: config.leaderElectRenewPeriod, retryPeriodMs: config.leaderElectRetryPeriod,
       onStartedLeading: (signal) => {
         metrics.isLeader.set(1);
-        leading = controller.lead(signal);
+        leading = lead(signal);
       },
       onStoppedLeading: endLeading,
     });
     await elector.run(stop.signal);
   } else {
     metrics.isLeader.set(1);
-    leading = controller.lead(stop.signal);
+    leading = lead(stop.signal);
     await new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
     await endLeading();
   }

@@ -257,7 +257,10 @@ export function snapshotScenario(rung: SnapshotRung): void {
       return { thick: await readySnapshot('snap-thick'), thin: await readySnapshot('snap-thin') };
     });
     // Each snapshot is an LV on the node: the thick one a copy-on-write snapshot with its change space.
-    const afterSnapshots = rung.nodeReport().lvs;
+    const afterSnapshots = await wait('the node reporting both snapshot LVs', 30_000, async () => {
+      const lvs = rung.nodeReport().lvs;
+      return lvs.has(snapshots.thick.handle) && lvs.has(snapshots.thin.handle) ? { done: true, value: lvs } : { done: false, observed: [...lvs.keys()] };
+    });
     expect(afterSnapshots.get(snapshots.thick.handle)).toBe(32 * MiB);
     expect(afterSnapshots.get(snapshots.thin.handle)).toBe(64 * MiB);
 

@@ -69,6 +69,8 @@ export const APP_IMAGES: readonly AppImage[] = [
 export const SIDECAR_IMAGES: readonly SidecarImage[] = [
   { kind: 'sidecar', name: 'csi-provisioner', binary: 'csi-provisioner', versionKey: 'EXTERNAL_PROVISIONER_VERSION' },
   { kind: 'sidecar', name: 'csi-resizer', binary: 'csi-resizer', versionKey: 'EXTERNAL_RESIZER_VERSION' },
+  { kind: 'sidecar', name: 'csi-snapshotter', binary: 'csi-snapshotter', versionKey: 'EXTERNAL_SNAPSHOTTER_VERSION' },
+  { kind: 'sidecar', name: 'snapshot-controller', binary: 'snapshot-controller', versionKey: 'EXTERNAL_SNAPSHOTTER_VERSION' },
 ];
 
 export const ALL_IMAGES: readonly ImageDefinition[] = [...APP_IMAGES, ...SIDECAR_IMAGES];

@@ -16,6 +16,8 @@ describe('the image catalog', () => {
     expect(SIDECAR_IMAGES.map((s) => [s.name, s.versionKey])).toEqual([
       ['csi-provisioner', 'EXTERNAL_PROVISIONER_VERSION'],
       ['csi-resizer', 'EXTERNAL_RESIZER_VERSION'],
+      ['csi-snapshotter', 'EXTERNAL_SNAPSHOTTER_VERSION'],
+      ['snapshot-controller', 'EXTERNAL_SNAPSHOTTER_VERSION'],
     ]);
   });
 

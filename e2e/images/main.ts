@@ -5,13 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkPrefix, checkTag, DEFAULT_PREFIX, formatSize, selectImages } from './catalog.js';
+import { ALL_IMAGES, checkPrefix, checkTag, DEFAULT_PREFIX, formatSize, selectImages } from './catalog.js';
 import { buildImages } from './build.js';
 
 const USAGE = `usage: scripts/images [--tag TAG] [--prefix REGISTRY/PATH] [--only NAME,...] [--json PATH]
   --tag     the apps' image tag (default: the chart's appVersion, which its image values name); sidecars keep their pinned version
   --prefix  repository prefix (default ${DEFAULT_PREFIX}: what the chart's default image values resolve to)
-  --only    build only these images (agent, csi-plugin, controller, scheduler-extender, csi-provisioner, csi-resizer)
+  --only    build only these images (${ALL_IMAGES.map((d) => d.name).join(', ')})
   --json    also write the list of built images (ref, archive, size) as JSON to PATH`;
 
 async function main(): Promise<void> {

@@ -47,6 +47,16 @@ app.kubernetes.io/component: {{ printf "%s-%s" .root.Values.name .component }}
 {{- ternary "https" "http" (.Values.extender.tls.enabled | default false) -}}
 {{- end -}}
 
+{{/* scheduling.mode (#14): "extender" or "capacity" (CSIStorageCapacity, no extender installed). */}}
+{{- define "open-local.schedulingMode" -}}
+{{- (.Values.scheduling).mode | default "extender" -}}
+{{- end -}}
+
+{{/* The component a scheduling mode leaves out ("" when none), for the per-component ranges. */}}
+{{- define "open-local.omittedComponent" -}}
+{{- ternary "scheduler-extender" "" (eq (include "open-local.schedulingMode" .) "capacity") -}}
+{{- end -}}
+
 {{/* Base URL of the extender inside the cluster (csi-plugin --extender-url). */}}
 {{- define "open-local.extenderBaseUrl" -}}
 {{- printf "%s://%s.%s:%v" (include "open-local.extenderScheme" .) .Values.extender.name (include "open-local.namespace" .) (int .Values.extender.port) -}}

@@ -90,6 +90,16 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- end -}}
 {{- include "open-local.validateImage" (list "images.provisioner" $v.images.provisioner "csi-provisioner") -}}
 {{- include "open-local.validateImage" (list "images.resizer" $v.images.resizer "csi-resizer") -}}
+{{- if $v.snapshot.enabled -}}
+{{- include "open-local.validateImage" (list "images.snapshotter" $v.images.snapshotter "csi-snapshotter") -}}
+{{- include "open-local.validateImage" (list "images.snapshot_controller" $v.images.snapshot_controller "snapshot-controller") -}}
+{{- end -}}
+{{- if not (has (toString ($v.scheduling).mode) (list "extender" "capacity")) -}}
+{{- fail (printf "scheduling.mode must be extender or capacity, got %q" (toString ($v.scheduling).mode)) -}}
+{{- end -}}
+{{- if eq (toString ($v.scheduling).mode) "capacity" -}}
+{{- include "open-local.validateMatch" (list "scheduling.capacityPollInterval" (toString $v.scheduling.capacityPollInterval) `^([0-9]+(ms|s|m|h))+$` "a Go duration such as 30s or 1m") -}}
+{{- end -}}
 {{- if not (has $v.images.pullPolicy (list "Always" "IfNotPresent" "Never")) -}}
 {{- fail (printf "images.pullPolicy must be Always, IfNotPresent or Never, got %q" (toString $v.images.pullPolicy)) -}}
 {{- end -}}

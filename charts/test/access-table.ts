@@ -39,6 +39,9 @@ export const ACCESS = [
   row('controller', false, { verb: 'patch', ...NLS, subresource: 'status', name: 'node-a' }),
   row('controller', false, { verb: 'create', ...NLSC }),
   row('controller', false, { verb: 'delete', resource: 'nodes', name: 'node-a' }),
+  // Node-loss recovery is off by default: no delete on claims or PVs.
+  row('controller', false, { verb: 'delete', resource: 'persistentvolumeclaims', namespace: 'default', name: 'c' }),
+  row('controller', false, { verb: 'delete', resource: 'persistentvolumes', name: 'local-x' }),
   row('scheduler-extender', true, { verb: 'list', resource: 'pods' }),
   row('scheduler-extender', true, { verb: 'watch', resource: 'persistentvolumeclaims' }),
   row('scheduler-extender', true, { verb: 'list', resource: 'persistentvolumes' }),

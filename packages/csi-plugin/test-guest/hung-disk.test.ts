@@ -41,8 +41,8 @@ describe.skipIf(skipReason !== null)('a hung disk under one VG (suspended device
 
   beforeAll(async () => {
     disks = await createHostSandbox([64, 64], { dirPrefix: 'ol-hungtest-', viaDeviceMapper: true });
-    await disks.lvm(['vgcreate', HUNG_VG, disks.devices[0]!]);
-    await disks.lvm(['vgcreate', OK_VG, disks.devices[1]!]);
+    await disks.runLvm(['vgcreate', HUNG_VG, disks.devices[0]!]);
+    await disks.runLvm(['vgcreate', OK_VG, disks.devices[1]!]);
     await mkdir(join(disks.root, 'kubelet'), { recursive: true });
     const config = parseConfig([
       'node', 'csi-plugin', '--endpoint', `unix://${join(disks.root, 'csi.sock')}`, '--nodeid', 'node-a',
@@ -84,7 +84,7 @@ describe.skipIf(skipReason !== null)('a hung disk under one VG (suspended device
     const bestFit = await create('pv-best-fit', {});
     expect(bestFit).toMatchObject({ ok: true, value: { volume: { volume_context: { vgName: OK_VG } } } });
     console.log(`hung-disk: CreateVolume on the healthy VG while the other hangs took ${onHealthyMs} ms`);
-    expect(await disks.lvm(['lvs', '--noheadings', '-o', 'lv_name', OK_VG])).toMatch(/pv-while-hung[\s\S]*pv-best-fit|pv-best-fit[\s\S]*pv-while-hung/);
+    expect(await disks.runLvm(['lvs', '--noheadings', '-o', 'lv_name', OK_VG])).toMatch(/pv-while-hung[\s\S]*pv-best-fit|pv-best-fit[\s\S]*pv-while-hung/);
 
     const onHung = await create('pv-on-hung', { vgName: HUNG_VG });
     expect(onHung).toMatchObject({ ok: false, code: status.RESOURCE_EXHAUSTED });

@@ -62,11 +62,11 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
       parameters: { volumeType: 'LVM', vgName: VG },
       capacity_range: { required_bytes: String(sizeBytes), limit_bytes: '0' },
     });
-  const firstExtent = async (name: string) => (await disks.lvm(['lvs', '--noheadings', '-o', 'seg_pe_ranges', `${VG}/${name}`])).trim();
+  const firstExtent = async (name: string) => (await disks.runLvm(['lvs', '--noheadings', '-o', 'seg_pe_ranges', `${VG}/${name}`])).trim();
 
   beforeAll(async () => {
     disks = await createHostSandbox([320], { dirPrefix: 'ol-tenant-' });
-    await disks.lvm(['vgcreate', VG, disks.devices[0]!]);
+    await disks.runLvm(['vgcreate', VG, disks.devices[0]!]);
     await mkdir(join(disks.root, 'kubelet'), { recursive: true });
     const config = parseConfig([
       'node', 'csi-plugin', '--endpoint', `unix://${join(disks.root, 'csi.sock')}`, '--nodeid', 'node-a',
@@ -84,12 +84,12 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
   });
 
   it('control: a plain lvcreate on the extents of a deleted, written LV shows its bytes', async () => {
-    await disks.lvm(['lvcreate', '--yes', '--name', 'control-a', '--size', `${SIZE}b`, VG]);
+    await disks.runLvm(['lvcreate', '--yes', '--name', 'control-a', '--size', `${SIZE}b`, VG]);
     await fill(`/dev/${VG}/control-a`, 0xab);
-    await disks.lvm(['lvremove', '--yes', `${VG}/control-a`]);
-    await disks.lvm(['lvcreate', '--yes', '--name', 'control-b', '--size', `${SIZE}b`, VG]);
+    await disks.runLvm(['lvremove', '--yes', `${VG}/control-a`]);
+    await disks.runLvm(['lvcreate', '--yes', '--name', 'control-b', '--size', `${SIZE}b`, VG]);
     expect(await nonZeroBytes(`/dev/${VG}/control-b`)).toBeGreaterThan(SIZE / 2);
-    await disks.lvm(['lvremove', '--yes', `${VG}/control-b`]);
+    await disks.runLvm(['lvremove', '--yes', `${VG}/control-b`]);
   });
 
   it('a volume created through the plugin on those extents reads as zeros', async () => {
@@ -101,27 +101,27 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
     await create('tenant-b');
     expect(await firstExtent('tenant-b')).toBe(extents);
     expect(await nonZeroBytes(`/dev/${VG}/tenant-b`)).toBe(0);
-    expect(await disks.lvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-b`])).not.toMatch(/zero-pending/);
+    expect(await disks.runLvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-b`])).not.toMatch(/zero-pending/);
     await client.must('Controller', 'DeleteVolume', { volume_id: 'tenant-b' });
   });
 
   it('a create interrupted after lvcreate (LV tagged zero-pending) is zeroed by the retry', async () => {
-    await disks.lvm(['lvcreate', '--yes', '--name', 'old', '--size', `${SIZE}b`, VG]);
+    await disks.runLvm(['lvcreate', '--yes', '--name', 'old', '--size', `${SIZE}b`, VG]);
     await fill(`/dev/${VG}/old`, 0xef);
-    await disks.lvm(['lvremove', '--yes', `${VG}/old`]);
+    await disks.runLvm(['lvremove', '--yes', `${VG}/old`]);
     // What a crash between lvcreate and the end of zeroing leaves: our LV, still marked, on the old bytes.
-    await disks.lvm(['lvcreate', '--yes', '--name', 'tenant-c', '--size', `${SIZE}b`, '--addtag', OWNER_TAG, '--addtag', `${OWNER_TAG}/zero-pending`, VG]);
+    await disks.runLvm(['lvcreate', '--yes', '--name', 'tenant-c', '--size', `${SIZE}b`, '--addtag', OWNER_TAG, '--addtag', `${OWNER_TAG}/zero-pending`, VG]);
     expect(await nonZeroBytes(`/dev/${VG}/tenant-c`)).toBeGreaterThan(0);
     await create('tenant-c');
     expect(await nonZeroBytes(`/dev/${VG}/tenant-c`)).toBe(0);
-    expect(await disks.lvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-c`])).not.toMatch(/zero-pending/);
+    expect(await disks.runLvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-c`])).not.toMatch(/zero-pending/);
     await client.must('Controller', 'DeleteVolume', { volume_id: 'tenant-c' });
   });
 
   it('growing a raw block volume onto written extents shows zeros in the new tail, also when the grow was interrupted', async () => {
-    await disks.lvm(['lvcreate', '--yes', '--name', 'old-wide', '--size', `${SIZE}b`, VG]);
+    await disks.runLvm(['lvcreate', '--yes', '--name', 'old-wide', '--size', `${SIZE}b`, VG]);
     await fill(`/dev/${VG}/old-wide`, 0x5a);
-    await disks.lvm(['lvremove', '--yes', `${VG}/old-wide`]);
+    await disks.runLvm(['lvremove', '--yes', `${VG}/old-wide`]);
     await create('tenant-g', SIZE / 4);
     const kubelet = join(disks.root, 'kubelet');
     const staging = join(kubelet, 'plugins', 'kubernetes.io', 'csi', 'pv', 'tenant-g', 'globalmount');
@@ -131,12 +131,12 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
     const expand = (bytes: number) => client.must('Node', 'NodeExpandVolume', { volume_id: 'tenant-g', volume_path: target, capacity_range: { required_bytes: String(bytes), limit_bytes: '0' } });
     expect(await expand(SIZE / 2)).toEqual({ capacity_bytes: String(SIZE / 2) });
     // An interrupted grow: lvextend done and marked, zeroing not done (the old bytes are really there).
-    await disks.lvm(['lvchange', '--addtag', `${OWNER_TAG}/zero-from=${SIZE / 2}`, `${VG}/tenant-g`]);
-    await disks.lvm(['lvextend', '--size', `${SIZE}b`, `${VG}/tenant-g`]);
+    await disks.runLvm(['lvchange', '--addtag', `${OWNER_TAG}/zero-from=${SIZE / 2}`, `${VG}/tenant-g`]);
+    await disks.runLvm(['lvextend', '--size', `${SIZE}b`, `${VG}/tenant-g`]);
     expect(await nonZeroBytes(`/dev/${VG}/tenant-g`)).toBeGreaterThan(0);
     expect(await expand(SIZE)).toEqual({ capacity_bytes: String(SIZE) });
     expect(await nonZeroBytes(`/dev/${VG}/tenant-g`)).toBe(0);
-    expect(await disks.lvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-g`])).not.toMatch(/zero-from/);
+    expect(await disks.runLvm(['lvs', '--noheadings', '-o', 'lv_tags', `${VG}/tenant-g`])).not.toMatch(/zero-from/);
     await client.must('Node', 'NodeUnpublishVolume', { volume_id: 'tenant-g', target_path: target });
     await client.must('Node', 'NodeUnstageVolume', { volume_id: 'tenant-g', staging_target_path: staging });
     await client.must('Controller', 'DeleteVolume', { volume_id: 'tenant-g' });
@@ -145,9 +145,9 @@ describe.skipIf(skipReason !== null)('a new volume never shows bytes of an earli
   it('measures what zeroing costs per GiB (printed, not asserted)', async () => {
     const size = 256 * MiB;
     let started = performance.now();
-    await disks.lvm(['lvcreate', '--yes', '--name', 'bare', '--size', `${size}b`, VG]);
+    await disks.runLvm(['lvcreate', '--yes', '--name', 'bare', '--size', `${size}b`, VG]);
     const bareMs = performance.now() - started;
-    await disks.lvm(['lvremove', '--yes', `${VG}/bare`]);
+    await disks.runLvm(['lvremove', '--yes', `${VG}/bare`]);
     started = performance.now();
     await create('tenant-cost', size);
     const zeroedMs = performance.now() - started;

@@ -36,7 +36,7 @@ export interface HostSandbox {
    * Runs `lvm <args>` in this view with `ignore_suspended_devices`, so the test itself never blocks on a disk it
    * suspended; resolves with stdout.
    */
-  lvm(args: readonly string[]): Promise<string>;
+  runLvm(args: readonly string[]): Promise<string>;
   /** Unmounts what is under {@link root}, removes the VGs on our loops, detaches them, deletes the files. Safe to call twice. */
   cleanup(): Promise<void>;
   /**
@@ -207,7 +207,7 @@ export async function createHostSandbox(sizesMiB: readonly number[], options: Ho
     devices,
     deviceRegexp: `^(${state.loops.map((loop) => basename(loop)).join('|')})$`,
     run,
-    lvm: async ([command, ...rest]) => (await run(['lvm', command ?? '', '--config', 'devices/ignore_suspended_devices=1', ...rest])).stdout,
+    runLvm: async ([command, ...rest]) => (await run(['lvm', command ?? '', '--config', 'devices/ignore_suspended_devices=1', ...rest])).stdout,
     cleanup: () => cleanupAsync(state),
     cleanupSync: () => cleanupNow(state),
   };

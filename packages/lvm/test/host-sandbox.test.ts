@@ -23,10 +23,10 @@ describe.skipIf(skipReason !== null)('createHostSandbox', () => {
     try {
       expect(sandbox.devices).toEqual(sandbox.loops);
       const vg = uniqueVg('olsandbox');
-      await sandbox.lvm(['vgcreate', vg, sandbox.devices[0]!]);
-      const pvs = (await sandbox.lvm(['pvs', '--noheadings', '-o', 'pv_name'])).split('\n').map((line) => line.trim()).filter(Boolean);
+      await sandbox.runLvm(['vgcreate', vg, sandbox.devices[0]!]);
+      const pvs = (await sandbox.runLvm(['pvs', '--noheadings', '-o', 'pv_name'])).split('\n').map((line) => line.trim()).filter(Boolean);
       expect(pvs).toEqual([sandbox.devices[0]]);
-      expect(await sandbox.lvm(['vgs', '--noheadings', '-o', 'vg_name'])).toContain(vg);
+      expect(await sandbox.runLvm(['vgs', '--noheadings', '-o', 'vg_name'])).toContain(vg);
     } finally {
       await sandbox.cleanup();
     }

@@ -129,8 +129,10 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
             { name: 'ola-fs', devices: [a2] },
             { name: 'ola-missing', devices: ['/dev/openlocal-missing-disk'] },
             { name: 'ola-taken', devices: [a0] },
+            // Malformed paths the CRD's pattern lets through: refused by field before any probe.
+            { name: 'ola-badpath', devices: [a1, '/dev/../dev/openlocal-x'] },
           ],
-          mountpoints: [{ path: mountPath, device: a3, fsType: 'ext4' }],
+          mountpoints: [{ path: `${a.mountRoot}/mp-bad`, device: '/etc/passwd', fsType: 'ext4' }, { path: mountPath, device: a3, fsType: 'ext4' }],
         },
       },
       { resourceToBeInited: { vgs: [{ name: 'olb-new', devices: [b1] }] } },
@@ -141,6 +143,10 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
     expect(missing.message).toContain('/dev/openlocal-missing-disk does not exist');
     const taken = await waitForEvent(kc, 'node-a', (e) => e.reason === 'CreateVGFailed' && e.message.includes('ola-taken'), 'device in a VG refusal');
     expect(taken.message).toContain(`device ${a0} already belongs to volume group ola-0`);
+    const badPath = await waitForEvent(kc, 'node-a', (e) => e.reason === 'CreateVGFailed' && e.message.includes('ola-badpath'), 'malformed device path refusal');
+    expect(badPath.message).toContain('invalid spec.resourceToBeInited.vgs[4].devices[1] "/dev/../dev/openlocal-x"');
+    const badMount = await waitForEvent(kc, 'node-a', (e) => e.reason === 'InitMountPointFailed' && e.message.includes('mp-bad'), 'malformed mount device refusal');
+    expect(badMount.message).toContain('invalid spec.resourceToBeInited.mountpoints[0].device "/etc/passwd"');
     const other = await waitForEvent(kc, 'node-b', (e) => e.reason === 'CreateVGFailed' && e.message.includes('olb-new'), 'other VG refusal');
     expect(other.message).toContain(`device ${b1} already belongs to volume group olb-x`);
     expect(await blkidType(a2)).toBe('ext4');

@@ -14,7 +14,7 @@ import {
   NODE_IMAGE_COMMANDS, NODE_IMAGE_PACKAGES, NODE_PATH, imageLabels, imageRef, parseVersionsEnv, type AppImage, type Base, type ImageDefinition, type SidecarImage,
 } from './catalog.js';
 import { blobPath, imageBlobs, MEDIA_TYPES, packLayerTar, writeOciArchive, type LayerRef } from './oci.js';
-import { COMMONJS_SHIMS } from '../../scripts/build/commonjs-shims.mjs';
+import { COMMONJS_SHIMS, NODE_TARGET } from '../../scripts/build/tsup-shared.mjs';
 
 const run = promisify(execFile);
 /** Debian release of the node images' root file system (the machine's own, so the host's Node runs on it). */
@@ -232,7 +232,7 @@ async function bundleApp(request: BuildRequest, app: AppImage, outDir: string): 
   const { build } = await import('tsup');
   await build({
     entry: { main: join(request.repoRoot, 'packages', app.packageDir, 'src', 'main.ts') },
-    format: ['esm'], platform: 'node', target: 'node20', outDir, noExternal: [/.*/], splitting: false, sourcemap: false,
+    format: ['esm'], platform: 'node', target: NODE_TARGET, outDir, noExternal: [/.*/], splitting: false, sourcemap: false,
     clean: true, silent: true, config: false, dts: false, banner: { js: COMMONJS_SHIMS },
     // Workspace packages from their sources, not their dist/ (which may be stale or mid-build): the image is the code.
     // Whitespace and syntax minified (identifiers kept, so stack traces stay readable): less to parse at start,

@@ -6,11 +6,11 @@
 // placed by the extender, provisioned by the csi-plugin pod, mounted into a pod that writes data, grown online;
 // helm upgrade to a rebuilt image tag rolls the DaemonSets while that pod keeps its data; deleting the claim
 // removes the LV; helm uninstall leaves no object of the release behind.
-import { mkdirSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
 import {
   applyManifests, CONTROL_PLANE_TOOLS, createRunDir, createTestNamespace, freePorts, missingToolsReason, repoRoot, startCluster, toolPath, waitFor,
@@ -65,9 +65,47 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
 
   const core = () => kubeConfig.makeApiClient(CoreV1Api);
 
-  function nodeView(): NodeView {
-    const failed = readOptional(join(shareDir, 'failed'));
-    if (failed !== null || guestEnded !== undefined) throw new Error(`the guest node is gone: ${failed ?? `guest ended with exit code ${guestEnded?.exitCode}`}; logs in ${join(shareDir, 'logs')}`);
+  // Per-step timings, printed as the suite goes: where the minutes of this rung go.
+  const suiteStarted = Date.now();
+  let stepStarted = suiteStarted;
+  let testStarted = suiteStarted;
+  const since = (t: number) => ((Date.now() - t) / 1000).toFixed(1);
+  function step(what: string): void {
+    console.log(`[timing] +${since(suiteStarted)} s  ${what} (${since(stepStarted)} s)`);
+    stepStarted = Date.now();
+  }
+
+  /** When each pod got where (seconds since the suite started), and how often its containers restarted. */
+  function printPodTimeline(pods: readonly V1Pod[]): void {
+    const at = (time: Date | string | number | undefined) => (time === undefined ? '?' : ((new Date(time).getTime() - suiteStarted) / 1000).toFixed(0));
+    for (const pod of pods) {
+      const started = (pod.status?.containerStatuses ?? []).flatMap((c) => (c.state?.running?.startedAt === undefined ? [] : [new Date(c.state.running.startedAt).getTime()]));
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+      const restarts = (pod.status?.containerStatuses ?? []).map((c) => `${c.name}=${c.restartCount}`).join(' ');
+      console.log(`[timing] pod ${componentOf(pod)}: created +${at(pod.metadata?.creationTimestamp)} s, last container running since +${started.length > 0 ? at(Math.max(...started)) : '?'} s, Ready +${at(ready)} s, restarts ${restarts}`);
+    }
+  }
+
+  /**
+   * The node's own view, fresh: asks the guest for a report (share/report-request) and waits for its answer
+   * (share/report-done), so the node reports only when a test looks, not every two seconds.
+   */
+  let reportsAsked = 0;
+  async function nodeView(): Promise<NodeView> {
+    const gone = () => {
+      const failed = readOptional(join(shareDir, 'failed'));
+      if (failed !== null || guestEnded !== undefined) throw new Error(`the guest node is gone: ${failed ?? `guest ended with exit code ${guestEnded?.exitCode}`}; logs in ${join(shareDir, 'logs')}`);
+    };
+    gone();
+    reportsAsked += 1;
+    const asked = String(reportsAsked);
+    writeFileSync(join(shareDir, '.report-request'), `${asked}\n`);
+    renameSync(join(shareDir, '.report-request'), join(shareDir, 'report-request'));
+    await waitFor({ what: `the node's report #${asked}`, timeoutMs: 60_000, intervalMs: 200, signal: guestGone.signal }, () => {
+      gone();
+      const done = readOptional(join(shareDir, 'report-done'))?.trim();
+      return Promise.resolve(done === asked ? { done: true, value: true } : { done: false, observed: `last report #${done ?? 'none'}` });
+    });
     return readNodeView(shareDir);
   }
 
@@ -96,7 +134,8 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
         provisioner: { registry: '', image: repository('csi-provisioner'), tag: versions['csi-provisioner'] },
         resizer: { registry: '', image: repository('csi-resizer'), tag: versions['csi-resizer'] },
       },
-      agent: { device: '/dev/vda', interval: 5 },
+      // Every 10 s: each pass runs lvm under emulation, CPU the other pods need.
+      agent: { device: '/dev/vda', interval: 10 },
       // No Device volumes from the node's disks (the VG's disk must never be offered as one).
       csi: { device_regexp: '^$', extender_url: `http://127.0.0.1:${EXTENDER_PORT}` },
       extender: { hostNetwork: true, url: `http://127.0.0.1:${extenderHostPort}/scheduler`, strategy: 'binpack' },
@@ -115,14 +154,18 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     images = await buildImages({ ...common, tag: TAG, images: ALL_IMAGES });
     rebuilt = await buildImages({ ...common, tag: UPGRADE_TAG, images: APP_IMAGES.filter((a) => a.base === 'storage') });
     for (const image of [...images, ...rebuilt]) console.log(`[images] ${image.ref} ${(image.size / MiB).toFixed(1)} MiB (${image.seconds.toFixed(1)} s)`);
+    step('images built or found in the cache');
 
     [extenderHostPort] = (await freePorts(1)) as [number];
     cluster = await startCluster({ runDir, scheduler: false });
     kubeConfig = cluster.kubeConfig;
     const apiPort = new URL(cluster.apiServerUrl).port;
     target = { cluster, release: RELEASE, namespace: NAMESPACE, workDir: join(runDir, 'chart') };
+    step('control plane started');
     await applyChart(target, rungValues(apiPort));
+    step('helm install');
     await startSchedulerFromChart(target);
+    step('kube-scheduler started with the chart\'s scheduler config');
 
     shareDir = join(runDir, 'guest', 'share');
     mkdirSync(join(shareDir, 'images'), { recursive: true });
@@ -137,6 +180,7 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const cachedDisk = await ensureContainerdDisk({ archives: [busybox, ...[...images, ...rebuilt].map((i) => i.archive)], cacheDir, log });
     containerdDisk = join(runDir, 'containerd.ext4');
     await copyContainerdDisk(cachedDisk, containerdDisk);
+    step('containerd disk with the images ready');
     diskFile = join(runDir, 'node-disk.raw');
     writeFileSync(diskFile, '');
     truncateSync(diskFile, 1024 * MiB);
@@ -148,9 +192,12 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       network: true,
       hostForwards: [{ hostPort: extenderHostPort, guestPort: EXTENDER_PORT }],
       memoryMiB: 3072,
+      // Two vCPUs: the node starts five Node.js apps, two Go sidecars, kubelet and containerd at once (measured:
+      // five of our bundles loading at once took 53 s on one emulated vCPU and 8.5 s on two).
+      cpus: 2,
       timeoutMs: 25 * 60_000,
       outputDir: join(runDir, 'guest'),
-      log: (message) => console.log(`[guest] ${message}`),
+      log: (message) => console.log(`[guest] +${since(suiteStarted)} s ${message}`),
     });
     console.log(`chart rung: guest console and node logs (containers' logs under logs/pods) in ${join(runDir, 'guest')}`);
     void guest.then((result) => {
@@ -158,7 +205,16 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       guestGone.abort(new Error(`the guest node ended (exit code ${result.exitCode}): ${readOptional(join(shareDir, 'failed')) ?? 'no reason recorded'}; logs in ${join(shareDir, 'logs')}`));
     });
     namespace = await createTestNamespace(kubeConfig, 'chart-rung');
+    step('guest booting');
   }, 600_000);
+
+  beforeEach(() => {
+    testStarted = Date.now();
+  });
+
+  afterEach(({ task }) => {
+    console.log(`[timing] +${since(suiteStarted)} s  test "${task.name}" took ${since(testStarted)} s (${task.result?.state ?? 'unknown'})`);
+  });
 
   afterAll(async () => {
     const rss = shareDir === undefined ? null : readOptional(join(shareDir, 'rss.txt'));
@@ -190,6 +246,7 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       expect((pod.status?.containerStatuses ?? []).map((c) => c.image).sort(), component).toEqual([...(expected.get(component) ?? [])].sort());
     }
     expect(new Set(pods.map(componentOf))).toEqual(new Set(expected.keys()));
+    printPodTimeline(pods);
     const csiNode = await waitFor({ what: `CSINode ${NODE} lists ${DRIVER}`, timeoutMs: 120_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
       const found = (await kubeConfig.makeApiClient(StorageV1Api).readCSINode({ name: NODE }).catch(() => undefined))?.spec?.drivers?.find((d) => d.name === DRIVER);
       return found ? { done: true, value: found } : { done: false, observed: 'not registered' };
@@ -232,9 +289,9 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     expect(okRequests(metrics, '/scheduler/predicates')).toBeGreaterThanOrEqual(1);
     expect(okRequests(metrics, '/apis/scheduling/:namespace/persistentvolumeclaims/:name')).toBeGreaterThanOrEqual(1);
     const publishPath = `/var/lib/kubelet/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${pv.metadata?.name}/mount`;
-    const view = await waitFor({ what: 'the node reporting the published volume and its marker', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, () => {
-      const v = nodeView();
-      return Promise.resolve(v.markers.has(`${publishPath}/marker`) ? { done: true, value: v } : { done: false, observed: [...v.markers.keys()] });
+    const view = await waitFor({ what: 'the node reporting the published volume and its marker', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const v = await nodeView();
+      return v.markers.has(`${publishPath}/marker`) ? { done: true, value: v } : { done: false, observed: [...v.markers.keys()] };
     });
     expect(view.markers.get(`${publishPath}/marker`)).toMatch(/^web-0-[0-9a-f-]{36}$/);
     expect(view.lvs.get(pv.spec?.csi?.volumeHandle ?? '')).toBe(64 * MiB);
@@ -245,7 +302,7 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const pv = await core().readPersistentVolume({ name: (await core().readNamespacedPersistentVolumeClaim({ name: 'data-web-0', namespace: namespace.name })).spec?.volumeName ?? '' });
     const before = await core().readNamespacedPod({ name: 'web-0', namespace: namespace.name });
     const publishPath = `/var/lib/kubelet/pods/${before.metadata?.uid}/volumes/kubernetes.io~csi/${pv.metadata?.name}/mount`;
-    const marker = nodeView().markers.get(`${publishPath}/marker`);
+    const marker = (await nodeView()).markers.get(`${publishPath}/marker`);
     await core().patchNamespacedPersistentVolumeClaim(
       { name: 'data-web-0', namespace: namespace.name, body: { spec: { resources: { requests: { storage: '128Mi' } } } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
@@ -254,10 +311,10 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       const status = (await core().readNamespacedPersistentVolumeClaim({ name: 'data-web-0', namespace: namespace.name })).status ?? {};
       return isResizeFinished(status, '128Mi') ? { done: true, value: true } : { done: false, observed: status };
     });
-    const view = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, () => {
-      const v = nodeView();
+    const view = await waitFor({ what: 'the node reporting the grown filesystem', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const v = await nodeView();
       const size = Number(v.mounts.find((m) => m.target === publishPath)?.size);
-      return Promise.resolve(size > 100 * MiB ? { done: true, value: v } : { done: false, observed: size });
+      return size > 100 * MiB ? { done: true, value: v } : { done: false, observed: size };
     });
     expect(view.lvs.get(pv.spec?.csi?.volumeHandle ?? '')).toBe(128 * MiB);
     expect(view.markers.get(`${publishPath}/marker`)).toBe(marker);
@@ -270,7 +327,7 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const pod = await core().readNamespacedPod({ name: 'web-0', namespace: namespace.name });
     const pv = await core().readPersistentVolume({ name: (await core().readNamespacedPersistentVolumeClaim({ name: 'data-web-0', namespace: namespace.name })).spec?.volumeName ?? '' });
     const publishPath = `/var/lib/kubelet/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${pv.metadata?.name}/mount`;
-    const marker = nodeView().markers.get(`${publishPath}/marker`);
+    const marker = (await nodeView()).markers.get(`${publishPath}/marker`);
     const oldPods = new Set((await chartPods()).filter((p) => ['agent', 'csi-node'].includes(componentOf(p))).map((p) => p.metadata?.uid));
     await applyChart(target, { images: { agent: { tag: UPGRADE_TAG }, csi_plugin: { tag: UPGRADE_TAG } } }, { flags: ['--reuse-values'] });
     const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -294,7 +351,7 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const after = await core().readNamespacedPod({ name: 'web-0', namespace: namespace.name });
     expect(after.metadata?.uid).toBe(pod.metadata?.uid);
     expect(after.status?.containerStatuses?.[0]?.restartCount).toBe(0);
-    const view = nodeView();
+    const view = await nodeView();
     expect(view.mounts.find((m) => m.target === publishPath)).toMatchObject({ fstype: 'ext4' });
     expect(view.markers.get(`${publishPath}/marker`)).toBe(marker);
   });
@@ -302,22 +359,22 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
   it('deleting the StatefulSet\'s pod and claim unmounts the volume and removes the LV (through the upgraded plugin pod)', async () => {
     const claim = await core().readNamespacedPersistentVolumeClaim({ name: 'data-web-0', namespace: namespace.name });
     const handle = (await core().readPersistentVolume({ name: claim.spec?.volumeName ?? '' })).spec?.csi?.volumeHandle ?? '';
-    expect(nodeView().lvs.has(handle)).toBe(true);
+    expect((await nodeView()).lvs.has(handle)).toBe(true);
     await kubeConfig.makeApiClient(AppsV1Api).deleteNamespacedStatefulSet({ name: 'web', namespace: namespace.name });
     await waitFor({ what: 'pod web-0 gone', timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
       const gone = await core().readNamespacedPod({ name: 'web-0', namespace: namespace.name }).then(() => false, () => true);
       return gone ? { done: true, value: true } : { done: false, observed: 'still there' };
     });
     await core().deleteNamespacedPersistentVolumeClaim({ name: 'data-web-0', namespace: namespace.name });
-    const view = await waitFor({ what: `LV ${handle} removed on the node`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, () => {
-      const v = nodeView();
-      return Promise.resolve(v.lvs.has(handle) ? { done: false, observed: [...v.lvs.keys()] } : { done: true, value: v });
+    const view = await waitFor({ what: `LV ${handle} removed on the node`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const v = await nodeView();
+      return v.lvs.has(handle) ? { done: false, observed: [...v.lvs.keys()] } : { done: true, value: v };
     });
     expect(view.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
   });
 
   it('helm uninstall removes every object of the release and its pods', async () => {
-    nodeView(); // throws when the node is gone: its pods could then never finish terminating
+    await nodeView(); // throws when the node is gone: its pods could then never finish terminating
     const manifest = await helmOn(target, ['get', 'manifest', RELEASE, '--namespace', NAMESPACE]);
     manifestBeforeUninstall = parseAllDocuments(manifest.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } } | null)
       .filter((o): o is { kind: string; metadata: { name: string; namespace?: string } } => o !== null)

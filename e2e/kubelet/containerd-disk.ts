@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,8 @@ import { waitFor } from '../cluster/index.js';
 
 const run = promisify(execFile);
 const DISK_BYTES = 3 * 2 ** 30;
+/** Disks kept in the cache (each holds ~750 MB of image blocks; every change of an app's bundle makes a new one). */
+const KEPT_DISKS = 2;
 
 /** containerd config for the import: only what importing and unpacking need (no CRI, no other snapshotters). */
 function importConfig(root: string, state: string, socket: string): string {
@@ -38,7 +40,11 @@ export async function ensureContainerdDisk(request: { archives: readonly string[
   for (const archive of [...request.archives].sort()) hash.update(basename(archive)).update(createHash('sha256').update(await readFile(archive)).digest('hex'));
   const key = hash.digest('hex').slice(0, 20);
   const disk = join(request.cacheDir, 'containerd-disks', `${key}.ext4`);
-  if (existsSync(disk)) return disk;
+  if (existsSync(disk)) {
+    const now = new Date();
+    await utimes(disk, now, now); // most recently used: the last one pruning removes
+    return disk;
+  }
   const started = Date.now();
   await mkdir(join(request.cacheDir, 'containerd-disks'), { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'openlocal-ctrdisk-'));
@@ -70,12 +76,23 @@ export async function ensureContainerdDisk(request: { archives: readonly string[
     mounted = false;
     await rename(partial, disk);
     request.log(`containerd disk with ${request.archives.length} images made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${disk}`);
+    await pruneDisks(join(request.cacheDir, 'containerd-disks'), request.log);
     return disk;
   } finally {
     if (containerd !== undefined) await stop(containerd);
     if (mounted) await run('umount', [mnt]).catch(() => run('umount', ['-l', mnt]));
     await rm(work, { recursive: true, force: true });
     await rm(partial, { force: true });
+  }
+}
+
+/** Removes all but the KEPT_DISKS most recently used disks (finished ones only: `<key>.ext4`). */
+async function pruneDisks(dir: string, log: (line: string) => void): Promise<void> {
+  const disks = await Promise.all((await readdir(dir)).filter((name) => /^[0-9a-f]{20}\.ext4$/.test(name))
+    .map(async (name) => ({ name, mtimeMs: (await stat(join(dir, name))).mtimeMs })));
+  for (const old of disks.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(KEPT_DISKS)) {
+    await rm(join(dir, old.name), { force: true });
+    log(`removed the old containerd disk ${old.name} (the cache keeps the ${KEPT_DISKS} most recently used)`);
   }
 }
 

@@ -1,10 +1,12 @@
 #!/bin/bash
 # The kubelet rung's node for the chart (chart-pods.test.ts): containerd + runc and kubelet only, inside the
 # e2e/vm QEMU guest (real device-mapper). Everything of Open-Local on this node arrives as pods of the chart that
-# the host installs with helm, from the OCI archives of scripts/images imported here into containerd. Like
-# guest-node.sh it writes what only the node can see on the share every two seconds (lvs.json, mounts.json,
-# markers.json) plus the resident memory of our containers' processes (rss.txt), and ends when the host
-# creates share/stop.
+# the host installs with helm, from the OCI archives of scripts/images imported here into containerd. It writes
+# what only the node can see on the share (lvs.json, mounts.json, markers.json, as guest-node.sh does) when the
+# host asks — share/report-request holds a number; once the report is written, share/report-done holds the same
+# number — because reporting every two seconds (lvm, findmnt, ps and a log copy under emulation) took about half
+# of the node's one emulated CPU from the pods it runs. Every 15 s: the resident memory of our containers'
+# processes (rss.txt) and the containers' logs. Ends when the host creates share/stop.
 #
 # Environment (from the host): OPENLOCAL_GUEST_SHARE, NODE_NAME, VG_NAME (the VG the chart's init config names),
 # TOOLS_BIN (the directory of the pinned kubelet), CONTAINERD_DISK (optional, see below). Images: those on the
@@ -55,15 +57,27 @@ start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$sha
   --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
 echo started >"$share/node-started"
 
+answered=""
+tick=0
 while [ ! -e "$share/stop" ]; do
-  report
-  report_rss
-  # The containers' logs (kubelet's files): the host cannot reach kubelet's API for `kubectl logs`.
-  cp -ru /var/log/pods "$logs/" 2>/dev/null
+  asked=""
+  read -r asked 2>/dev/null <"$share/report-request"
+  if [ -n "$asked" ] && [ "$asked" != "$answered" ]; then
+    report
+    echo "$asked" >"$share/.report-done" && mv -f "$share/.report-done" "$share/report-done"
+    answered="$asked"
+  fi
+  if [ $((tick % 15)) -eq 0 ]; then
+    report_rss
+    # The containers' logs (kubelet's files): the host cannot reach kubelet's API for `kubectl logs`.
+    cp -ru /var/log/pods "$logs/" 2>/dev/null
+  fi
+  tick=$((tick + 1))
   fail_if_one_died
-  sleep 2
+  sleep 1
 done
 report
+report_rss
 cp -ru /var/log/pods "$logs/" 2>/dev/null
 say "stop asked by the host"
 exit 0

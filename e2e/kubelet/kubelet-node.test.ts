@@ -121,6 +121,9 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       disks: [{ file: diskFile }],
       network: true,
       memoryMiB: 2048,
+      // Two vCPUs: kubelet, containerd, our two apps and the sidecars start at once (measured in the guest: five
+      // of our bundles loading at once took 53 s on one emulated vCPU and 8.5 s on two).
+      cpus: 2,
       timeoutMs: 20 * 60_000,
       outputDir,
       log: (message) => console.log(`[guest ${label}] ${message}`),

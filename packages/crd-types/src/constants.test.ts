@@ -21,8 +21,8 @@ describe('compatibility constants', () => {
     { name: 'conditions', got: Object.values(CONDITIONS).join(','), want: 'DiskReady,DiskFull,DiskFault' },
     { name: 'media types', got: Object.values(MEDIA_TYPES).join(','), want: 'hdd,ssd' },
     { name: 'volume types', got: Object.values(VOLUME_TYPES).join(','), want: 'LVM,Device,MountPoint' },
-    // Open-Local's keys, then ours (thinPool, overProvisioningRatio, #17).
-    { name: 'StorageClass keys', got: Object.values(STORAGE_CLASS_PARAMS).join(','), want: 'volumeType,vgName,mediaType,csi.storage.k8s.io/fstype,lvmType,iops,bps,thinPool,overProvisioningRatio' },
+    // Open-Local's keys, then ours (thinPool, overProvisioningRatio, #17), then Open-Local's spdk and direct (#15).
+    { name: 'StorageClass keys', got: Object.values(STORAGE_CLASS_PARAMS).join(','), want: 'volumeType,vgName,mediaType,csi.storage.k8s.io/fstype,lvmType,iops,bps,thinPool,overProvisioningRatio,spdk,direct' },
     { name: 'agent defaults', got: `${AGENT_DEFAULTS.lvNamePrefix} ${AGENT_DEFAULTS.deviceRegexp} ${AGENT_DEFAULTS.intervalSeconds} ${AGENT_DEFAULTS.mountPath}`, want: 'local ^(s|v|xv)d[a-z]+$ 60 /mnt/open-local' },
   ])('$name', ({ got, want }) => {
     expect(got).toBe(want);

@@ -80,6 +80,10 @@ export const STORAGE_CLASS_PARAMS = {
   thinPool: 'thinPool',
   /** LVM with thinPool: the pool's virtual sizes may add up to this many times its size (TopoLVM's overprovision-ratio). */
   overProvisioningRatio: 'overProvisioningRatio',
+  /** Open-Local's SPDK volumes (a bool string): only false is supported. */
+  spdk: 'spdk',
+  /** Open-Local's Kata direct volumes (a bool string, passed on in the volume context): only false is supported. */
+  direct: 'direct',
 } as const;
 /** `lvmType` values; `linear` is the default. */
 export const LVM_TYPES = { linear: 'linear', striping: 'striping' } as const;

@@ -46,6 +46,12 @@ export const STORAGE_CLASS_PARAMETER_CASES: readonly ParameterCase[] = [
   { name: 'a negative bps', input: { volumeType: 'LVM', bps: '-1Mi' }, accepted: false, field: 'bps' },
   { name: 'a huge bps', input: { volumeType: 'LVM', bps: '100000Pi' }, accepted: false, field: 'bps' },
   { name: 'ext3', input: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext3' }, accepted: false, field: 'csi.storage.k8s.io/fstype' },
+  { name: 'LVM with spdk false (Go bool)', input: { volumeType: 'LVM', spdk: 'false' }, accepted: true },
+  { name: 'Device with direct 0 (Go bool)', input: { volumeType: 'Device', mediaType: 'ssd', direct: '0' }, accepted: true },
+  { name: 'spdk true: SPDK volumes', input: { volumeType: 'LVM', spdk: 'true' }, accepted: false, field: 'spdk' },
+  { name: 'spdk that is no bool', input: { volumeType: 'LVM', spdk: 'yes' }, accepted: false, field: 'spdk' },
+  { name: 'direct true: Kata direct volumes', input: { volumeType: 'LVM', direct: 'True' }, accepted: false, field: 'direct' },
+  { name: 'ext2 (listed in Open-Local\'s docs)', input: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext2' }, accepted: false, field: 'csi.storage.k8s.io/fstype' },
   { name: 'btrfs on a Device', input: { volumeType: 'Device', mediaType: 'ssd', 'csi.storage.k8s.io/fstype': 'btrfs' }, accepted: false, field: 'csi.storage.k8s.io/fstype' },
 ];
 

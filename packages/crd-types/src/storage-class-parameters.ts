@@ -165,6 +165,24 @@ function thinPoolIssue(params: Params, lvm: { vgName: string | undefined; isStri
   return undefined;
 }
 
+// Go's strconv.ParseBool, which Open-Local uses for both keys.
+const GO_TRUE: readonly string[] = ['1', 't', 'T', 'true', 'TRUE', 'True'];
+const GO_FALSE: readonly string[] = ['0', 'f', 'F', 'false', 'FALSE', 'False'];
+
+/** `spdk` and `direct`: Open-Local features this project does not have, so only false (or absent) is accepted. */
+function unsupportedFeatureIssues(params: Params, issues: ParameterIssue[]): void {
+  const features = [
+    [STORAGE_CLASS_PARAMS.spdk, 'SPDK volumes are not supported'],
+    [STORAGE_CLASS_PARAMS.direct, 'Kata direct volumes are not supported'],
+  ] as const;
+  for (const [field, what] of features) {
+    const value = params[field];
+    if (isAbsent(value) || GO_FALSE.includes(value)) continue;
+    const reason = GO_TRUE.includes(value) ? `${what}; use false or leave it out` : 'must be true or false (and only false is supported)';
+    issues.push({ field, value, reason });
+  }
+}
+
 function parseMediaType(params: Params, volumeType: VolumeType, issues: ParameterIssue[]): VolumeMediaType {
   const value = params[STORAGE_CLASS_PARAMS.mediaType];
   if (value !== undefined && ALL_MEDIA_TYPES.includes(value)) return value as VolumeMediaType;
@@ -177,7 +195,8 @@ function parseMediaType(params: Params, volumeType: VolumeType, issues: Paramete
  * Decodes a StorageClass's `parameters` (Open-Local v0.7.1 keys): `volumeType` (LVM, Device, MountPoint;
  * case-sensitive), for LVM `vgName`, `lvmType` (linear | striping), `iops`, `bps`, `thinPool` (with `vgName`) and
  * `overProvisioningRatio` (with `thinPool`), for Device and MountPoint
- * `mediaType` (ssd | hdd), and `csi.storage.k8s.io/fstype` (ext4 | xfs). Other keys are ignored.
+ * `mediaType` (ssd | hdd), and `csi.storage.k8s.io/fstype` (ext4 | xfs); `spdk` and `direct` only as false. Other
+ * keys are ignored.
  * @returns the spec, or every issue in check order (volumeType, then lvmType, vgName, iops, bps or mediaType, then fstype)
  */
 export function parseStorageClassParameters(params: Params): ParameterResult<StorageClassSpec> {
@@ -192,6 +211,7 @@ export function parseStorageClassParameters(params: Params): ParameterResult<Sto
   const typed = volumeType as VolumeType;
   const base = typed === VOLUME_TYPES.lvm ? parseLvm(params, issues) : { volumeType: typed as 'Device' | 'MountPoint', mediaType: parseMediaType(params, typed, issues) };
   const fsType = parseFsType(params, issues);
+  unsupportedFeatureIssues(params, issues);
   return issues.length === 0 ? { ok: true, value: { ...base, fsType } } : { ok: false, issues };
 }
 

@@ -15,7 +15,7 @@ import { createHost } from './adapters/host.js';
 import { createIdentityService } from './adapters/identity-service.js';
 import { createIoThrottle } from './adapters/io-throttle.js';
 import { createNodeService } from './adapters/node-service.js';
-import { createOpenLocalApi } from './adapters/open-local-api.js';
+import { createOpenLocalApi, type OpenLocalApi } from './adapters/open-local-api.js';
 import type { CapacitySource } from './adapters/capacity.js';
 import { createManagedVgLookup } from './adapters/managed-vg-lookup.js';
 import type { ManagedVgLookup } from './core/managed-vgs.js';
@@ -53,54 +53,45 @@ async function registerWithKubelet(config: Config, deps: { logger: Logger; metri
   return startRegistrationServer({ socketPath: plan.socketPath, info: plan.info, logger: deps.logger, metrics: deps.metrics });
 }
 
-/**
- * Volumes Open-Local created are adopted through their PVs (#15), which needs the API: --kubeconfig, else the
- * in-cluster service account. Without either (a bare process in a test) only our own volumes are served.
- */
-function createAdoption(config: Config, deps: Omit<AdopterDeps, 'source' | 'nodeId'>): Adopter | undefined {
-  if (config.mode !== 'node') return undefined;
-  const kubeConfig = apiKubeConfig(config);
-  if (kubeConfig === undefined) {
-    deps.logger.warn('no --kubeconfig and not in a cluster: volumes created by Open-Local (untagged LVs) will not be adopted');
-    return undefined;
-  }
-  return createAdopter({ ...deps, nodeId: config.nodeid, source: createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS }) });
-}
-
 /** --kubeconfig, else the in-cluster service account; undefined for a bare process without either. */
 function apiKubeConfig(config: Config): KubeConfig | undefined {
   return config.kubeconfig === '' && !isInCluster() ? undefined : loadKubeConfig(config.kubeconfig);
 }
 
 /**
- * New LVs only in the VGs this node's NLS manages (issue #16), read through the API. Without API access (a bare
- * process in a test) only --vg-regexp applies, and the log says so.
+ * The API reads a node plugin makes (Open-Local's PVs, its NLS). Without API access (a bare process in a test)
+ * undefined, and the log says what is then `lost`; controller mode needs none.
  */
-function createManagedVgs(config: Config, logger: Logger): ManagedVgLookup | undefined {
+function nodeApi(config: Config, logger: Logger, lost: string): OpenLocalApi | undefined {
   if (config.mode !== 'node') return undefined;
   const kubeConfig = apiKubeConfig(config);
   if (kubeConfig === undefined) {
-    logger.warn('no --kubeconfig and not in a cluster: new LVs may go to any VG --vg-regexp allows, not only those the NLS manages');
-    return undefined;
-  }
-  return createManagedVgLookup({ source: createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS }), nodeId: config.nodeid });
-}
-
-/**
- * GetCapacity's view (issue #14): this node's NLS allocatable minus the Open-Local PVs on it, read through the
- * API. Without API access (a bare process in a test) it answers free VG space, and the log says so.
- */
-function createCapacitySource(config: Config, logger: Logger): CapacitySource | undefined {
-  if (config.mode !== 'node') return undefined;
-  const kubeConfig = apiKubeConfig(config);
-  if (kubeConfig === undefined) {
-    logger.warn('no --kubeconfig and not in a cluster: GetCapacity answers free VG space, not NLS allocatable minus provisioned PVs');
+    logger.warn(`no --kubeconfig and not in a cluster: ${lost}`);
     return undefined;
   }
   return createOpenLocalApi({ kubeConfig, timeoutMs: ADOPTION_API_TIMEOUT_MS });
 }
 
-/** Deadline of each API read during adoption; a CSI call is retried by its sidecar or kubelet. */
+/** Volumes Open-Local created are adopted through their PVs (#15); without the API only our own volumes are served. */
+function createAdoption(config: Config, deps: Omit<AdopterDeps, 'source' | 'nodeId'>): Adopter | undefined {
+  const source = nodeApi(config, deps.logger, 'volumes created by Open-Local (untagged LVs) will not be adopted');
+  return source === undefined ? undefined : createAdopter({ ...deps, nodeId: config.nodeid, source });
+}
+
+/** New LVs only in the VGs this node's NLS manages (issue #16); without the API only --vg-regexp applies. */
+function createManagedVgs(config: Config, logger: Logger): ManagedVgLookup | undefined {
+  const source = nodeApi(config, logger, 'new LVs may go to any VG --vg-regexp allows, not only those the NLS manages');
+  return source === undefined ? undefined : createManagedVgLookup({ source, nodeId: config.nodeid });
+}
+
+/**
+ * GetCapacity's view (issue #14): this node's NLS allocatable minus the Open-Local PVs on it, read through the
+ * API; without it GetCapacity answers free VG space.
+ */
+function createCapacitySource(config: Config, logger: Logger): CapacitySource | undefined {
+  return nodeApi(config, logger, 'GetCapacity answers free VG space, not NLS allocatable minus provisioned PVs');
+}
+
 const ADOPTION_API_TIMEOUT_MS = 10_000;
 
 /** Builds every part and starts serving; the returned server is what a test stops. */

@@ -1,33 +1,37 @@
 // Benchmark (issue #19): end-to-end scheduling throughput with the real kube-scheduler on the scale harness's
 // cluster (N Ready nodes with NLS, M bound PVs). In one run, for each mode — `extender` (our extender behind
-// kube-scheduler) and `none` (no storage-aware scheduling: the ceiling) — it creates a stream of pods with one
+// kube-scheduler), `capacity` (CSIStorageCapacity, issue #14: kube-scheduler's own volume binding, no extender)
+// and `none` (no storage-aware scheduling: the ceiling) — it creates a stream of pods with one
 // local claim each and a stream of pods without volumes, as fast as the client can, and prints pods/s and the
 // per-pod latency p50/p99. A pod without volumes counts as scheduled when spec.nodeName is set; a pod with a
 // claim when kube-scheduler writes the claim's volume.kubernetes.io/selected-node (its decision: no provisioner
 // runs here, so the pod then waits in PreBind for a PV that never comes). Run under the heavy lock:
 //   flock /tmp/openlocal-heavy.lock npx tsx e2e/bench/scheduling-throughput.ts [--nodes 5000] [--pvs 20000]
-//     [--pods 300] [--modes extender,none]
-// CSIStorageCapacity mode is not measured: it needs the CSI plugin's GetCapacity (issue #14), not built yet.
+//     [--pods 300] [--modes extender,capacity,none]
+// Capacity mode: for its streams the CSIDriver says storageCapacity: true and every node has a CSIStorageCapacity
+// for the class, with the figures the node plugins' GetCapacity answers (crd-types' classCapacityOf over the same
+// NLS and PVs). The bench writes them itself: running a provisioner per simulated node would measure this
+// machine, not kube-scheduler; their refresh cost (one GetCapacity per node and class per poll) is not in the row.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { ANNOTATIONS } from '@openlocal/crd-types';
+import { CoreV1Api, StorageV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ANNOTATIONS, classCapacityOf, decodeOpenLocalPv, DRIVER_NAME, nlsToNodeOffer, parseStorageClassParameters, TOPOLOGY_KEY, type OpenLocalPv, type PvLike } from '@openlocal/crd-types';
 import { parse, stringify } from 'yaml';
 import { CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitForHealthy, type Cluster } from '../cluster/index.js';
 import { renderSchedulerConfig, schedulerArgs, type ExtenderConfig } from '../cluster/scheduler.js';
 import { nodeObject } from '../cluster/simulated-nodes.js';
 import { renderTable } from '../demo/table.js';
-import { inParallel, nodeName, pinExtenderBuild, populateScale, SCALE_LABEL, type ScaleSpec } from './scale-harness.js';
+import { inParallel, nodeName, pinExtenderBuild, populateScale, SCALE_LABEL, scaleNls, scalePv, type ScaleSpec } from './scale-harness.js';
 
 const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '5000' },
     pvs: { type: 'string', default: '20000' },
     pods: { type: 'string', default: '300' },
-    modes: { type: 'string', default: 'extender,none' },
+    modes: { type: 'string', default: 'extender,capacity,none' },
   },
 });
 const nodes = Number(values.nodes);
@@ -35,7 +39,7 @@ const pvs = Number(values.pvs);
 const pods = Number(values.pods);
 if (!Number.isSafeInteger(pods) || pods < 1 || pods > 5000) throw new Error(`--pods must be an integer from 1 to 5000, got ${JSON.stringify(values.pods)}`);
 const modes = values.modes.split(',');
-for (const mode of modes) if (mode !== 'extender' && mode !== 'none') throw new Error(`--modes: each mode is extender or none, got ${JSON.stringify(mode)}`);
+for (const mode of modes) if (!['extender', 'capacity', 'none'].includes(mode)) throw new Error(`--modes: each mode is extender, capacity or none, got ${JSON.stringify(mode)}`);
 const missing = missingToolsReason(CONTROL_PLANE_TOOLS);
 if (missing !== null) throw new Error(missing);
 
@@ -74,6 +78,46 @@ async function watchUntil(kubeConfig: KubeConfig, path: string, names: Set<strin
     }
   }, () => undefined);
   return { seen, stop: () => controller.abort(), done };
+}
+
+/**
+ * Capacity mode on: the CSIDriver with storageCapacity: true and one CSIStorageCapacity per node for the class,
+ * valued by classCapacityOf as each node's GetCapacity would answer. Returns how to turn it off again (the other
+ * modes' streams run without any CSIDriver, as before).
+ */
+async function enableCapacityMode(cluster: Cluster): Promise<() => Promise<void>> {
+  const started = performance.now();
+  const storageClass = parseStorageClassParameters({ volumeType: 'LVM' });
+  if (!storageClass.ok || storageClass.value.volumeType !== 'LVM') throw new Error('the bench class parameters do not parse');
+  const pvsByNode = new Map<string, OpenLocalPv[]>();
+  for (let j = 0; j < pvs; j += 1) {
+    const pv = decodeOpenLocalPv(scalePv(spec, j) as PvLike);
+    if (pv?.node === undefined) continue;
+    const list = pvsByNode.get(pv.node) ?? [];
+    list.push(pv);
+    pvsByNode.set(pv.node, list);
+  }
+  const storage = cluster.kubeConfig.makeApiClient(StorageV1Api);
+  await storage.createCSIDriver({ body: { metadata: { name: DRIVER_NAME }, spec: { attachRequired: false, podInfoOnMount: true, storageCapacity: true } } });
+  await inParallel(nodes, 24, async (i) => {
+    const name = nodeName(spec, i);
+    const capacity = classCapacityOf({ offer: nlsToNodeOffer(scaleNls(spec, i)).offer, pvs: pvsByNode.get(name) ?? [], storageClass: storageClass.value });
+    await storage.createNamespacedCSIStorageCapacity({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { generateName: 'capacity-', labels: { [SCALE_LABEL]: 'capacity' } },
+        storageClassName: spec.storageClassName,
+        nodeTopology: { matchLabels: { [TOPOLOGY_KEY]: name } },
+        capacity: String(capacity.availableBytes),
+        maximumVolumeSize: String(capacity.maximumVolumeBytes),
+      },
+    });
+  }, (done) => log(`  CSIStorageCapacity ${done}/${nodes}`));
+  log(`  capacity mode: CSIDriver storageCapacity and ${nodes} CSIStorageCapacity objects in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return async () => {
+    await storage.deleteCSIDriver({ name: DRIVER_NAME });
+    await storage.deleteCollectionNamespacedCSIStorageCapacity({ namespace: NAMESPACE, labelSelector: `${SCALE_LABEL}=capacity` });
+  };
 }
 
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? Number.NaN;
@@ -147,7 +191,11 @@ try {
   await sleep(5000);
   log(`streams of ${pods} pods (MODE, PODS, SCHEDULED, PODS/s, p50 ms, p99 ms, LOAD):`);
   for (const mode of modes) {
+    const disable = mode === 'capacity' ? await enableCapacityMode(cluster) : undefined;
+    // The scheduler's informers see the CSIDriver and CSIStorageCapacity objects before the stream starts.
+    if (disable !== undefined) await sleep(3000);
     for (const withClaims of [true, false]) rows.push(await stream(cluster, mode, withClaims));
+    await disable?.();
   }
 } finally {
   pinned.remove();

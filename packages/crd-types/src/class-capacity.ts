@@ -4,7 +4,7 @@
 import { VOLUME_TYPES } from './constants.js';
 import type { NodeOffer, OfferedResource } from './node-offer.js';
 import type { OpenLocalPv } from './open-local-pv.js';
-import type { StorageClassSpec, VolumeMediaType } from './storage-class-parameters.js';
+import type { VolumeMediaType } from './storage-class-parameters.js';
 
 /** What the class can get on the node: the sum over every place that fits it, and the largest single volume. */
 export interface ClassCapacity {
@@ -12,7 +12,7 @@ export interface ClassCapacity {
   maximumVolumeBytes: number;
 }
 
-/** What a class asks for: {@link StorageClassSpec} or the part of it that decides where a volume may go. */
+/** What a class asks for: a decoded StorageClassSpec fits, or just the part that decides where a volume may go. */
 export type CapacityClass = { volumeType: 'LVM'; vgName?: string | undefined } | { volumeType: 'Device' | 'MountPoint'; mediaType: VolumeMediaType };
 
 function total(sizes: readonly number[]): ClassCapacity {

@@ -79,13 +79,19 @@ function devicesOf(info: Info, filtered: Filtered, problems: string[]): OfferedR
   return devices;
 }
 
+type MountPointEntry = NonNullable<Info['mountPoints']>[number];
+
+/** Listed in the filter, writable, and carrying a filesystem Open-Local mounts. */
+function isOfferedMountPoint(mp: MountPointEntry, names: ReadonlySet<string>): mp is MountPointEntry & { name: string } {
+  return mp.name !== undefined && names.has(mp.name) && mp.readOnly !== true && MOUNT_POINT_FS_TYPES.includes(mp.fsType ?? '');
+}
+
 function mountPointsOf(info: Info, filtered: Filtered, problems: string[]): OfferedResource[] {
   const names = new Set(filtered.mountPoints ?? []);
   const mediaByDevice = new Map((info.deviceInfo ?? []).map((d) => [d.name ?? '', toMediaType(d.mediaType)]));
   const mountPoints: OfferedResource[] = [];
   for (const [index, mp] of (info.mountPoints ?? []).entries()) {
-    if (mp.name === undefined || !names.has(mp.name) || mp.readOnly === true) continue;
-    if (!MOUNT_POINT_FS_TYPES.includes(mp.fsType ?? '')) continue;
+    if (!isOfferedMountPoint(mp, names)) continue;
     const capacityBytes = toBytes(mp.total, `status.nodeStorageInfo.mountPoints[${index}].total`, problems);
     if (capacityBytes !== undefined) mountPoints.push({ name: mp.name, capacityBytes, mediaType: mediaByDevice.get(mp.device ?? '') });
   }

@@ -50,6 +50,10 @@ export const ACCESS = [
   row('scheduler-extender', true, { verb: 'watch', group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots' }),
   row('scheduler-extender', false, { verb: 'update', group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots', namespace: 'default', name: 's' }),
   row('scheduler-extender', false, { verb: 'patch', resource: 'pods', namespace: 'default', name: 'p' }),
+  // The pending-claim rescue removes selected-node; it may change claims, never delete or create them.
+  row('scheduler-extender', true, { verb: 'patch', resource: 'persistentvolumeclaims', namespace: 'default', name: 'c' }),
+  row('scheduler-extender', false, { verb: 'delete', resource: 'persistentvolumeclaims', namespace: 'default', name: 'c' }),
+  row('scheduler-extender', false, { verb: 'create', resource: 'persistentvolumeclaims', namespace: 'default' }),
   row('scheduler-extender', false, { verb: 'create', resource: 'pods', subresource: 'binding', namespace: 'default' }),
   row('scheduler-extender', false, { verb: 'update', ...NLS, name: 'node-a' }),
   row('scheduler-extender', false, { verb: 'list', resource: 'secrets' }),

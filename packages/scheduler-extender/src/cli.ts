@@ -15,6 +15,8 @@ export interface Config {
   /** Open-Local's CapacityMatch for pods with no local volumes: nodes without local storage score 10. */
   isPreferringStoragelessNodes: boolean;
   reservationTtlMs: number;
+  /** Release a claim whose selected node can no longer host it after this long (core/rescue.ts); 0 = never. */
+  rescueAfterMs: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   /** Abuse bounds (issue #16; docs/hardening.md): bodies, requests and connections in flight, slow clients. */
   limits: { maxBodyBytes: number; maxBufferedBytes: number; maxInFlight: number };
@@ -65,6 +67,7 @@ const optionsSchema = z.object({
   chooseNode: z.boolean(),
   preferStoragelessNodes: z.boolean(),
   reservationTtl: z.coerce.number().positive().max(3600),
+  rescueAfter: z.coerce.number().min(0).max(86_400),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
   maxBodyBytes: z.coerce.number().int().min(1024),
   maxBufferedBytes: z.coerce.number().int().min(1024),
@@ -91,6 +94,7 @@ export function buildCommand(): Command {
     .option('--no-choose-node', 'answer every fitting node instead of choosing one and reserving its capacity (Open-Local behaviour; see docs/adr/0001)')
     .option('--no-prefer-storageless-nodes', "score every node 0 for pods with no local volumes instead of Open-Local's 10 on nodes without local storage (docs/open-local-scores.md)")
     .option('--reservation-ttl <seconds>', 'how long a filter-time reservation waits for the selected-node annotation', '30')
+    .option('--rescue-after <seconds>', 'remove volume.kubernetes.io/selected-node from a pending claim whose node has stayed unable to host its pod this long (node or NLS gone, volumes no longer fit), so kube-scheduler places the pod again; 0 = never', '60')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .option('--max-body-bytes <bytes>', 'largest request body (413 above); kube-scheduler sends ~3 MiB at 5000 nodes with nodeCacheCapable', String(32 * 2 ** 20))
     .option('--max-buffered-bytes <bytes>', 'request-body bytes held at once across requests (429 above)', String(128 * 2 ** 20))
@@ -136,6 +140,7 @@ export function parseConfig(argv: readonly string[]): Config {
     isChoosingNode: o.chooseNode,
     isPreferringStoragelessNodes: o.preferStoragelessNodes,
     reservationTtlMs: Math.round(o.reservationTtl * 1000),
+    rescueAfterMs: Math.round(o.rescueAfter * 1000),
     logLevel: o.logLevel,
     limits: { maxBodyBytes: o.maxBodyBytes, maxBufferedBytes: o.maxBufferedBytes, maxInFlight: o.maxInFlight },
     maxConnections: o.maxConnections,

@@ -2,6 +2,7 @@
 // server, then the informers. The extender answers "not synced" until every informer has listed once.
 import { listenHttpServer, loadKubeConfig, systemClock } from '@openlocal/kube-runtime';
 import { pino } from 'pino';
+import { ClaimRescuer, apiClaimAnnotationWriter, rescueIntervalMs } from './adapters/claim-rescuer.js';
 import { createHttpApp } from './adapters/http-app.js';
 import { createInformers } from './adapters/kube-informers.js';
 import { cacheSnapshot, createMetrics } from './adapters/metrics.js';
@@ -28,8 +29,9 @@ export async function run(argv: readonly string[]): Promise<void> {
   const metrics = createMetrics(state, { withDefaultMetrics: true, objects });
   const stop = new AbortController();
   let isSynced = false;
+  const kubeConfig = loadKubeConfig(config.kubeconfig ?? '', { fallback: 'default', ...(config.master === undefined ? {} : { server: config.master }) });
   const informers = createInformers({
-    kubeConfig: loadKubeConfig(config.kubeconfig ?? '', { fallback: 'default', ...(config.master === undefined ? {} : { server: config.master }) }),
+    kubeConfig,
     state,
     objects,
     logger,
@@ -52,9 +54,12 @@ export async function run(argv: readonly string[]): Promise<void> {
   const server = await listenHttpServer(createExtenderServer(app, { tls, headersTimeoutMs, requestTimeoutMs, maxConnections }), config);
   logger.info({ port: config.port, host: config.host, strategy: config.strategy, chooseNode: config.isChoosingNode, tls: config.tls !== undefined, clientCa: config.tls?.clientCaFile !== undefined }, 'listening');
   const sweep = setInterval(() => state.expire(systemClock.now()), EXPIRY_SWEEP_MS);
+  const rescuer = new ClaimRescuer({ source: state, strategy, writer: apiClaimAnnotationWriter(kubeConfig), logger, graceMs: config.rescueAfterMs });
+  const rescueSweep = config.rescueAfterMs > 0 ? setInterval(() => void (isSynced ? rescuer.sweep(systemClock.now()) : undefined), rescueIntervalMs(config.rescueAfterMs)) : undefined;
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     clearInterval(sweep);
+    clearInterval(rescueSweep);
     void server.close();
     stop.abort();
   };

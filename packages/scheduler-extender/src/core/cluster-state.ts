@@ -278,6 +278,11 @@ export class ClusterState implements DemandLookup {
     return placeVolumes(view, demands, this.options.strategy);
   }
 
+  /** Claims of ours that carry `volume.kubernetes.io/selected-node`, sorted by key (the pending-claim rescue). */
+  selectedClaims(): ClaimInfo[] {
+    return this.index.claimsByKey().filter((claim) => claim.selectedNode !== undefined);
+  }
+
   /** The pod with this UID as the informer last delivered it (only pods with volumes of ours are kept). */
   podByUid(uid: string): PodShape | undefined {
     return this.index.pod(uid)?.pod;

@@ -1,0 +1,93 @@
+// The agent creates and reports thin pools where device-mapper is real (#17): in the e2e/vm QEMU guest, one VG
+// on a loop, and an NLS (on this host's kube-apiserver) whose spec declares two thin pools in it — one valid,
+// one larger than the VG. The agent must create the valid one with lvm and report it in the NLS status with
+// lvm's own numbers (size, virtual size handed out, data use after a thin LV was written), and refuse the other
+// with a Warning event naming the field and value, creating nothing. One guest boot (support/guest-thin-pool.mjs).
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
+import { createRunDir, installCrds, missingToolsReason, openLocalCrds, repoRoot, startCluster, writeAdminKubeconfig, type Cluster } from '@openlocal/e2e/cluster';
+import { guestSkipReason } from '@openlocal/e2e/kubelet';
+import { runInGuest, type GuestRunResult } from '@openlocal/e2e/vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const NODE = 'thin-guest-node';
+const VG = 'ol-thin-vg';
+const MIB = 2 ** 20;
+
+const skipReason = missingToolsReason(['etcd', 'kube-apiserver']) ?? (await guestSkipReason());
+if (skipReason !== null) console.log(`[agent:nls] skipping the thin-pool guest test: ${skipReason}`);
+
+interface LvRow { lv_name: string; lv_layout: string; lv_size: string; pool_lv: string; data_percent: string }
+interface Report {
+  poolMade?: LvRow;
+  lvs?: LvRow[];
+  error?: string;
+  steps: { step: string; atMs: number }[];
+  agentLog?: string[];
+}
+
+describe.skipIf(skipReason !== null)('the agent creates declared thin pools and reports them (QEMU guest, dm-thin-pool)', () => {
+  let cluster: Cluster;
+  let result: GuestRunResult;
+  let report: Report;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: [], scheduler: false });
+    await installCrds(cluster.kubeConfig, await openLocalCrds());
+    // The VG exists when the agent starts (the guest script makes it), so its devices are not looked at.
+    const thinPools = [{ name: 'thin0', size: '32Mi', overProvisioningRatio: 4 }, { name: 'huge', size: '1Gi' }];
+    await cluster.kubeConfig.makeApiClient(CustomObjectsApi).createClusterCustomObject({
+      group: GROUP, version: VERSION, plural: NLS.plural,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`, kind: NLS.kind, metadata: { name: NODE },
+        spec: { nodeName: NODE, listConfig: { vgs: { include: [VG] } }, resourceToBeInited: { vgs: [{ name: VG, devices: ['/dev/vdz'], thinPools }] } },
+      },
+    });
+    const outputDir = join(createRunDir('agent-thin-pool-guest'), 'guest');
+    const shareDir = join(outputDir, 'share');
+    mkdirSync(shareDir, { recursive: true });
+    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${new URL(cluster.apiServerUrl).port}`, pki: cluster.pki, tlsServerName: 'localhost' });
+    result = await runInGuest({
+      argv: [process.execPath, join(import.meta.dirname, 'support', 'guest-thin-pool.mjs')],
+      cwd: repoRoot(), env: { NODE_NAME: NODE, THIN_VG: VG }, network: true, memoryMiB: 1536, timeoutMs: 8 * 60_000, outputDir,
+      log: (message) => console.log(`[guest thin-pool] ${message}`),
+    });
+    const reportPath = join(shareDir, 'report.json');
+    report = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as Report) : { steps: [], error: `no report (console ${result.consoleLogPath})` };
+    console.log(`[agent:nls] thin-pool guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
+  }, 10 * 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('the guest ran the whole scenario: the agent made the declared pool (and everything was removed)', () => {
+    expect(report.error, `agent log: ${(report.agentLog ?? []).join('').slice(-3000)}`).toBeUndefined();
+    expect(result.exitCode, `console ${result.consoleLogPath}`).toBe(0);
+    expect(Number(report.poolMade?.lv_size)).toBe(32 * MIB);
+    expect(report.steps.map((s) => s.step).at(-1)).toBe('VG, pool and loop removed');
+  });
+
+  it('the NLS reports the pool as lvm does: size, virtual size handed out and data use', async () => {
+    const nls = (await cluster.kubeConfig.makeApiClient(CustomObjectsApi).getClusterCustomObject({ group: GROUP, version: VERSION, plural: NLS.plural, name: NODE })) as NodeLocalStorage;
+    const pool = report.lvs?.find((lv) => lv.lv_name === 'thin0');
+    const dataPercent = Number(pool?.data_percent);
+    expect(dataPercent).toBeGreaterThan(0); // 8 MiB of random data written into a 32 MiB pool
+    const vg = nls.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
+    expect(vg?.thinPools).toEqual([{ name: 'thin0', total: Number(pool?.lv_size), virtualUsed: 64 * MIB, dataPercent }]);
+    expect(report.lvs?.map((lv) => lv.lv_name).sort()).toEqual(['data1', 'thin0']); // `huge` was never made
+  });
+
+  it('the pool larger than the VG was refused with a Warning event naming the field and value', async () => {
+    const events = await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: 'default' });
+    const refused = events.items.filter((e) => e.reason === 'CreateThinPoolFailed' && e.involvedObject.name === NODE);
+    // Sent again only when the message changes: the VG's free bytes fell when thin0 was made.
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const event of refused) {
+      expect(event.message).toMatch(new RegExp(`^refused to create thin pool ${VG}/huge: spec\\.resourceToBeInited\\.vgs\\[0\\]\\.thinPools\\[1\\]\\.size "1Gi" \\(1073741824 bytes\\) is more than the \\d+ bytes free in volume group ${VG}; nothing was changed$`));
+    }
+    expect(refused[0]?.type).toBe('Warning');
+  });
+});

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { installFatalHandlers, runMain, type MainProcess } from './main-runner.js';
 
@@ -61,5 +62,19 @@ describe('installFatalHandlers', () => {
     expect(host.codes).toEqual([1]);
     expect(host.errors).toHaveLength(1);
     expect(host.errors[0]).toMatch(want);
+  });
+});
+
+describe('installFatalHandlers in a real process', () => {
+  it('a promise nobody awaits that rejects ends the app with 1 and one line naming it, before run() finishes', () => {
+    const mainRunner = new URL('./main-runner.ts', import.meta.url).pathname;
+    const script = [
+      `const { runMain } = await import(${JSON.stringify(mainRunner)});`,
+      "await runMain('open-local-probe', async () => { void Promise.reject(new Error('lost promise')); await new Promise((resolve) => setTimeout(resolve, 2000)); console.log('run finished'); });",
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toMatch(/^open-local-probe: fatal unhandled rejection: Error: lost promise\n/);
+    expect(child.stdout).not.toContain('run finished');
   });
 });

@@ -8,4 +8,11 @@ if ! (cd packages/scheduler-extender && npx tsup >/dev/null); then
   echo '{"passed":0,"failed":1,"skipped":0}' > "$OPENLOCAL_COUNTS_DIR/50-extender.json"
   exit 1
 fi
-OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/50-extender.json" npx vitest run --project 'scheduler-extender:cluster'
+status=0
+OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/50-extender.json" npx vitest run --project 'scheduler-extender:cluster' || status=$?
+
+# Smoke of the #19 benchmarks at tiny scale (20 nodes, 50 PVs; e2e/bench/smoke.ts): each must exit 0 and print
+# its table. No timing is asserted. Benchmarks proper run on demand (bench/RESULTS.md).
+log "bench smoke: restart-order, filter-bench, extender-scale, scheduling-throughput at 20 nodes / 50 PVs"
+OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/50-extender-bench-smoke.json" npx tsx e2e/bench/smoke.ts || status=1
+exit "$status"

@@ -93,7 +93,7 @@ supervise csi-snapshotter env NODE_NAME="$node_name" "$tools/csi-snapshotter" --
 echo started >"$share/node-started"
 
 # THIN_POOL=NAME:SIZE (optional): the thin pool the snapshot scenario's thin class names, made in the VG once
-# the agent has created the VG (as an admin would; the agent does not create thin pools yet). Kept across
+# the agent has created the VG (as an admin would; the rung does not declare it in the NLS for the agent). Kept across
 # reboots on the node's disk.
 thin_pool_ready=""
 ensure_thin_pool() {

@@ -3,7 +3,9 @@
 // server refuses connections (its informers and writers retry, as in a cluster whose API is briefly away), so
 // the figure is the process with its code loaded and nothing cached; --settle seconds later VmRSS is read from
 // /proc/<pid>/status, then the daemon gets SIGTERM. Prints /proc/loadavg with the table.
-//   npx tsx e2e/bench/idle-rss.ts [--runs 3] [--settle 5]
+//   npx tsx e2e/bench/idle-rss.ts [--runs 3] [--settle 5] [--image-bundles]
+// --image-bundles runs agent, controller and extender as their images ship them (e2e/images' one-module bundle,
+// built here from the sources); the csi-plugin's image needs files at absolute paths, so it stays the dist build.
 // Build first: npx nx run-many -t build --projects=@openlocal/agent,@openlocal/controller,@openlocal/csi-plugin,@openlocal/scheduler-extender
 // The agent runs one read-only discovery pass (lvm's report of the host, sysfs); nothing is created.
 import { spawn } from 'node:child_process';
@@ -15,9 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
+import { bundleApp } from '../images/build.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, settle: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, settle: { type: 'string', default: '5' }, 'image-bundles': { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const settle = Number(values.settle);
 if (!Number.isSafeInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs must be an integer from 1 to 20, got ${JSON.stringify(values.runs)}`);
@@ -39,6 +42,18 @@ const daemons: { name: string; bundle: string; args: (run: number, port: number)
   { name: 'scheduler-extender', bundle: 'packages/scheduler-extender/dist/main.js', args: (_run, port) => ['--kubeconfig', kubeconfig, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'] },
 ];
 
+if (values['image-bundles']) {
+  for (const daemon of daemons) {
+    if (daemon.name === 'csi-plugin') continue;
+    const outDir = join(work, `bundle-${daemon.name}`);
+    const text = await bundleApp({ repoRoot: REPO }, { packageDir: daemon.name }, outDir);
+    // .mjs: the bundle is an ES module and the temp directory has no package.json saying so.
+    daemon.bundle = join(outDir, 'image-main.mjs');
+    writeFileSync(daemon.bundle, text.replace(/^#!.*\n/, ''));
+    process.stdout.write(`${daemon.name}: image bundle ${daemon.bundle}\n`);
+  }
+}
+
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (match === null) throw new Error(`no VmRSS in /proc/${pid}/status`);
@@ -47,7 +62,7 @@ function rssMiB(pid: number): number {
 
 async function sample(daemon: (typeof daemons)[number], run: number): Promise<number> {
   const [port] = (await freePorts(1)) as [number];
-  const child = spawn(process.execPath, [join(REPO, daemon.bundle), ...daemon.args(run, port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [daemon.bundle.startsWith('/') ? daemon.bundle : join(REPO, daemon.bundle), ...daemon.args(run, port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

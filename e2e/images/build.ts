@@ -228,7 +228,7 @@ function workspaceAliases(repoRoot: string): Record<string, string> {
 }
 
 /** Bundles an app into one ES module (every dependency inlined) with tsup; returns its text. */
-async function bundleApp(request: BuildRequest, app: AppImage, outDir: string): Promise<string> {
+export async function bundleApp(request: Pick<BuildRequest, 'repoRoot'>, app: Pick<AppImage, 'packageDir'>, outDir: string): Promise<string> {
   const { build } = await import('tsup');
   await build({
     entry: { main: join(request.repoRoot, 'packages', app.packageDir, 'src', 'main.ts') },

@@ -39,6 +39,33 @@ export async function writeNlsVolumeGroups(kubeConfig: KubeConfig, node: string,
   await custom.patchClusterCustomObjectStatus({ ...ref, name: node, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 }
 
+/** A whole disk an agent reports; `isOffered` = listed in filteredStorageInfo.devices (a mount point's disk is not). */
+export interface ReportedDisk {
+  name: string;
+  gi: number;
+  mediaType: 'ssd' | 'hdd';
+  isOffered: boolean;
+}
+
+/** Creates the NLS of `node` offering whole disks and ext4 mount points (each on one of the disks), no VG. */
+export async function writeNlsDisks(kubeConfig: KubeConfig, node: string, spec: { disks: ReportedDisk[]; mountPoints: { name: string; gi: number; device: string }[] }): Promise<void> {
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const ref = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' };
+  await custom.createClusterCustomObject({ ...ref, body: { apiVersion: 'csi.aliyun.com/v1alpha1', kind: 'NodeLocalStorage', metadata: { name: node }, spec: { nodeName: node } } });
+  const deviceInfo = spec.disks.map((d) => ({ name: d.name, mediaType: d.mediaType, total: d.gi * GI, readOnly: false, condition: 'DiskReady' }));
+  const mountPoints = spec.mountPoints.map((m) => ({ name: m.name, total: m.gi * GI, available: m.gi * GI, fsType: 'ext4', isBind: false, options: ['rw'], device: m.device, readOnly: false, condition: 'DiskReady' }));
+  const status = {
+    nodeStorageInfo: { deviceInfo, volumeGroups: [], mountPoints, phase: 'Running' },
+    filteredStorageInfo: { volumeGroups: [], devices: spec.disks.filter((d) => d.isOffered).map((d) => d.name), mountPoints: spec.mountPoints.map((m) => m.name) },
+  };
+  await custom.patchClusterCustomObjectStatus({ ...ref, name: node, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+}
+
+/** A WaitForFirstConsumer StorageClass of Open-Local's driver with these parameters. */
+export function classManifest(name: string, parameters: Record<string, string>): object {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner: 'local.csi.aliyun.com', parameters, volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' };
+}
+
 export function storageClassManifest(): object {
   return {
     apiVersion: 'storage.k8s.io/v1',
@@ -52,14 +79,14 @@ export function storageClassManifest(): object {
 }
 
 /** A pod with one claim per size, for the scheduler `schedulerName`, and its claims. */
-export async function createPodWithClaims(kubeConfig: KubeConfig, request: { namespace: string; name: string; sizes: string[]; schedulerName: string }): Promise<void> {
+export async function createPodWithClaims(kubeConfig: KubeConfig, request: { namespace: string; name: string; sizes: string[]; schedulerName: string; storageClassName?: string }): Promise<void> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const { namespace, name } = request;
   const claimNames = request.sizes.map((_, i) => `${name}-data-${i}`);
   for (const [i, size] of request.sizes.entries()) {
     await core.createNamespacedPersistentVolumeClaim({
       namespace,
-      body: { metadata: { name: claimNames[i] }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: STORAGE_CLASS, resources: { requests: { storage: size } } } },
+      body: { metadata: { name: claimNames[i] }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: request.storageClassName ?? STORAGE_CLASS, resources: { requests: { storage: size } } } },
     });
   }
   const pod: V1Pod = {

@@ -1,19 +1,21 @@
 // Upgrade from Open-Local v0.7.1 on the host rung (#15): node and API state are built exactly as Open-Local
 // leaves them (reference §1, §5.3, §5.4, §6: its lvcreate argv without tags, its NLSC and NLS, its StorageClasses,
-// its PVC/PV shapes and annotations), then our components run over it: the upgrade check reads the cluster, the
+// its PVC/PV shapes and annotations; its chart's API objects installed as a helm release with its values file), then
+// `helm upgrade` of that release to our chart with the same values file, then our components run over it: the upgrade check reads the cluster, the
 // csi-plugin (with API access) and external-provisioner --node-deployment serve node-a. LVM stage/publish/grow
 // need device-mapper, which the host lacks: here they must find the Open-Local LV (FAILED_PRECONDITION naming
 // device-mapper, not NOT_FOUND); the same data path runs in the QEMU guest. Device and MountPoint volumes are
 // staged and published on the host with Open-Local's data, and deleting each claim removes what Open-Local made.
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type V1PersistentVolume } from '@kubernetes/client-node';
 import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyManifests, createTestNamespace, installCrds, missingToolsReason, openLocalCrds, startCluster, toolPath, waitFor, type Cluster, type TestNamespace } from '@openlocal/e2e/cluster';
+import { createTestNamespace, installCrds, missingToolsReason, openLocalCrds, runHelm, startCluster, toolPath, waitFor, type Cluster, type HelmResult, type TestNamespace } from '@openlocal/e2e/cluster';
 import { createCsiClient, mountCapability, type CsiClient } from '../test/support/csi-client.js';
 
 const exec = promisify(execFile);
@@ -21,10 +23,69 @@ const DRIVER = 'local.csi.aliyun.com';
 const NODE = 'node-a';
 const MiB = 2 ** 20;
 
-const skipReason = (await hostSkipReason()) ?? missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'csi-provisioner']);
+const skipReason = (await hostSkipReason()) ?? missingToolsReason(['etcd', 'kube-apiserver', 'kube-controller-manager', 'csi-provisioner', 'helm']);
 if (skipReason !== null) console.warn(`skipping the Open-Local upgrade tests: ${skipReason}`);
 
 const distDir = join(import.meta.dirname, '..', 'dist');
+const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+const CHART_DIR = join(REPO_ROOT, 'charts', 'open-local');
+/** Open-Local v0.7.1's values.yaml as its users have it (reference §6.1), shared with the chart's template test. */
+const OPEN_LOCAL_VALUES = join(REPO_ROOT, 'charts', 'test', 'fixtures', 'open-local-v0.7.1-values.yaml');
+const RELEASE = 'open-local';
+
+/**
+ * The API objects of Open-Local v0.7.1's chart that outlive it and that our chart takes over (reference §6.2):
+ * the CSIDriver (agent.yaml), the NLSC (nlsc.yaml) and the four StorageClasses (storage-class.yaml), rendered
+ * from the same values keys. Its workloads, accounts and init job are left out: nothing here runs them, and their
+ * names differ from ours, so helm deletes them at the upgrade. Its VolumeSnapshotClass is left out (no snapshot
+ * CRDs before our chart).
+ */
+const OPEN_LOCAL_TEMPLATES = `apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata:
+  name: {{ .Values.driver }}
+spec:
+  attachRequired: false
+  podInfoOnMount: true
+  volumeLifecycleModes: [Persistent, Ephemeral]
+---
+apiVersion: csi.aliyun.com/v1alpha1
+kind: NodeLocalStorageInitConfig
+metadata:
+  name: {{ .Values.name }}
+spec:
+  globalConfig:
+    listConfig:
+      vgs:
+        include:
+          - "{{ .Values.name }}-pool-[0-9]+"
+          - "yoda-pool[0-9]+"
+          - ackdistro-pool
+    {{- if .Values.agent.device }}
+    resourceToBeInited:
+      vgs:
+        - devices: [{{ .Values.agent.device }}]
+          name: {{ .Values.name }}-pool-0
+    {{- end }}
+{{- range $key, $params := dict "lvm" "LVM ext4" "lvm_xfs" "LVM xfs" "device_hdd" "Device ext4 hdd" "device_ssd" "Device ext4 ssd" }}
+{{- $p := splitList " " $params }}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: {{ (index $.Values.storageclass $key).name }}
+provisioner: {{ $.Values.driver }}
+parameters:
+  volumeType: {{ index $p 0 }}
+  csi.storage.k8s.io/fstype: {{ index $p 1 }}
+  {{- if eq (len $p) 3 }}
+  mediaType: {{ index $p 2 }}
+  {{- end }}
+reclaimPolicy: Delete
+volumeBindingMode: WaitForFirstConsumer
+allowVolumeExpansion: {{ eq (index $p 0) "LVM" }}
+{{- end }}
+`;
 
 /** Open-Local's lvmd CreateLV argv (`lvcreate -n NAME -L SIZEb -W y -y VG`, no --addtag); the host adds metadata-only flags. */
 async function openLocalLvcreate(sandbox: HostSandbox, vgName: string, name: string, sizeBytes: number): Promise<void> {
@@ -67,6 +128,8 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
   let deviceDisk = '';
   let mountPoint = '';
   const pvNames = new Map<string, string>();
+  let helmHome = '';
+  const helm = (args: readonly string[]): Promise<HelmResult> => runHelm([...args, '--kubeconfig', cluster.kubeconfigPath], { home: helmHome, timeoutMs: 180_000 });
 
   /** A PVC then its PV, bound as external-provisioner v2.2.2 and kube-controller-manager leave them (§5.3, §5.7). */
   async function openLocalClaim(volume: OpenLocalVolume, options: { pvName?: string; handle?: string; node?: string } = {}): Promise<V1PersistentVolume> {
@@ -142,6 +205,7 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
     await exec('mount', ['-t', 'ext4', mountDisk, mountPoint]);
     await writeFile(join(mountPoint, 'data.txt'), 'written under Open-Local (MountPoint)\n');
 
+    helmHome = await mkdtemp(join(tmpdir(), 'openlocal-upgrade-helm-'));
     cluster = await startCluster({ nodes: [{ name: NODE }] });
     kubeConfig = cluster.kubeConfig;
     await installCrds(kubeConfig, await openLocalCrds());
@@ -152,32 +216,27 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
     client?.close();
     await cluster?.stop();
     await sandbox?.cleanup();
+    if (helmHome !== '') await rm(helmHome, { recursive: true, force: true });
   });
 
-  it('builds the API state Open-Local v0.7.1 leaves: its NLSC, NLS, StorageClasses, claims and untagged LVs', async () => {
-    // The chart's nlsc.yaml (§6.2) plus the listConfig a user adds for Device and MountPoint volumes.
+  it('builds the API state Open-Local v0.7.1 leaves: its helm release (NLSC, StorageClasses, CSIDriver), NLS, claims and untagged LVs', async () => {
+    // Open-Local's chart as a helm release named open-local, installed with its users' values file.
+    const chartDir = join(helmHome, 'open-local-v0.7.1');
+    await mkdir(join(chartDir, 'templates'), { recursive: true });
+    await writeFile(join(chartDir, 'Chart.yaml'), 'apiVersion: v2\nname: open-local\nversion: v0.7.1\nappVersion: v0.7.1\n');
+    await writeFile(join(chartDir, 'templates', 'open-local.yaml'), OPEN_LOCAL_TEMPLATES);
+    const installed = await helm(['install', RELEASE, chartDir, '--namespace', 'kube-system', '--values', OPEN_LOCAL_VALUES]);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    // What a user adds to the NLSC with kubectl for Device and MountPoint volumes, and the VG on this node's disk.
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const listConfig = { vgs: { include: ['open-local-pool-[0-9]+', 'yoda-pool[0-9]+', 'ackdistro-pool'] }, devices: { include: [deviceDisk] }, mountPoints: { include: [`${join(sandbox.root, 'mnt')}/[^/]+`] } };
     const resourceToBeInited = { vgs: [{ name: pool, devices: [sandbox.loops[0] ?? ''] }] };
-    await custom.createClusterCustomObject({
-      group: 'csi.aliyun.com',
-      version: 'v1alpha1',
-      plural: 'nodelocalstorageinitconfigs',
-      body: { apiVersion: 'csi.aliyun.com/v1alpha1', kind: 'NodeLocalStorageInitConfig', metadata: { name: 'open-local' }, spec: { globalConfig: { listConfig, resourceToBeInited } } },
+    const nlsc = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorageinitconfigs', name: 'open-local' };
+    await custom.patchClusterCustomObject({ ...nlsc, body: { spec: { globalConfig: { listConfig, resourceToBeInited } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    // Open-Local's chart ships no MountPoint class; its docs' examples use this one, created by hand.
+    await kubeConfig.makeApiClient(StorageV1Api).createStorageClass({
+      body: { metadata: { name: 'open-local-mountpoint-hdd' }, provisioner: DRIVER, parameters: { volumeType: 'MountPoint', mediaType: 'hdd' }, reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: false },
     });
-    // The chart's StorageClasses (§6.2): all WaitForFirstConsumer, Delete; expansion only for LVM.
-    const classes: { name: string; parameters: Record<string, string>; expand: boolean }[] = [
-      { name: 'open-local-lvm', parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext4' }, expand: true },
-      { name: 'open-local-lvm-xfs', parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'xfs' }, expand: true },
-      { name: 'open-local-device-hdd', parameters: { volumeType: 'Device', mediaType: 'hdd', 'csi.storage.k8s.io/fstype': 'ext4' }, expand: false },
-      { name: 'open-local-device-ssd', parameters: { volumeType: 'Device', mediaType: 'ssd', 'csi.storage.k8s.io/fstype': 'ext4' }, expand: false },
-      { name: 'open-local-mountpoint-hdd', parameters: { volumeType: 'MountPoint', mediaType: 'hdd' }, expand: false },
-    ];
-    const storage = kubeConfig.makeApiClient(StorageV1Api);
-    for (const sc of classes) {
-      await storage.createStorageClass({ body: { metadata: { name: sc.name }, provisioner: DRIVER, parameters: sc.parameters, reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: sc.expand } });
-    }
-    await applyManifests(kubeConfig, [{ apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: DRIVER }, spec: { attachRequired: false, podInfoOnMount: true, volumeLifecycleModes: ['Persistent', 'Ephemeral'] } } as KubernetesObject]);
 
     // Three healthy Open-Local volumes: an LVM claim (its LV created by Open-Local's argv, no tag), a Device, a MountPoint.
     const lvm = await openLocalClaim({ claim: 'data-db-0', storageClassName: 'open-local-lvm', sizeBytes: 64 * MiB, fsType: 'ext4', attributes: { volumeType: 'LVM', vgName: pool, 'csi.storage.k8s.io/fstype': 'ext4' } });
@@ -191,6 +250,31 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
       const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name })).items;
       return claims.every((c) => c.status?.phase === 'Bound') ? { done: true, value: true } : { done: false, observed: claims.map((c) => `${c.metadata?.name}: ${c.status?.phase}`) };
     });
+  });
+
+  it("helm upgrade of Open-Local's release to our chart with Open-Local's values file: revision 2, the same StorageClasses, the volumes still Bound", async () => {
+    // Migration guide step: a class our chart also ships but that was made by hand is handed to the release first
+    // (helm refuses to take over an object another owner made: "invalid ownership metadata").
+    const storage = kubeConfig.makeApiClient(StorageV1Api);
+    const owner = { 'meta.helm.sh/release-name': RELEASE, 'meta.helm.sh/release-namespace': 'kube-system' };
+    await storage.patchStorageClass({ name: 'open-local-mountpoint-hdd', body: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: owner } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const before = (await storage.listStorageClass()).items.map((sc) => ({ name: sc.metadata?.name, parameters: sc.parameters, uid: sc.metadata?.uid }));
+    const upgraded = await helm(['upgrade', RELEASE, CHART_DIR, '--namespace', 'kube-system', '--values', OPEN_LOCAL_VALUES, '--timeout', '2m']);
+    expect(upgraded.exitCode, upgraded.stderr).toBe(0);
+    const releases = JSON.parse((await helm(['list', '--namespace', 'kube-system', '-o', 'json'])).stdout) as { name: string; revision: string; status: string; chart: string }[];
+    const release = releases.find((r) => r.name === RELEASE);
+    expect({ revision: release?.revision, status: release?.status }).toEqual({ revision: '2', status: 'deployed' });
+    expect(release?.chart).toMatch(/^open-local-/);
+    expect(release?.chart).not.toBe('open-local-v0.7.1');
+    // StorageClass parameters are immutable: the same objects (same uid) with the same parameters, now our release's.
+    const after = (await storage.listStorageClass()).items.map((sc) => ({ name: sc.metadata?.name, parameters: sc.parameters, uid: sc.metadata?.uid }));
+    expect(after).toEqual(before);
+    // Our components' objects exist (no kubelet runs them here), with Open-Local's port and strategy from its values.
+    const manifest = (await helm(['get', 'manifest', RELEASE, '--namespace', 'kube-system'])).stdout;
+    expect(manifest).toContain('--port=23000');
+    expect(manifest).toContain('--strategy=spread');
+    const claims = (await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPersistentVolumeClaim({ namespace: namespace.name })).items;
+    expect(claims.map((c) => `${c.metadata?.name}: ${c.status?.phase}`).sort()).toEqual(['data-db-0: Bound', 'disk-db-0: Bound', 'logs-db-0: Bound']);
   });
 
   /** The NLS of node-a as Open-Local's controller (spec) and agent (status) write it (§1.3, §2.3). */

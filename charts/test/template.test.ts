@@ -170,8 +170,14 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
     },
     {
       name: 'scheduler-extender',
-      want: ['core/persistentvolumes', 'core/persistentvolumeclaims', 'core/pods', 'storage.k8s.io/storageclasses', 'csi.aliyun.com/nodelocalstorages']
-        .flatMap((r) => expand(r, read)),
+      want: [
+        ...['core/persistentvolumes', 'core/persistentvolumeclaims', 'core/pods', 'storage.k8s.io/storageclasses', 'csi.aliyun.com/nodelocalstorages']
+          .flatMap((r) => expand(r, read)),
+        // #15: the pending-claim rescue removes a selected-node annotation that its node can no longer honour.
+        'core/persistentvolumeclaims patch',
+        // #17: a claim restored from a VolumeSnapshot is pinned to the node of the snapshot's source volume.
+        ...expand('snapshot.storage.k8s.io/volumesnapshots', read),
+      ],
     },
     {
       name: 'csi-node',

@@ -4,7 +4,7 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'scheduler-extender:cluster',
-    include: ['test/cluster/**/*.test.ts'],
+    include: ['test-cluster/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 240_000,
     hookTimeout: 240_000,

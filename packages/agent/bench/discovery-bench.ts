@@ -10,8 +10,8 @@ import { createLocalExecutor, Lvm, type Executor } from '@openlocal/lvm';
 import { HostStorage } from '../src/adapters/host-storage.js';
 import { composeStatus } from '../src/core/agent-status.js';
 import { buildNodeStorageInfo } from '../src/core/node-storage.js';
-import { applyInitConfig, clusterSkipReason, createNode, eventsOn, sumMetric, startAgentProcess, startControllerProcess, startNlsCluster, waitForNls } from '../test/cluster-fixture.js';
-import { createNodeSandbox, hostSkipReason, type NodeSandbox } from '../test/node-sandbox.js';
+import { applyInitConfig, clusterSkipReason, createNode, eventsOn, sumMetric, startAgentProcess, startControllerProcess, startNlsCluster, waitForNls } from '../test-cluster/cluster-fixture.js';
+import { createNodeSandbox, hostSkipReason, type NodeSandbox } from '../test-cluster/node-sandbox.js';
 
 const MiB = 1024 ** 2;
 

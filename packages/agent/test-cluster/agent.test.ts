@@ -14,7 +14,7 @@ const MiB = 1024 ** 2;
 const LOOP_BYTES = 256 * MiB;
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const skip = clusterSkipReason() ?? (await hostSkipReason());
-if (skip) console.log(`[agent:nls] skipping: ${skip}`);
+if (skip) console.log(`[agent:cluster] skipping: ${skip}`);
 
 const listConfig = { vgs: { include: ['ol[ab]-[0-9]+'] }, devices: { include: ['/dev/loop[0-9]+'] }, mountPoints: { include: ['.*'] } };
 
@@ -64,7 +64,7 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
   });
 
   afterAll(async () => {
-    if (cluster) console.log(`[agent:nls] logs in ${cluster.runDir}`);
+    if (cluster) console.log(`[agent:cluster] logs in ${cluster.runDir}`);
     await cluster?.stop();
     await a?.cleanup();
     await b?.cleanup();
@@ -168,7 +168,7 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     const passes = (await sumMetric(agentA.port, 'openlocal_agent_discovery_passes_total')) - passesBefore;
     const writes = (await sumMetric(agentA.port, 'openlocal_agent_status_writes_total')) - before;
-    console.log(`[agent:nls] idle 12 s: ${passes} discovery passes, ${writes} status writes`);
+    console.log(`[agent:cluster] idle 12 s: ${passes} discovery passes, ${writes} status writes`);
     expect(passes).toBeGreaterThanOrEqual(4);
     expect(writes).toBe(0);
     expect((await getNls(kc, 'node-a'))?.metadata?.resourceVersion).toBe(rvBefore);
@@ -222,7 +222,7 @@ describe.skipIf(skip !== null)('agent on a real control plane with two simulated
 
   it('keeps working when the API server restarts under it', async () => {
     const downMs = await restartApiServer(cluster, 3000);
-    console.log(`[agent:nls] API server unavailable for ${downMs} ms`);
+    console.log(`[agent:cluster] API server unavailable for ${downMs} ms`);
     await a.lvm.createLv({ vgName: 'ola-0', name: 'after-restart', sizeBytes: 16 * MiB });
     const nls = await waitForNls(kc, 'node-a', 'LV made after the restart reported', (n) => (vgOf(n, 'ola-0')?.logicalVolumes ?? []).some((lv) => lv.name === 'after-restart'));
     expect(vgOf(nls, 'ola-0')?.allocatable).toBe((vgOf(nls, 'ola-0')?.total ?? 0) - 48 * MiB);

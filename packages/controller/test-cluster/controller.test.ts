@@ -9,7 +9,7 @@ import {
 } from './cluster-fixture.js';
 
 const reason = skipReason();
-if (reason) console.log(`[controller:nls] skipping: ${reason}`);
+if (reason) console.log(`[controller:cluster] skipping: ${reason}`);
 
 const INIT_CONFIG = 'open-local';
 const initConfig: NodeLocalStorageInitConfigSpec = {
@@ -46,7 +46,7 @@ describe.skipIf(reason !== null)('controller on a real API server', () => {
   });
 
   afterAll(async () => {
-    if (cluster) console.log(`[controller:nls] logs in ${cluster.runDir}`);
+    if (cluster) console.log(`[controller:cluster] logs in ${cluster.runDir}`);
     await cluster?.stop();
   });
 
@@ -85,7 +85,7 @@ describe.skipIf(reason !== null)('controller on a real API server', () => {
     const after = [(await getNls(kc, 'n-a'))?.metadata?.resourceVersion, (await getNls(kc, 'n-b'))?.metadata?.resourceVersion];
     expect(after).toEqual(before);
     expect(await sumMetric(leader.port, 'openlocal_controller_nls_writes_total')).toBe(writesBefore);
-    console.log(`[controller:nls] writes over 6.5 s idle (3 sweeps of 2 nodes): ${(await sumMetric(leader.port, 'openlocal_controller_nls_writes_total')) - writesBefore}`);
+    console.log(`[controller:cluster] writes over 6.5 s idle (3 sweeps of 2 nodes): ${(await sumMetric(leader.port, 'openlocal_controller_nls_writes_total')) - writesBefore}`);
   });
 
   it('recreates an NLS deleted by hand', async () => {
@@ -119,7 +119,7 @@ describe.skipIf(reason !== null)('controller on a real API server', () => {
 
   it('survives an API server restart: gives leadership up, takes it back, and goes on reconciling', async () => {
     const downMs = await restartApiServer(cluster, 3000);
-    console.log(`[controller:nls] API server unavailable for ${downMs} ms`);
+    console.log(`[controller:cluster] API server unavailable for ${downMs} ms`);
     await createNode(kc, 'n-after-restart');
     await waitForNls(kc, 'n-after-restart', 'created after the restart', (nls) => nls !== null, { timeoutMs: 40_000, intervalMs: 100 });
     expect(leader.process.exitInfo()).toBeUndefined();
@@ -146,7 +146,7 @@ describe.skipIf(reason !== null)('controller on a real API server', () => {
       return holder === 'replica-2' ? { done: true, value: holder } : { done: false, observed: holder };
     });
     const takeoverMs = Date.now() - killedAt;
-    console.log(`[controller:nls] takeover after SIGKILL of the leader: ${takeoverMs} ms (lease duration 4000 ms, retry 500 ms)`);
+    console.log(`[controller:cluster] takeover after SIGKILL of the leader: ${takeoverMs} ms (lease duration 4000 ms, retry 500 ms)`);
     expect(takeoverMs).toBeLessThan(4000 + 500 + 2000);
 
     await createNode(kc, 'n-c');

@@ -17,7 +17,7 @@ const HUNG_VG = 'ol-hung-vg';
 const OK_VG = 'ol-ok-vg';
 
 const skipReason = missingToolsReason(['etcd', 'kube-apiserver']) ?? (await guestSkipReason());
-if (skipReason !== null) console.log(`[agent:nls] skipping the hung-disk guest test: ${skipReason}`);
+if (skipReason !== null) console.log(`[agent:guest] skipping the hung-disk guest test: ${skipReason}`);
 
 interface Answer { status: number; body: string }
 interface Report {
@@ -55,7 +55,7 @@ describe.skipIf(skipReason !== null)('the agent with a hung disk under one VG (Q
     });
     const reportPath = join(shareDir, 'report.json');
     report = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as Report) : { steps: [], error: `no report (console ${result.consoleLogPath})` };
-    console.log(`[agent:nls] hung-disk guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
+    console.log(`[agent:guest] hung-disk guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
   }, 10 * 60_000);
 
   afterAll(async () => {

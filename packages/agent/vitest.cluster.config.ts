@@ -4,8 +4,8 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: 'agent:nls',
-    include: ['test/**/*.test.ts'],
+    name: 'agent:cluster',
+    include: ['test-cluster/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,

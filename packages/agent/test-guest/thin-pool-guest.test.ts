@@ -17,7 +17,7 @@ const VG = 'ol-thin-vg';
 const MIB = 2 ** 20;
 
 const skipReason = missingToolsReason(['etcd', 'kube-apiserver']) ?? (await guestSkipReason());
-if (skipReason !== null) console.log(`[agent:nls] skipping the thin-pool guest test: ${skipReason}`);
+if (skipReason !== null) console.log(`[agent:guest] skipping the thin-pool guest test: ${skipReason}`);
 
 interface LvRow { lv_name: string; lv_layout: string; lv_size: string; pool_lv: string; data_percent: string }
 interface Report {
@@ -56,7 +56,7 @@ describe.skipIf(skipReason !== null)('the agent creates declared thin pools and 
     });
     const reportPath = join(shareDir, 'report.json');
     report = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as Report) : { steps: [], error: `no report (console ${result.consoleLogPath})` };
-    console.log(`[agent:nls] thin-pool guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
+    console.log(`[agent:guest] thin-pool guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
   }, 10 * 60_000);
 
   afterAll(async () => {

@@ -3,8 +3,8 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: 'controller:nls',
-    include: ['test/**/*.test.ts'],
+    name: 'controller:cluster',
+    include: ['test-cluster/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,

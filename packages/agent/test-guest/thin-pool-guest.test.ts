@@ -19,7 +19,7 @@ const MIB = 2 ** 20;
 const skipReason = missingToolsReason(['etcd', 'kube-apiserver']) ?? (await guestSkipReason());
 if (skipReason !== null) console.log(`[agent:guest] skipping the thin-pool guest test: ${skipReason}`);
 
-interface LvRow { lv_name: string; lv_layout: string; lv_size: string; pool_lv: string; data_percent: string }
+interface LvRow { lv_name: string; lv_layout: string; lv_size: string; pool_lv: string; data_percent: string; metadata_percent: string }
 interface Report {
   poolMade?: LvRow;
   lvs?: LvRow[];
@@ -70,13 +70,15 @@ describe.skipIf(skipReason !== null)('the agent creates declared thin pools and 
     expect(report.steps.map((s) => s.step).at(-1)).toBe('VG, pool and loop removed');
   });
 
-  it('the NLS reports the pool as lvm does: size, virtual size handed out and data use', async () => {
+  it('the NLS reports the pool as lvm does: size, virtual size handed out, data and metadata use', async () => {
     const nls = (await cluster.kubeConfig.makeApiClient(CustomObjectsApi).getClusterCustomObject({ group: GROUP, version: VERSION, plural: NLS.plural, name: NODE })) as NodeLocalStorage;
     const pool = report.lvs?.find((lv) => lv.lv_name === 'thin0');
     const dataPercent = Number(pool?.data_percent);
     expect(dataPercent).toBeGreaterThan(0); // 8 MiB of random data written into a 32 MiB pool
+    const metadataPercent = Number(pool?.metadata_percent);
+    expect(metadataPercent).toBeGreaterThan(0); // the mappings of those 8 MiB
     const vg = nls.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
-    expect(vg?.thinPools).toEqual([{ name: 'thin0', total: Number(pool?.lv_size), virtualUsed: 64 * MIB, dataPercent }]);
+    expect(vg?.thinPools).toEqual([{ name: 'thin0', total: Number(pool?.lv_size), virtualUsed: 64 * MIB, dataPercent, metadataPercent }]);
     expect(report.lvs?.map((lv) => lv.lv_name).sort()).toEqual(['data1', 'thin0']); // `huge` was never made
   });
 

@@ -4,7 +4,7 @@
 export const REPORT_COLUMNS = {
   vg: ['vg_name', 'vg_uuid', 'vg_size', 'vg_free', 'vg_extent_size', 'vg_extent_count', 'vg_free_count', 'pv_count', 'lv_count', 'vg_tags', 'vg_attr'],
   pv: ['pv_name', 'pv_uuid', 'vg_name', 'pv_size', 'pv_free', 'dev_size', 'pv_tags'],
-  lv: ['lv_name', 'vg_name', 'lv_uuid', 'lv_size', 'lv_attr', 'lv_tags', 'origin', 'pool_lv', 'data_percent', 'snap_percent', 'lv_active', 'lv_role', 'lv_layout'],
+  lv: ['lv_name', 'vg_name', 'lv_uuid', 'lv_size', 'lv_attr', 'lv_tags', 'origin', 'pool_lv', 'data_percent', 'metadata_percent', 'snap_percent', 'lv_active', 'lv_role', 'lv_layout'],
   seg: ['lv_uuid', 'segtype', 'stripes', 'stripe_size'],
   pvseg: ['pvseg_start'],
 } as const;

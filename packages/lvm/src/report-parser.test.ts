@@ -64,6 +64,19 @@ describe('parseLvReport', () => {
     expect(beforeExtend?.[0]?.sizeBytes).toBe(8 * MiB);
     expect(afterExtend?.[0]?.sizeBytes).toBe(32 * MiB);
   });
+
+  // The host has no device-mapper, so no recorded fixture holds an active thin pool; this row has the shape lvm
+  // 2.03 prints for one (percent columns as decimal strings, blank for LVs that have none).
+  it("reads a thin pool's data and metadata use, and leaves both unset where lvm prints them blank (#17)", () => {
+    const row = (name: string, layout: string, data: string, meta: string) => ({
+      lv_name: name, vg_name: 'vg', lv_uuid: `u-${name}`, lv_size: '67108864', lv_attr: '-wi-a-----', lv_tags: '', origin: '',
+      pool_lv: '', data_percent: data, metadata_percent: meta, snap_percent: '', lv_active: 'active', lv_role: 'public', lv_layout: layout,
+    });
+    const lvs = parseLvReport(JSON.stringify({ report: [{ lv: [row('tp', 'thin,pool', '87.50', '10.94'), row('plain', 'linear', '', '')] }] }));
+    expect(lvs[0]).toMatchObject({ isThinPool: true, dataPercent: 87.5, metadataPercent: 10.94 });
+    expect(lvs[1]).not.toHaveProperty('metadataPercent');
+    expect(() => parseLvReport(JSON.stringify({ report: [{ lv: [row('tp', 'thin,pool', '87.50', 'n/a')] }] }))).toThrow(/metadata_percent/);
+  });
 });
 
 describe('parseFullReport refuses what is not an lvm report', () => {

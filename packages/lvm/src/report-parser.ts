@@ -121,8 +121,10 @@ function toLogicalVolume(row: Row, segment: SegmentInfo | undefined): LogicalVol
     devicePath: lvDevicePath(vgName, name),
   };
   const dataPercent = percent(row, 'data_percent');
+  const metadataPercent = percent(row, 'metadata_percent');
   const snapPercent = percent(row, 'snap_percent');
   if (dataPercent !== undefined) lv.dataPercent = dataPercent;
+  if (metadataPercent !== undefined) lv.metadataPercent = metadataPercent;
   if (snapPercent !== undefined) lv.snapPercent = snapPercent;
   return lv;
 }

@@ -40,6 +40,8 @@ export interface LogicalVolume {
   poolLv: string;
   /** Percent of a thin pool or thin LV's data used; undefined when lvm does not report it. */
   dataPercent?: number;
+  /** Percent of a thin pool's metadata used (a full metadata area stops the pool like full data); undefined otherwise. */
+  metadataPercent?: number;
   /** Percent of a classic snapshot's space used; undefined when lvm does not report it. */
   snapPercent?: number;
   isActive: boolean;

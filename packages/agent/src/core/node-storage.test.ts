@@ -27,12 +27,12 @@ describe('buildNodeStorageInfo', () => {
     expect(info.phase).toBe('Running');
   });
 
-  it('reports each thin pool with its size, the virtual size handed out (snapshots too) and its data use (#17)', () => {
+  it('reports each thin pool with its size, the virtual size handed out (snapshots too) and its data and metadata use (#17)', () => {
     const info = buildNodeStorageInfo(discovery({
       lvm: state({
         vgs: [vg('pool', 100 * GiB, 40 * GiB)],
         lvs: [
-          lv('pool/thin0', 50 * GiB, { isThinPool: true, dataPercent: 12.5 }),
+          lv('pool/thin0', 50 * GiB, { isThinPool: true, dataPercent: 12.5, metadataPercent: 3.25 }),
           lv('pool/thin1', 10 * GiB, { isThinPool: true }),
           lv('pool/local-a', 80 * GiB, { isThin: true, poolLv: 'thin0' }),
           lv('pool/snap-a', 80 * GiB, { isThin: true, poolLv: 'thin0' }),
@@ -42,7 +42,7 @@ describe('buildNodeStorageInfo', () => {
       }),
     }), rule, none);
     expect(info.volumeGroups?.[0]?.thinPools).toEqual([
-      { name: 'thin0', total: 50 * GiB, virtualUsed: 160 * GiB, dataPercent: 12.5 },
+      { name: 'thin0', total: 50 * GiB, virtualUsed: 160 * GiB, dataPercent: 12.5, metadataPercent: 3.25 },
       { name: 'thin1', total: 10 * GiB, virtualUsed: 5 * GiB },
     ]);
   });

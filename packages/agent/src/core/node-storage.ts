@@ -43,12 +43,16 @@ interface VgContext {
 
 /**
  * The VG's thin pools (issue #17): size, the virtual size handed out from each (thin LVs and thin snapshots) and
- * the data use lvm reports while the pool is active; the scheduler places thin volumes by these.
+ * the data and metadata use lvm reports while the pool is active; the scheduler places thin volumes by these.
  */
 function thinPoolsOf(vgName: string, state: LvmState): NonNullable<NlsVolumeGroup['thinPools']> {
   return state.lvs.filter((lv) => lv.vgName === vgName && lv.isThinPool).map((pool) => {
     const virtualUsed = state.lvs.filter((lv) => lv.isThin && lv.vgName === vgName && lv.poolLv === pool.name).reduce((sum, lv) => sum + lv.sizeBytes, 0);
-    return { name: pool.name, total: pool.sizeBytes, virtualUsed, ...(pool.dataPercent === undefined ? {} : { dataPercent: pool.dataPercent }) };
+    return {
+      name: pool.name, total: pool.sizeBytes, virtualUsed,
+      ...(pool.dataPercent === undefined ? {} : { dataPercent: pool.dataPercent }),
+      ...(pool.metadataPercent === undefined ? {} : { metadataPercent: pool.metadataPercent }),
+    };
   });
 }
 

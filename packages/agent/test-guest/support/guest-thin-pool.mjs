@@ -44,7 +44,7 @@ async function until(what, ms, check) {
 
 const disks = await createHostSandbox([160], { dirPrefix: 'ol-agentthin-' });
 async function lvs() {
-  const { stdout } = await disks.run(['lvm', 'lvs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'lv_name,lv_layout,lv_size,pool_lv,data_percent', VG]);
+  const { stdout } = await disks.run(['lvm', 'lvs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'lv_name,lv_layout,lv_size,pool_lv,data_percent,metadata_percent', VG]);
   return JSON.parse(stdout).report[0].lv;
 }
 

@@ -6,21 +6,8 @@
 // nodes, one extender (binpack, --rescue-after 2), one namespace: each test uses its own pods and resources.
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONTROL_PLANE_TOOLS,
-  appProcessSpec,
-  applyManifests,
-  createTestNamespace,
-  freePorts,
-  installCrds,
-  missingToolsReason,
-  openLocalCrds,
-  resolveAppBin,
-  startCluster,
-  waitFor,
-  type Cluster,
-  type ManagedProcess,
-} from '@openlocal/e2e/cluster';
+import { createTestNamespace, freePorts, waitFor, type Cluster, type ManagedProcess } from '@openlocal/e2e/cluster';
+import { extenderStanza, startExtender, startExtenderCluster, suiteSkipReason } from './extender-cluster.js';
 import { GI, classManifest, createPodWithClaims, selectedNodes, unschedulableMessage, writeNlsDisks, writeNlsVolumeGroups } from './fixtures.js';
 
 const SCHEDULER = 'openlocal-exclusive';
@@ -33,18 +20,7 @@ const CLASSES = {
 };
 const NLS = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' };
 
-function skipReason(): string | null {
-  const tools = missingToolsReason(CONTROL_PLANE_TOOLS);
-  if (tools !== null) return tools;
-  try {
-    resolveAppBin('@openlocal/scheduler-extender');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const reason = skipReason();
+const reason = await suiteSkipReason();
 if (reason !== null) console.log(`[scheduler-extender:cluster] skipping Device/MountPoint placement: ${reason}`);
 
 describe.skipIf(reason !== null)('Device and MountPoint placement and Open-Local scores with a real kube-scheduler', () => {
@@ -71,13 +47,9 @@ describe.skipIf(reason !== null)('Device and MountPoint placement and Open-Local
   }
 
   beforeAll(async () => {
-    const apiServerExtraArgs = ['--endpoint-reconciler-type=none'];
-    const nodes = ['ol-a', 'ol-b', 'ol-c', 'ol-d', 'ol-e'].map((name) => ({ name }));
-    cluster = await startCluster({ nodes, scheduler: false, apiServerExtraArgs });
+    const classes = Object.entries(CLASSES).map(([name, parameters]) => classManifest(name, parameters));
+    cluster = await startExtenderCluster('Device/MountPoint placement', ['ol-a', 'ol-b', 'ol-c', 'ol-d', 'ol-e'], classes);
     kubeConfig = cluster.kubeConfig;
-    console.log(`[scheduler-extender:cluster] Device/MountPoint placement logs in ${cluster.runDir}`);
-    await installCrds(kubeConfig, await openLocalCrds());
-    await applyManifests(kubeConfig, Object.entries(CLASSES).map(([name, parameters]) => classManifest(name, parameters)));
     // ol-a: two free ssd disks and an hdd mount point; ol-b: one free ssd disk; ol-c: no NodeLocalStorage at all.
     await writeNlsDisks(kubeConfig, 'ol-a', {
       disks: [
@@ -93,16 +65,8 @@ describe.skipIf(reason !== null)('Device and MountPoint placement and Open-Local
     await writeNlsVolumeGroups(kubeConfig, 'ol-e', [{ name: 'pool', sizeBytes: 60 * GI, physicalVolumes: ['/dev/loop0'] }]);
     namespace = (await createTestNamespace(kubeConfig, 'open-local-placement')).name;
     const [port] = (await freePorts(1)) as [number];
-    const args = ['--kubeconfig', cluster.kubeconfigPath, '--host', '127.0.0.1', '--port', String(port), '--strategy', 'binpack', '--rescue-after', '2'];
-    extender = await cluster.startProcess(appProcessSpec({ name: 'extender-exclusive', packageName: '@openlocal/scheduler-extender', args }));
-    await waitFor({ what: `extender ready on ${port}`, timeoutMs: 60_000 }, async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      return response?.status === 200 ? { done: true, value: true } : { done: false, observed: response?.status ?? extender.tailLog(5) };
-    });
-    await cluster.startScheduler({
-      schedulerName: SCHEDULER,
-      extenders: [{ urlPrefix: `http://127.0.0.1:${port}/scheduler`, filterVerb: 'predicates', prioritizeVerb: 'priorities', weight: 10, nodeCacheCapable: true, ignorable: true }],
-    });
+    extender = await startExtender(cluster, { name: 'extender-exclusive', port, args: ['--strategy', 'binpack', '--rescue-after', '2'] });
+    await cluster.startScheduler({ schedulerName: SCHEDULER, extenders: [extenderStanza(`http://127.0.0.1:${port}/scheduler`)] });
   });
 
   afterAll(async () => {

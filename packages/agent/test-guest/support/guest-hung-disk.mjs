@@ -5,24 +5,14 @@
 // made there during the hang must reach the NLS). The agent is stopped while the disk still hangs, so the NLS the
 // host reads afterwards is what a pass wrote during the hang. Always resumes the table and removes everything.
 // Writes share/report.json; exit code 0 when the scenario ran (the host judges the results).
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHostSandbox } from '@openlocal/lvm/testing';
+import { createReport, metric as agentMetric, startAgent, stopAgent, until } from './guest-agent.mjs';
 
-const share = process.env.OPENLOCAL_GUEST_SHARE ?? '.';
-const node = process.env.NODE_NAME ?? 'guest-node';
 const HUNG_VG = 'ol-hung-vg';
 const OK_VG = 'ol-ok-vg';
 const PORT = 9101;
-const report = { steps: [] };
-const started = performance.now();
-const say = (step, extra = {}) => {
-  const entry = { step, atMs: Math.round(performance.now() - started), ...extra };
-  report.steps.push(entry);
-  console.log(`[guest hung-disk] ${JSON.stringify(entry)}`);
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { report, say, save } = createReport('hung-disk');
+const metric = (name) => agentMetric(PORT, name);
 
 async function readyz() {
   try {
@@ -33,23 +23,6 @@ async function readyz() {
   }
 }
 
-async function metric(name) {
-  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
-  return text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
-
-// Polls `check` every second until it returns a value or `ms` pass; throws naming `what` and the last state.
-async function until(what, ms, check) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last.done) return last.value;
-    await sleep(1000);
-  }
-  throw new Error(`${what}: not within ${ms} ms; last ${JSON.stringify(last?.observed)}`);
-}
-
 const disks = await createHostSandbox([64, 64], { dirPrefix: 'ol-agenthung-', viaDeviceMapper: true });
 let agent;
 let exitCode = 0;
@@ -57,15 +30,7 @@ try {
   const hungTable = disks.devices[0].replace('/dev/mapper/', '');
   await disks.runLvm(['vgcreate', HUNG_VG, disks.devices[0]]);
   await disks.runLvm(['vgcreate', OK_VG, disks.devices[1]]);
-  agent = spawn(process.execPath, [
-    'packages/agent/dist/main.js', '--nodename', node, '--kubeconfig', join(share, 'kubeconfig'), '--interval', '2',
-    '--lvm-system-dir', disks.lvmSystemDir, '--regexp', disks.deviceRegexp, '--path.mount', join(disks.root, 'mnt'),
-    '--metrics-host', '127.0.0.1', '--metrics-port', String(PORT), '--disk-probe-timeout', '3', '--command-timeout', '20',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  agent.stdout.on('data', (chunk) => log.push(chunk.toString()));
-  agent.stderr.on('data', (chunk) => log.push(chunk.toString()));
-  report.agentLog = log;
+  agent = startAgent({ disks, port: PORT, report, extraArgs: ['--disk-probe-timeout', '3', '--command-timeout', '20'] });
   report.readyBefore = await until('the agent ready', 90_000, async () => {
     const answer = await readyz();
     return answer.status === 200 ? { done: true, value: answer } : { done: false, observed: answer };
@@ -96,15 +61,10 @@ try {
   say('failed', { error: report.error });
   exitCode = 1;
 } finally {
-  if (agent !== undefined && agent.exitCode === null) {
-    const exited = new Promise((resolve) => agent.once('exit', resolve));
-    agent.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000)]);
-    if (agent.exitCode === null) agent.kill('SIGKILL');
-  }
+  await stopAgent(agent);
   say('agent stopped while the disk still hangs');
   await disks.cleanup();
   say('table resumed, VGs, tables and loops removed');
-  writeFileSync(join(share, 'report.json'), JSON.stringify(report, null, 2));
+  save();
 }
 process.exit(exitCode);

@@ -4,43 +4,13 @@
 // then this script puts a thin LV in it and writes to it, waits two agent passes, and records lvm's
 // own report of the pool so the host can compare the NLS with it. Always stops the agent and removes everything.
 // Writes share/report.json; exit code 0 when the scenario ran (the host judges the results).
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHostSandbox } from '@openlocal/lvm/testing';
+import { createReport, metric as agentMetric, startAgent, stopAgent, until, sleep } from './guest-agent.mjs';
 
-const share = process.env.OPENLOCAL_GUEST_SHARE ?? '.';
-const node = process.env.NODE_NAME ?? 'guest-node';
 const VG = process.env.THIN_VG ?? 'ol-thin-vg';
 const PORT = 9102;
-const report = { steps: [] };
-const started = performance.now();
-const say = (step, extra = {}) => {
-  const entry = { step, atMs: Math.round(performance.now() - started), ...extra };
-  report.steps.push(entry);
-  console.log(`[guest thin-pool] ${JSON.stringify(entry)}`);
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function metric(name) {
-  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
-  return text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
-
-async function until(what, ms, check) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-    } catch (error) {
-      last = { done: false, observed: String(error) };
-    }
-    if (last.done) return last.value;
-    await sleep(1000);
-  }
-  throw new Error(`${what}: not within ${ms} ms; last ${JSON.stringify(last?.observed)}`);
-}
+const { report, say, save } = createReport('thin-pool');
+const metric = (name) => agentMetric(PORT, name);
 
 const disks = await createHostSandbox([160], { dirPrefix: 'ol-agentthin-' });
 async function lvs() {
@@ -53,15 +23,7 @@ let exitCode = 0;
 try {
   await disks.run(['lvm', 'vgcreate', VG, disks.devices[0]]);
   say('vg created', { device: disks.devices[0] });
-  agent = spawn(process.execPath, [
-    'packages/agent/dist/main.js', '--nodename', node, '--kubeconfig', join(share, 'kubeconfig'), '--interval', '2',
-    '--lvm-system-dir', disks.lvmSystemDir, '--regexp', disks.deviceRegexp, '--path.mount', join(disks.root, 'mnt'),
-    '--metrics-host', '127.0.0.1', '--metrics-port', String(PORT), '--command-timeout', '60',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  agent.stdout.on('data', (chunk) => log.push(chunk.toString()));
-  agent.stderr.on('data', (chunk) => log.push(chunk.toString()));
-  report.agentLog = log;
+  agent = startAgent({ disks, port: PORT, report, extraArgs: ['--command-timeout', '60'] });
   report.poolMade = await until('the agent to create thin pool thin0', 120_000, async () => {
     const rows = await lvs();
     const pool = rows.find((lv) => lv.lv_name === 'thin0');
@@ -85,15 +47,10 @@ try {
   say('failed', { error: report.error });
   exitCode = 1;
 } finally {
-  if (agent !== undefined && agent.exitCode === null) {
-    const exited = new Promise((resolve) => agent.once('exit', resolve));
-    agent.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000)]);
-    if (agent.exitCode === null) agent.kill('SIGKILL');
-  }
+  await stopAgent(agent);
   say('agent stopped');
   await disks.cleanup();
   say('VG, pool and loop removed');
-  writeFileSync(join(share, 'report.json'), JSON.stringify(report, null, 2));
+  save();
 }
 process.exit(exitCode);

@@ -4,58 +4,36 @@
 // The agent's /readyz must name the hung VG and not the healthy one, while its passes go on reporting the
 // healthy VG: an LV made there during the hang reaches the NLS. One guest boot (support/guest-hung-disk.mjs).
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
-import { createRunDir, installCrds, missingToolsReason, openLocalCrds, repoRoot, startCluster, writeAdminKubeconfig, type Cluster } from '@openlocal/e2e/cluster';
-import { guestSkipReason } from '@openlocal/e2e/kubelet';
-import { runInGuest, type GuestRunResult } from '@openlocal/e2e/vm';
+import type { Cluster } from '@openlocal/e2e/cluster';
+import type { GuestRunResult } from '@openlocal/e2e/vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentGuestSkipReason, runAgentScenario, startClusterWithNls, type ScenarioReport } from './agent-in-guest.js';
 
 const NODE = 'hung-guest-node';
 const HUNG_VG = 'ol-hung-vg';
 const OK_VG = 'ol-ok-vg';
 
-const skipReason = missingToolsReason(['etcd', 'kube-apiserver']) ?? (await guestSkipReason());
+const skipReason = await agentGuestSkipReason();
 if (skipReason !== null) console.log(`[agent:guest] skipping the hung-disk guest test: ${skipReason}`);
 
 interface Answer { status: number; body: string }
-interface Report {
+interface Report extends ScenarioReport {
   readyBefore?: Answer;
   readyHung?: Answer;
   readyStillHung?: Answer;
   passesDuringHang?: number;
-  error?: string;
-  steps: { step: string; atMs: number }[];
-  agentLog?: string[];
 }
 
 describe.skipIf(skipReason !== null)('the agent with a hung disk under one VG (QEMU guest, suspended device-mapper table)', () => {
   let cluster: Cluster;
   let result: GuestRunResult;
   let report: Report;
-  let shareDir = '';
 
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: [], scheduler: false });
-    await installCrds(cluster.kubeConfig, await openLocalCrds());
     // The node's NLS as the controller writes it: both VGs are managed.
-    await cluster.kubeConfig.makeApiClient(CustomObjectsApi).createClusterCustomObject({
-      group: GROUP, version: VERSION, plural: NLS.plural,
-      body: { apiVersion: `${GROUP}/${VERSION}`, kind: NLS.kind, metadata: { name: NODE }, spec: { nodeName: NODE, listConfig: { vgs: { include: ['ol-(hung|ok)-vg'] } } } },
-    });
-    const outputDir = join(createRunDir('agent-hung-disk-guest'), 'guest');
-    shareDir = join(outputDir, 'share');
-    mkdirSync(shareDir, { recursive: true });
-    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${new URL(cluster.apiServerUrl).port}`, pki: cluster.pki, tlsServerName: 'localhost' });
-    result = await runInGuest({
-      argv: [process.execPath, join(import.meta.dirname, 'support', 'guest-hung-disk.mjs')],
-      cwd: repoRoot(), env: { NODE_NAME: NODE }, network: true, memoryMiB: 1536, timeoutMs: 8 * 60_000, outputDir,
-      log: (message) => console.log(`[guest hung-disk] ${message}`),
-    });
-    const reportPath = join(shareDir, 'report.json');
-    report = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as Report) : { steps: [], error: `no report (console ${result.consoleLogPath})` };
-    console.log(`[agent:guest] hung-disk guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
+    cluster = await startClusterWithNls(NODE, { listConfig: { vgs: { include: ['ol-(hung|ok)-vg'] } } });
+    ({ result, report } = await runAgentScenario<Report>(cluster, { label: 'hung-disk', script: 'guest-hung-disk.mjs', env: { NODE_NAME: NODE } }));
   }, 10 * 60_000);
 
   afterAll(async () => {

@@ -4,28 +4,23 @@
 // lvm's own numbers (size, virtual size handed out, data use after a thin LV was written), and refuse the other
 // with a Warning event naming the field and value, creating nothing. One guest boot (support/guest-thin-pool.mjs).
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
-import { createRunDir, installCrds, missingToolsReason, openLocalCrds, repoRoot, startCluster, writeAdminKubeconfig, type Cluster } from '@openlocal/e2e/cluster';
-import { guestSkipReason } from '@openlocal/e2e/kubelet';
-import { runInGuest, type GuestRunResult } from '@openlocal/e2e/vm';
+import type { Cluster } from '@openlocal/e2e/cluster';
+import type { GuestRunResult } from '@openlocal/e2e/vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentGuestSkipReason, runAgentScenario, startClusterWithNls, type ScenarioReport } from './agent-in-guest.js';
 
 const NODE = 'thin-guest-node';
 const VG = 'ol-thin-vg';
 const MIB = 2 ** 20;
 
-const skipReason = missingToolsReason(['etcd', 'kube-apiserver']) ?? (await guestSkipReason());
+const skipReason = await agentGuestSkipReason();
 if (skipReason !== null) console.log(`[agent:guest] skipping the thin-pool guest test: ${skipReason}`);
 
 interface LvRow { lv_name: string; lv_layout: string; lv_size: string; pool_lv: string; data_percent: string; metadata_percent: string }
-interface Report {
+interface Report extends ScenarioReport {
   poolMade?: LvRow;
   lvs?: LvRow[];
-  error?: string;
-  steps: { step: string; atMs: number }[];
-  agentLog?: string[];
 }
 
 describe.skipIf(skipReason !== null)('the agent creates declared thin pools and reports them (QEMU guest, dm-thin-pool)', () => {
@@ -34,29 +29,10 @@ describe.skipIf(skipReason !== null)('the agent creates declared thin pools and 
   let report: Report;
 
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: [], scheduler: false });
-    await installCrds(cluster.kubeConfig, await openLocalCrds());
     // The VG exists when the agent starts (the guest script makes it), so its devices are not looked at.
     const thinPools = [{ name: 'thin0', size: '32Mi', overProvisioningRatio: 4 }, { name: 'huge', size: '1Gi' }];
-    await cluster.kubeConfig.makeApiClient(CustomObjectsApi).createClusterCustomObject({
-      group: GROUP, version: VERSION, plural: NLS.plural,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`, kind: NLS.kind, metadata: { name: NODE },
-        spec: { nodeName: NODE, listConfig: { vgs: { include: [VG] } }, resourceToBeInited: { vgs: [{ name: VG, devices: ['/dev/vdz'], thinPools }] } },
-      },
-    });
-    const outputDir = join(createRunDir('agent-thin-pool-guest'), 'guest');
-    const shareDir = join(outputDir, 'share');
-    mkdirSync(shareDir, { recursive: true });
-    writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${new URL(cluster.apiServerUrl).port}`, pki: cluster.pki, tlsServerName: 'localhost' });
-    result = await runInGuest({
-      argv: [process.execPath, join(import.meta.dirname, 'support', 'guest-thin-pool.mjs')],
-      cwd: repoRoot(), env: { NODE_NAME: NODE, THIN_VG: VG }, network: true, memoryMiB: 1536, timeoutMs: 8 * 60_000, outputDir,
-      log: (message) => console.log(`[guest thin-pool] ${message}`),
-    });
-    const reportPath = join(shareDir, 'report.json');
-    report = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as Report) : { steps: [], error: `no report (console ${result.consoleLogPath})` };
-    console.log(`[agent:guest] thin-pool guest ended with ${String(result.exitCode)} after ${Math.round(result.totalMs / 1000)} s; steps ${JSON.stringify(report.steps.map((s) => `${s.step} @${s.atMs} ms`))}`);
+    cluster = await startClusterWithNls(NODE, { listConfig: { vgs: { include: [VG] } }, resourceToBeInited: { vgs: [{ name: VG, devices: ['/dev/vdz'], thinPools }] } });
+    ({ result, report } = await runAgentScenario<Report>(cluster, { label: 'thin-pool', script: 'guest-thin-pool.mjs', env: { NODE_NAME: NODE, THIN_VG: VG } }));
   }, 10 * 60_000);
 
   afterAll(async () => {

@@ -69,3 +69,23 @@ export async function stopAgent(agent) {
   await Promise.race([exited, sleep(15_000)]);
   if (agent.exitCode === null) agent.kill('SIGKILL');
 }
+
+/**
+ * Runs a scenario's `body`; a throw is recorded as the report's error (the host shows it) and exit code 1. Then
+ * always: the agent stopped, `cleanup` (which says its own steps), the report saved, and the process ends.
+ */
+export async function runScenario({ report, say, save }, { body, agent, cleanup }) {
+  let exitCode = 0;
+  try {
+    await body();
+  } catch (error) {
+    report.error = error instanceof Error ? error.stack : String(error);
+    say('failed', { error: report.error });
+    exitCode = 1;
+  } finally {
+    await stopAgent(agent());
+    await cleanup();
+    save();
+  }
+  process.exit(exitCode);
+}

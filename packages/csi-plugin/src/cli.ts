@@ -82,7 +82,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--lvm-system-dir <path>', 'LVM_SYSTEM_DIR for lvm commands (a per-node lvm.conf); empty = system default').default(''))
     .addOption(new Option('--sysfs <path>', 'sysfs mount point').default('/sys'))
     .addOption(new Option('--mount-dir <path>', 'directory whose child mount points are MountPoint volumes').default('/mnt/open-local'))
-    .addOption(new Option('--cgroup-root <path>', 'cgroup v2 mount point for io.max throttling').default('/sys/fs/cgroup'))
+    .addOption(new Option('--cgroup-root <path>', 'cgroup mount root for iops/bps limits: cgroup v2 (io.max) or cgroup v1 with the blkio hierarchy at <root>/blkio').default('/sys/fs/cgroup'))
     .addOption(new Option('--device-regexp <re>', 'kernel names of disks that may become Device volumes').default('^(s|v|xv)d[a-z]+$'))
     .addOption(new Option('--vg-regexp <re>', 'volume groups this plugin may place LVs in').default('.*'))
     .addOption(new Option('--extender-url <url>', 'scheduler extender for pod-level plans; empty = local best fit').default(''))

@@ -72,9 +72,15 @@ export interface PlanSource {
   planVolume(request: { namespace: string; pvcName: string; volumeType: string; nodeName: string }, options?: Signal): Promise<VolumePlan | null>;
 }
 
-/** Applies IO limits to the pod that owns a publish target; returns what it did, for the log. */
+/** What applying IO limits did: written, or why not (for the log; publishing goes on either way). */
+export interface ThrottleOutcome {
+  isApplied: boolean;
+  detail: string;
+}
+
+/** Applies IO limits to the pod that owns a publish target (cgroup v2 io.max or v1 blkio). */
 export interface ThrottlePort {
-  apply(request: { targetPath: string; majMin: string; throttle: IoThrottle }): Promise<string>;
+  apply(request: { targetPath: string; majMin: string; throttle: IoThrottle }): Promise<ThrottleOutcome>;
 }
 
 /** The API reads that adopting Open-Local's volumes needs (#15): its PVs and this node's NLS. */

@@ -72,9 +72,14 @@ async function applyThrottle(deps: PublishDeps, request: PublishRequest): Promis
   const throttle = parseThrottle(request.volumeContext, 'volume_context');
   if (throttle.iops === undefined && throttle.bpsBytes === undefined) return;
   const info = await deps.host.blockDeviceInfo(request.volume.lv.devicePath);
-  if (info === null) return;
-  const outcome = await deps.throttle.apply({ targetPath: request.targetPath, majMin: info.majMin, throttle });
-  deps.logger.info({ volumeId: request.volumeId, throttle, outcome }, 'io throttling');
+  const outcome =
+    info === null
+      ? { isApplied: false, detail: `not applied: no block device ${request.volume.lv.devicePath} to read its device number from` }
+      : await deps.throttle.apply({ targetPath: request.targetPath, majMin: info.majMin, throttle });
+  // Not applied is not an error (the volume works, unthrottled) but must be seen: warn, with the reason.
+  const log = { volumeId: request.volumeId, targetPath: request.targetPath, throttle, outcome: outcome.detail };
+  if (outcome.isApplied) deps.logger.info(log, 'io throttling applied');
+  else deps.logger.warn(log, 'io throttling requested but not applied');
 }
 
 export interface EphemeralRequest {

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Extender } from '../core/extender.js';
-import { decodeQuickly, EMPTY_PRIORITIES, passThroughFilterAnswer, type ExtenderBody } from './extender-body.js';
+import { decodeQuickly, EMPTY_PRIORITIES, passThroughFilterAnswer, type ExtenderBody, type NodeNamesMemo } from './extender-body.js';
 import type { ExtenderMetrics } from './metrics.js';
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -19,6 +19,8 @@ export interface FastLaneOptions {
   next: RequestListener;
   /** Bodies the fast lane decoded but did not answer, so the express route need not decode them again. */
   decoded: WeakMap<IncomingMessage, ExtenderBody>;
+  /** The decoded NodeNames list shared with the express routes (one entry; extender-body.ts). */
+  nodeNames: NodeNamesMemo;
 }
 
 const ROUTES = new Set(['/scheduler/predicates', '/scheduler/priorities']);
@@ -56,7 +58,7 @@ export function createFastLane(options: FastLaneOptions): RequestListener {
   const isDebug = logger.isLevelEnabled('debug');
   const answer = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, startedMs: number): void => {
     const body = req.body as Buffer;
-    const decoded = decodeQuickly(body);
+    const decoded = decodeQuickly(body, options.nodeNames);
     const route = req.url ?? '';
     const chunks = decoded === undefined ? undefined : passThroughAnswer(extender, route, decoded);
     if (chunks === undefined) {

@@ -12,7 +12,7 @@ import type { PodShape } from '../core/k8s-shapes.js';
 import { statusPageHtml } from '../core/status-page.js';
 import { pictureToText, type PictureNode } from '../core/storage-picture.js';
 import { zodErrorToMessage, type ExtenderFilterResult } from '../core/wire.js';
-import { decodeExtenderBody, type ExtenderBody } from './extender-body.js';
+import { decodeExtenderBody, HostPriorityEncoder, NodeNamesMemo, type ExtenderBody } from './extender-body.js';
 import { createFastLane, passThroughAnswer, writeJson, type RequestListener } from './fast-lane.js';
 import { HTTP_STATUS_BY_CODE, toServiceError } from './http-errors.js';
 import type { ExtenderMetrics } from './metrics.js';
@@ -73,8 +73,9 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   if (options.bodyLimitBytes !== undefined) limits.maxBodyBytes = options.bodyLimitBytes;
   const bodyLimitBytes = limits.maxBodyBytes;
   const decoded = new WeakMap<IncomingMessage, ExtenderBody>();
-  const app = createExpressApp(options, { bodyLimitBytes, decoded });
-  const lane = createFastLane({ extender, metrics, logger, bodyLimitBytes, decoded, next: (req, res) => app(req, res) });
+  const nodeNames = new NodeNamesMemo();
+  const app = createExpressApp(options, { bodyLimitBytes, decoded, nodeNames });
+  const lane = createFastLane({ extender, metrics, logger, bodyLimitBytes, decoded, nodeNames, next: (req, res) => app(req, res) });
   return withRequestLimits({
     limits,
     next: lane,
@@ -85,9 +86,13 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   });
 }
 
-function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: number; decoded: WeakMap<IncomingMessage, ExtenderBody> }): express.Express {
+function createExpressApp(
+  options: HttpAppOptions,
+  shared: { bodyLimitBytes: number; decoded: WeakMap<IncomingMessage, ExtenderBody>; nodeNames: NodeNamesMemo },
+): express.Express {
   const { extender, state, metrics, clock } = options;
-  const decode = (req: Request): ExtenderBody => shared.decoded.get(req) ?? decodeExtenderBody(req.body);
+  const decode = (req: Request): ExtenderBody => shared.decoded.get(req) ?? decodeExtenderBody(req.body, shared.nodeNames);
+  const priorities = new HostPriorityEncoder();
   const app = express();
   // Read once: building debug objects per request costs time on the hot path even when pino drops them.
   const isDebug = options.logger.isLevelEnabled('debug');
@@ -127,7 +132,7 @@ function createExpressApp(options: HttpAppOptions, shared: { bodyLimitBytes: num
       writeJson(res, passThrough);
       return;
     }
-    res.json(extender.prioritize(body.args(), clock.now()));
+    writeJson(res, [priorities.encode(extender.prioritize(body.args(), clock.now()))]);
   });
   app.post('/apis/scheduling/:namespace/persistentvolumeclaims/:name', (req, res) => {
     const request = parse(schedulingRequest, { ...req.params, nodeName: req.query['nodeName'] });

@@ -1,7 +1,7 @@
 // The LVM port: reads all state in one process and performs validated, serialised mutations.
 import * as args from './args.js';
 import { classifyLvmFailure, InsufficientSpaceError, LvmError } from './errors.js';
-import type { ExecOptions, ExecResult, Executor } from './executor.js';
+import { ExecError, type ExecOptions, type ExecResult, type Executor } from './executor.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { validateDevicePath, validateLvName, validateSizeBytes, validateTag, validateVgName } from './names.js';
 import { parseFullReport, parseLvReport } from './report-parser.js';
@@ -74,19 +74,24 @@ export class Lvm {
   /**
    * Whether the kernel has device-mapper (`dmsetup version` reaches the driver). Without it LVs are created as
    * metadata only and cannot be activated, formatted or mounted. A yes is remembered; a no is asked again after
-   * 30 s, and a probe that could not run or timed out right at the next call, so one bad moment does not change
-   * behaviour until restart.
+   * 30 s. A probe that could not run or timed out is no answer: the call rejects with an ExecError (so nothing is
+   * done as if device-mapper were missing, such as an LV created unzeroed) and the next call asks again, so one
+   * bad moment does not change behaviour until restart.
    */
   hasDeviceMapper(options: CallOptions = {}): Promise<boolean> {
     if (this.deviceMapper !== undefined) return this.deviceMapper;
-    const asked = this.executor.run(['dmsetup', 'version'], this.execOptions(options)).then((r) => r.exitCode === 0 && /Driver version/.test(r.stdout));
-    const answer = asked.catch(() => false);
+    const argv = ['dmsetup', 'version'];
+    const answer = this.executor.run(argv, this.execOptions(options)).then(
+      (r) => r.exitCode === 0 && /Driver version/.test(r.stdout),
+      (error: unknown) => {
+        throw new ExecError(`the device-mapper probe (dmsetup version) could not run: ${error instanceof Error ? error.message : String(error)}`, argv, { cause: error });
+      },
+    );
     this.deviceMapper = answer;
-    asked.then(
+    answer.then(
       (yes) => {
         if (!yes && !this.isDeviceMapperFixed) setTimeout(() => this.forgetDeviceMapper(answer), DEVICE_MAPPER_RETRY_MS).unref();
       },
-      // dmsetup could not run or timed out: that is no answer, so the next call asks again.
       () => this.forgetDeviceMapper(answer),
     );
     return answer;

@@ -41,8 +41,9 @@ export class Agent {
   /** The status we last wrote, and to which NLS object (a recreated NLS starts without status). */
   private lastWritten: { status: NodeLocalStorageStatus; uid: string | undefined } | undefined;
   private lastWriteMs: number | undefined;
-  /** VGs activated (or that cannot be: no device-mapper); a failed activation is retried on the next pass. */
+  /** VGs activated; a failed activation (or a device-mapper probe that failed) is retried on the next pass. */
   private readonly activatedVgs = new Set<string>();
+  private isNoDeviceMapperLogged = false;
   private isWaitingLogged = false;
   private failures = 0;
 
@@ -143,13 +144,20 @@ export class Agent {
     const selected = new Set(filterNames(existing, nls.spec?.listConfig?.vgs, 'listConfig.vgs').kept);
     const managed = existing.filter((name) => named.has(name) || selected.has(name));
     if (managed.length === 0) return;
-    if (!(await lvm.hasDeviceMapper())) {
-      metrics.vgActivations.inc({ result: 'no-device-mapper' }, managed.length);
-      for (const name of managed) this.activatedVgs.add(name);
-      logger.warn({ vgs: managed }, 'this kernel has no device-mapper: volume groups cannot be activated (LVs stay inactive)');
-      await events.warnOnce('activate', 'ActivateVGFailed', `cannot activate volume groups ${managed.join(', ')}: this kernel has no device-mapper`);
+    // A probe that could not run, or a no, marks nothing: the next pass asks again (lvm re-asks a no after 30 s),
+    // so a device-mapper that was unreachable for a moment still gets the VGs activated.
+    const hasDeviceMapper = await lvm.hasDeviceMapper().catch((error: unknown) => error);
+    if (hasDeviceMapper !== true) {
+      const why = hasDeviceMapper === false ? 'this kernel has no device-mapper' : String(hasDeviceMapper);
+      if (!this.isNoDeviceMapperLogged) {
+        metrics.vgActivations.inc({ result: 'no-device-mapper' }, managed.length);
+        logger.warn({ vgs: managed, why }, 'device-mapper is not reachable: volume groups cannot be activated (LVs stay inactive); asked again on later passes');
+      }
+      this.isNoDeviceMapperLogged = true;
+      await events.warnOnce('activate', 'ActivateVGFailed', `cannot activate volume groups ${managed.join(', ')}: ${why}`);
       return;
     }
+    this.isNoDeviceMapperLogged = false;
     await this.activateEach(managed);
   }
 

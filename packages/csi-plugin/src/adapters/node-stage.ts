@@ -23,7 +23,7 @@ export async function usableDevice(deps: StageDeps, volume: LocatedVolume, volum
   if (device === null) throw new CsiError('INTERNAL', `volume ${volumeId} has no device`);
   const info = await deps.host.blockDeviceInfo(device);
   if (info === null) {
-    const why = volume.volumeType === 'LVM' && !(await deps.lvm.hasDeviceMapper()) ? ' (this kernel has no device-mapper, LVs cannot be activated)' : '';
+    const why = volume.volumeType === 'LVM' && !(await deps.lvm.hasDeviceMapper().catch(() => true)) ? ' (this kernel has no device-mapper, LVs cannot be activated)' : '';
     throw new CsiError('FAILED_PRECONDITION', `device ${device} of volume ${volumeId} is not present${why}`);
   }
   // Kernel disk names can move after a reboot: a claimed disk of another size is not ours to format or mount.

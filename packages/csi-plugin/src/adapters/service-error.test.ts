@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { CommandTimeoutError, LVM_ERROR_CODES, LvmError } from '@openlocal/lvm';
+import { CommandTimeoutError, ExecError, LVM_ERROR_CODES, LvmError } from '@openlocal/lvm';
 import { describe, expect, it } from 'vitest';
 import { CSI_ERROR_CODES, CsiError, InvalidFieldError } from '../core/errors.js';
 import { CSI_CODE_BY_LVM_CODE, GRPC_STATUS_BY_CODE, toServiceError } from './service-error.js';
@@ -16,6 +16,12 @@ describe('toServiceError', () => {
       error: new CommandTimeoutError(['lvm', 'lvcreate'], 5000),
       code: status.UNAVAILABLE,
       details: 'lvm did not finish within 5000 ms (killed; a process stuck on a hung disk may outlive the kill)',
+    },
+    {
+      name: 'a command that could not start (the device-mapper probe in a bad moment) is UNAVAILABLE',
+      error: new ExecError('the device-mapper probe (dmsetup version) could not run: spawn dmsetup ENOENT', ['dmsetup', 'version']),
+      code: status.UNAVAILABLE,
+      details: 'the device-mapper probe (dmsetup version) could not run: spawn dmsetup ENOENT',
     },
     { name: 'an unknown error is INTERNAL', error: new TypeError('x is undefined'), code: status.INTERNAL, details: 'internal error: x is undefined' },
     { name: 'a thrown string is INTERNAL', error: 'boom', code: status.INTERNAL, details: 'internal error' },

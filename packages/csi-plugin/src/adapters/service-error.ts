@@ -3,7 +3,7 @@
 // original error kept as the cause.
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
-import { CommandTimeoutError, LvmError, type LvmErrorCode } from '@openlocal/lvm';
+import { ExecError, LvmError, type LvmErrorCode } from '@openlocal/lvm';
 import { CsiError, type CsiErrorCode } from '../core/errors.js';
 
 export const GRPC_STATUS_BY_CODE: Readonly<Record<CsiErrorCode, status>> = {
@@ -54,8 +54,9 @@ export function toServiceError(error: unknown): MappedError {
   } else if (error instanceof LvmError) {
     code = GRPC_STATUS_BY_CODE[CSI_CODE_BY_LVM_CODE[error.code]];
     details = error.message;
-  } else if (error instanceof CommandTimeoutError) {
-    // A command that hangs (a dead disk) is not a bug of the request: UNAVAILABLE makes the sidecar retry later.
+  } else if (error instanceof ExecError) {
+    // A command that hangs (a dead disk, CommandTimeoutError) or could not be started at all (the device-mapper
+    // probe in a bad moment) is not a bug of the request: UNAVAILABLE makes the sidecar retry later.
     code = status.UNAVAILABLE;
     details = error.message;
   } else if (error instanceof Error) {

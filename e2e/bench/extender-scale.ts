@@ -7,15 +7,22 @@
 //     [--vgs 2] [--runs 3] [--heap-snapshot DIR] [--compare PATH]
 // --compare also runs another build of the extender (e.g. an older commit's dist/main.js) at every point,
 // interleaved with the workspace build, for a before/after table on the same API state.
+// --bundle image (default) runs the extender as its image ships it (e2e/images' minified bundle of the sources,
+// image-bundle.ts); --bundle dist runs the workspace's packages/scheduler-extender/dist/main.js. --node-options
+// is the NODE_OPTIONS the extender runs with; --compare-node-options those of the --compare build (default: the same),
+// so one run can also compare a flag on one bundle (--compare with the bundle's own path).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, type Cluster, type ManagedProcess } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
 import { pinExtenderBuild, populateScale, type ScaleSpec } from './scale-harness.js';
 import { summarizeHeapSnapshot } from './heap-summary.js';
+import { layOutImageBundle } from './image-bundle.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +31,9 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'heap-snapshot': { type: 'string' },
     compare: { type: 'string' },
+    bundle: { type: 'string', default: 'image' },
+    'node-options': { type: 'string', default: '' },
+    'compare-node-options': { type: 'string' },
   },
 });
 
@@ -43,10 +53,12 @@ for (let i = 1; i < points.length; i += 1) {
   const [a, b] = [points[i - 1], points[i]] as [{ nodes: number; pvs: number }, { nodes: number; pvs: number }];
   if (b.nodes < a.nodes || b.pvs < a.pvs) throw new Error(`--points must grow (each point adds objects to the last), got ${values.points}`);
 }
+if (values.bundle !== 'image' && values.bundle !== 'dist') throw new Error(`--bundle must be image or dist, got ${JSON.stringify(values.bundle)}`);
 if (values.compare !== undefined && !existsSync(values.compare)) throw new Error(`--compare: no such file ${JSON.stringify(values.compare)}`);
 const missing = missingToolsReason(CONTROL_PLANE_TOOLS);
 if (missing !== null) throw new Error(missing);
 
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const uptime = (): string => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
@@ -97,12 +109,20 @@ async function writeHeapSnapshot(pid: number, snapshotDir: string): Promise<void
   log(summarizeHeapSnapshot(readFileSync(join(snapshotDir, file), 'utf8'), 15));
 }
 
-async function measure(cluster: Cluster, label: string, bin: string, snapshotDir: string | undefined): Promise<Sample> {
+interface Build {
+  name: string;
+  bin: string;
+  nodeOptions: string;
+}
+
+async function measure(cluster: Cluster, label: string, build: Build, snapshotDir: string | undefined): Promise<Sample> {
   const [port] = (await freePorts(1)) as [number];
-  const env: Record<string, string> = snapshotDir === undefined ? {} : { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` };
+  const snapshotOptions = snapshotDir === undefined ? '' : `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`;
+  const nodeOptions = `${build.nodeOptions} ${snapshotOptions}`.trim();
+  const env: Record<string, string> = nodeOptions === '' ? {} : { NODE_OPTIONS: nodeOptions };
   const args = ['--kubeconfig', cluster.kubeconfigPath, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
   const startedAt = performance.now();
-  const child = await cluster.startProcess({ name: `extender-${label}`, command: process.execPath, args: [bin, ...args], env });
+  const child = await cluster.startProcess({ name: `extender-${label}`, command: process.execPath, args: [build.bin, ...args], env });
   try {
     const readyMs = await waitReady(child, port, startedAt);
     // After sync: let the first list's garbage be collected as it would be in a running extender.
@@ -116,10 +136,12 @@ async function measure(cluster: Cluster, label: string, bin: string, snapshotDir
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const pinned = pinExtenderBuild();
-const builds: { name: string; bin: string }[] = [{ name: 'this', bin: pinned.bin }, ...(values.compare === undefined ? [] : [{ name: 'compare', bin: values.compare }])];
+const work = mkdtempSync(join(tmpdir(), 'extender-scale-'));
+const pinned = values.bundle === 'dist' ? pinExtenderBuild() : { bin: await layOutImageBundle(REPO, 'scheduler-extender', work), remove: () => undefined };
+const compareOptions = values['compare-node-options'] ?? values['node-options'];
+const builds: Build[] = [{ name: 'this', bin: pinned.bin, nodeOptions: values['node-options'] }, ...(values.compare === undefined ? [] : [{ name: 'compare', bin: values.compare, nodeOptions: compareOptions }])];
 
-log(`extender: the workspace build (packages/scheduler-extender/dist/main.js)${values.compare === undefined ? '' : `, compared with ${values.compare}`}; machine before: ${uptime()}`);
+log(`extender: ${values.bundle === 'dist' ? 'the workspace build (packages/scheduler-extender/dist/main.js)' : `the image bundle (${pinned.bin})`}, NODE_OPTIONS ${JSON.stringify(values['node-options'])}${values.compare === undefined ? '' : `, compared with ${values.compare} (NODE_OPTIONS ${JSON.stringify(compareOptions)})`}; machine before: ${uptime()}`);
 const cluster = await startCluster({ nodes: [], scheduler: false });
 const rows: string[][] = [];
 try {
@@ -134,7 +156,7 @@ try {
     for (let run = 1; run <= runs; run += 1) {
       for (const build of builds) {
         const snapshotDir = run === 1 && build.name === 'this' ? values['heap-snapshot'] : undefined;
-        const sample = await measure(cluster, `${build.name}-${point.nodes}-${point.pvs}-${run}`, build.bin, snapshotDir);
+        const sample = await measure(cluster, `${build.name}-${point.nodes}-${point.pvs}-${run}`, build, snapshotDir);
         log(`  ${build.name} run ${run}: ready ${sample.readyMs.toFixed(0)} ms, RSS ${sample.rssMiB.toFixed(1)} MiB, heap used ${sample.heapUsedMiB.toFixed(1)} MiB; ${uptime()}`);
         samples.get(build.name)?.push(sample);
       }
@@ -147,6 +169,7 @@ try {
   }
 } finally {
   pinned.remove();
+  rmSync(work, { recursive: true, force: true });
   const { teardownMs } = await cluster.stop();
   log(`cluster stopped in ${(teardownMs / 1000).toFixed(1)} s`);
 }

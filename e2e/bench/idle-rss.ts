@@ -9,7 +9,7 @@
 // Build first: npx nx run-many -t build --projects=@openlocal/agent,@openlocal/controller,@openlocal/csi-plugin,@openlocal/scheduler-extender
 // The agent runs one read-only discovery pass (lvm's report of the host, sysfs); nothing is created.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
-import { bundleApp } from '../images/build.js';
-import { APP_IMAGES } from '../images/catalog.js';
+import { layOutImageBundle } from './image-bundle.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, settle: { type: 'string', default: '5' }, 'image-bundles': { type: 'boolean', default: false } } });
@@ -45,24 +44,7 @@ const daemons: { name: string; bundle: string; args: (run: number, port: number)
 
 if (values['image-bundles']) {
   for (const daemon of daemons) {
-    const app = APP_IMAGES.find((image) => image.packageDir === daemon.name);
-    if (app === undefined) throw new Error(`no image in e2e/images/catalog.ts for ${daemon.name}`);
-    // The image's layout under a scratch root: /app/dist/main.js, /app/package.json (an ES module), the package's
-    // files under /app and the dependencies' files at their targets, which the bundle finds relative to itself.
-    const root = join(work, `rootfs-${daemon.name}`);
-    const text = await bundleApp({ repoRoot: REPO }, app, join(work, `out-${daemon.name}`));
-    mkdirSync(join(root, 'app', 'dist'), { recursive: true });
-    writeFileSync(join(root, 'app', 'package.json'), `${JSON.stringify({ type: 'module', private: true })}\n`);
-    daemon.bundle = join(root, 'app', 'dist', 'main.js');
-    writeFileSync(daemon.bundle, text.replace(/^#!.*\n/, ''));
-    for (const file of app.packageFiles) {
-      mkdirSync(join(root, 'app', dirname(file)), { recursive: true });
-      copyFileSync(join(REPO, 'packages', app.packageDir, file), join(root, 'app', file));
-    }
-    for (const file of app.dependencyFiles) {
-      mkdirSync(join(root, dirname(file.target.slice(1))), { recursive: true });
-      copyFileSync(join(REPO, 'node_modules', file.source), join(root, file.target.slice(1)));
-    }
+    daemon.bundle = await layOutImageBundle(REPO, daemon.name, join(work, `rootfs-${daemon.name}`));
     process.stdout.write(`${daemon.name}: image bundle ${daemon.bundle}\n`);
   }
 }

@@ -1,4 +1,4 @@
-// listObjects and the informer's managedFields dropping, against a small in-process HTTP server that answers
+// listObjects, patchObject and the informer's managedFields dropping, against a small in-process HTTP server that answers
 // like the API server (a fake, so a unit test): the path and credentials sent, items returned without
 // managedFields, a refusal named by path and status, and cached list and watch objects without managedFields.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -7,6 +7,7 @@ import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Informer } from './informer.js';
+import { ApiRequestError, patchObject } from './api-request.js';
 import { ListError, listObjects } from './list-objects.js';
 
 const MANAGED = [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
@@ -16,8 +17,10 @@ function pod(name: string, resourceVersion: string): object {
 }
 
 interface Seen {
+  method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  body: string;
 }
 
 const servers: Server[] = [];
@@ -31,12 +34,16 @@ afterEach(() => {
 function startApi(answer: (url: string) => { status: number; body: string; keepOpen?: boolean }): Promise<{ port: number; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
-    seen.push({ url: req.url ?? '', headers: req.headers });
-    const { status, body, keepOpen } = answer(req.url ?? '');
-    res.statusCode = status;
-    res.setHeader('Content-Type', 'application/json');
-    if (keepOpen === true) res.write(body);
-    else res.end(body);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const { status, body, keepOpen } = answer(req.url ?? '');
+      res.statusCode = status;
+      res.setHeader('Content-Type', 'application/json');
+      if (keepOpen === true) res.write(body);
+      else res.end(body);
+    });
   });
   servers.push(server);
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen })));
@@ -74,6 +81,41 @@ describe('listObjects', () => {
 
   it('refuses a path without a leading slash, naming it', async () => {
     await expect(listObjects(kubeConfigFor('http://127.0.0.1:1'), 'api/v1/pods')).rejects.toThrow('listObjects: path must start with "/", got "api/v1/pods"');
+  });
+});
+
+describe('patchObject', () => {
+  const path = '/api/v1/namespaces/ns/persistentvolumeclaims/c';
+  const patch = [{ op: 'remove', path: '/metadata/annotations/a' }];
+
+  it('PATCHes the path under the server with the credentials, the patch as JSON and its content type, and returns the object', async () => {
+    const api = await startApi(() => ({ status: 200, body: JSON.stringify({ kind: 'PersistentVolumeClaim', metadata: { name: 'c', resourceVersion: '9' } }) }));
+    const patched = await patchObject<{ metadata: { resourceVersion: string } }>(kubeConfigFor(`http://127.0.0.1:${api.port}/prefix`), path, patch);
+    expect(api.seen.map((s) => `${s.method} ${s.url}`)).toEqual([`PATCH /prefix${path}`]);
+    expect(api.seen[0]?.headers['content-type']).toBe('application/json-patch+json');
+    expect(api.seen[0]?.headers.authorization).toBe('Bearer secret-token');
+    expect(JSON.parse(api.seen[0]?.body ?? '')).toEqual(patch);
+    expect(patched.metadata.resourceVersion).toBe('9');
+  });
+
+  it('sends a merge patch with its own content type', async () => {
+    const api = await startApi(() => ({ status: 200, body: '{}' }));
+    await patchObject(kubeConfigFor(`http://127.0.0.1:${api.port}`), path, { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json');
+    expect(api.seen[0]?.headers['content-type']).toBe('application/merge-patch+json');
+  });
+
+  it.each([
+    { name: 'a Status refusal carries the server message', body: JSON.stringify({ kind: 'Status', code: 422, message: 'the server rejected our request due to an error in our request' }), want: 'the server rejected our request due to an error in our request' },
+    { name: 'a text answer (a proxy) carries its text', body: 'upstream unavailable', want: 'upstream unavailable' },
+  ])('$name, with the status as code, naming the path', async ({ body, want }) => {
+    const api = await startApi(() => ({ status: 422, body }));
+    const failure = patchObject(kubeConfigFor(`http://127.0.0.1:${api.port}`), path, patch);
+    await expect(failure).rejects.toBeInstanceOf(ApiRequestError);
+    await expect(failure).rejects.toMatchObject({ code: 422, path, message: `PATCH ${path}: HTTP 422: ${want}` });
+  });
+
+  it('refuses a path without a leading slash, naming it', async () => {
+    await expect(patchObject(kubeConfigFor('http://127.0.0.1:1'), 'api/v1/x', patch)).rejects.toThrow('api request: path must start with "/", got "api/v1/x"');
   });
 });
 

@@ -76,11 +76,19 @@ export async function sendApiRequest(kubeConfig: KubeConfig, request: ApiRequest
   });
 }
 
+export interface PatchRequest {
+  /** The object's path, e.g. `/api/v1/namespaces/ns/persistentvolumeclaims/c`. */
+  path: string;
+  patch: unknown;
+  /** Default: a JSON patch. */
+  contentType?: ApiRequest['contentType'];
+}
+
 /**
- * PATCHes the object at `path` with `patch` (a JSON patch by default) and resolves with the object the server
- * returned; rejects with an ApiRequestError naming the path, status and server message on a non-2xx answer.
+ * PATCHes the object at `path` with `patch` and resolves with the object the server returned; rejects with an
+ * ApiRequestError naming the path, status and server message on a non-2xx answer.
  */
-export async function patchObject<T>(kubeConfig: KubeConfig, path: string, patch: unknown, contentType: ApiRequest['contentType'] = 'application/json-patch+json'): Promise<T> {
+export async function patchObject<T>(kubeConfig: KubeConfig, { path, patch, contentType = 'application/json-patch+json' }: PatchRequest): Promise<T> {
   const answer = await sendApiRequest(kubeConfig, { method: 'PATCH', path, body: patch, contentType });
   if (answer.status < 200 || answer.status > 299) {
     throw new ApiRequestError(answer.status, path, `PATCH ${path}: HTTP ${answer.status}: ${statusMessageOf(answer.text)}`);

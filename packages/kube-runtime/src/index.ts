@@ -10,7 +10,7 @@ export { createEventRecorder, type EventRecord, type EventRecorder, type EventTa
 export { listenHttpServer, startHttpServer, type HttpServerOptions, type RunningHttpServer } from './http-server.js';
 export { Informer, type InformerOptions } from './informer.js';
 export { isInCluster, loadKubeConfig, type KubeConfigOptions } from './kube-config.js';
-export { ApiRequestError, patchObject } from './api-request.js';
+export { ApiRequestError, patchObject, type PatchRequest } from './api-request.js';
 export { dropManagedFields, listObjects, ListError } from './list-objects.js';
 export { installFatalHandlers, runMain, type FatalKind, type MainProcess } from './main-runner.js';
 export { isSameJson } from './same-json.js';

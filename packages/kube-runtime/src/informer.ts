@@ -6,7 +6,7 @@ import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type Kube
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
-import { dropManagedFields } from './list-objects.js';
+import { dropManagedFields, listObjects } from './list-objects.js';
 
 export interface InformerOptions<T extends KubernetesObject> {
   /** For logs and metrics, e.g. `nodes`. */
@@ -14,7 +14,11 @@ export interface InformerOptions<T extends KubernetesObject> {
   readonly kubeConfig: KubeConfig;
   /** The watch path, e.g. `/api/v1/nodes`. */
   readonly path: string;
-  readonly list: () => Promise<KubernetesListObject<T>>;
+  /**
+   * The LIST; default: listObjects of `path` (with `fieldSelector`) in pages of 500, each item slimmed (managedFields
+   * dropped, `project` applied) as its page arrives, so the whole list never exists as full objects (issue #19).
+   */
+  readonly list?: () => Promise<KubernetesListObject<T>>;
   readonly fieldSelector?: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -31,6 +35,9 @@ export interface InformerOptions<T extends KubernetesObject> {
 }
 
 type Handler<T> = (object: T) => void;
+
+/** Items per LIST request of the default list (client-go's reflector uses the same). */
+const LIST_PAGE_SIZE = 500;
 
 const OBJECT_PHASES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
@@ -61,8 +68,14 @@ export class Informer<T extends KubernetesObject> {
     const project = options.project ?? ((object: T): T => object);
     const slim = (object: T): T => project(dropManagedFields(object));
     const list = async (): Promise<KubernetesListObject<T>> => {
-      const result = await options.list();
-      result.items = result.items.map(slim);
+      let result: KubernetesListObject<T>;
+      if (options.list === undefined) {
+        const { fieldSelector } = options;
+        result = await listObjects<T>(options.kubeConfig, options.path, { pageSize: LIST_PAGE_SIZE, map: project, ...(fieldSelector === undefined ? {} : { fieldSelector }) });
+      } else {
+        result = await options.list();
+        result.items = result.items.map(slim);
+      }
       this.failures = 0;
       // ListWatch fills its cache right after this resolves; mark synced after that has happened.
       setImmediate(() => {

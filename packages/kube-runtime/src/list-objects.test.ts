@@ -79,6 +79,32 @@ describe('listObjects', () => {
     await expect(failure).rejects.toMatchObject({ code: 403, message: 'LIST /api/v1/pods: HTTP 403: pods is forbidden: User "u" cannot list' });
   });
 
+  it('asks in pages of pageSize until the server sends no continue token, mapping each item, with the last page\'s resourceVersion', async () => {
+    const pages: Record<string, { items: object[]; next?: string }> = { '': { items: [pod('a', '5'), pod('b', '5')], next: 'tok 1' }, 'tok 1': { items: [pod('c', '5')] } };
+    const api = await startApi((url) => {
+      const token = new URL(url, 'http://x').searchParams.get('continue') ?? '';
+      const page = pages[token] ?? { items: [] };
+      return { status: 200, body: JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: '5', ...(page.next === undefined ? {} : { continue: page.next }) }, items: page.items }) };
+    });
+    const mapped: (string | undefined)[] = [];
+    const list = await listObjects<V1Pod>(kubeConfigFor(`http://127.0.0.1:${api.port}`), '/api/v1/pods', {
+      pageSize: 2,
+      fieldSelector: 'spec.nodeName=n1',
+      map: (item) => {
+        mapped.push(item.metadata?.managedFields === undefined ? item.metadata?.name : 'still has managedFields');
+        return { metadata: { name: item.metadata?.name } };
+      },
+    });
+    expect(api.seen.map((s) => s.url)).toEqual(['/api/v1/pods?limit=2&fieldSelector=spec.nodeName%3Dn1', '/api/v1/pods?limit=2&continue=tok+1&fieldSelector=spec.nodeName%3Dn1']);
+    expect(mapped).toEqual(['a', 'b', 'c']);
+    expect(list.items).toEqual([{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }, { metadata: { name: 'c' } }]);
+    expect(list.metadata).toEqual({ resourceVersion: '5' });
+  });
+
+  it('refuses a page size that is not a positive integer, naming it', async () => {
+    await expect(listObjects(kubeConfigFor('http://127.0.0.1:1'), '/api/v1/pods', { pageSize: 0 })).rejects.toThrow('listObjects: pageSize must be a positive integer, got 0');
+  });
+
   it('refuses a path without a leading slash, naming it', async () => {
     await expect(listObjects(kubeConfigFor('http://127.0.0.1:1'), 'api/v1/pods')).rejects.toThrow('listObjects: path must start with "/", got "api/v1/pods"');
   });
@@ -90,7 +116,7 @@ describe('patchObject', () => {
 
   it('PATCHes the path under the server with the credentials, the patch as JSON and its content type, and returns the object', async () => {
     const api = await startApi(() => ({ status: 200, body: JSON.stringify({ kind: 'PersistentVolumeClaim', metadata: { name: 'c', resourceVersion: '9' } }) }));
-    const patched = await patchObject<{ metadata: { resourceVersion: string } }>(kubeConfigFor(`http://127.0.0.1:${api.port}/prefix`), path, patch);
+    const patched = await patchObject<{ metadata: { resourceVersion: string } }>(kubeConfigFor(`http://127.0.0.1:${api.port}/prefix`), { path, patch });
     expect(api.seen.map((s) => `${s.method} ${s.url}`)).toEqual([`PATCH /prefix${path}`]);
     expect(api.seen[0]?.headers['content-type']).toBe('application/json-patch+json');
     expect(api.seen[0]?.headers.authorization).toBe('Bearer secret-token');
@@ -100,7 +126,7 @@ describe('patchObject', () => {
 
   it('sends a merge patch with its own content type', async () => {
     const api = await startApi(() => ({ status: 200, body: '{}' }));
-    await patchObject(kubeConfigFor(`http://127.0.0.1:${api.port}`), path, { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json');
+    await patchObject(kubeConfigFor(`http://127.0.0.1:${api.port}`), { path, patch: { metadata: { labels: { a: 'b' } } }, contentType: 'application/merge-patch+json' });
     expect(api.seen[0]?.headers['content-type']).toBe('application/merge-patch+json');
   });
 
@@ -109,13 +135,13 @@ describe('patchObject', () => {
     { name: 'a text answer (a proxy) carries its text', body: 'upstream unavailable', want: 'upstream unavailable' },
   ])('$name, with the status as code, naming the path', async ({ body, want }) => {
     const api = await startApi(() => ({ status: 422, body }));
-    const failure = patchObject(kubeConfigFor(`http://127.0.0.1:${api.port}`), path, patch);
+    const failure = patchObject(kubeConfigFor(`http://127.0.0.1:${api.port}`), { path, patch });
     await expect(failure).rejects.toBeInstanceOf(ApiRequestError);
     await expect(failure).rejects.toMatchObject({ code: 422, path, message: `PATCH ${path}: HTTP 422: ${want}` });
   });
 
   it('refuses a path without a leading slash, naming it', async () => {
-    await expect(patchObject(kubeConfigFor('http://127.0.0.1:1'), 'api/v1/x', patch)).rejects.toThrow('api request: path must start with "/", got "api/v1/x"');
+    await expect(patchObject(kubeConfigFor('http://127.0.0.1:1'), { path: 'api/v1/x', patch })).rejects.toThrow('api request: path must start with "/", got "api/v1/x"');
   });
 });
 
@@ -148,7 +174,7 @@ describe('Informer keeps objects without managedFields', () => {
     await running;
   });
 
-  it('keeps only what `project` returns of listed and watched objects', async () => {
+  it('keeps only what `project` returns of listed (its own paged LIST) and watched objects', async () => {
     const api = await startApi((url) =>
       url.includes('watch=true')
         ? { status: 200, body: `${JSON.stringify({ type: 'ADDED', object: pod('b', '11') })}\n`, keepOpen: true }
@@ -158,7 +184,6 @@ describe('Informer keeps objects without managedFields', () => {
     const informer = new Informer<V1Pod>({
       name: 'pods',
       path: '/api/v1/pods',
-      list: () => listObjects<V1Pod>(kubeConfig, '/api/v1/pods'),
       kubeConfig,
       logger: pino({ level: 'silent' }),
       clock: { now: () => 0, sleep: async () => true },
@@ -168,6 +193,7 @@ describe('Informer keeps objects without managedFields', () => {
     const stop = new AbortController();
     const running = informer.run(stop.signal);
     await expect.poll(() => informer.list().map((object) => object.metadata?.name).sort(), { timeout: 5000 }).toEqual(['a', 'b']);
+    expect(api.seen[0]?.url).toBe('/api/v1/pods?limit=500');
     expect(informer.list().map((object) => object.spec)).toEqual([undefined, undefined]);
     expect(informer.get('b', 'ns')?.metadata).toEqual({ name: 'b', namespace: 'ns', resourceVersion: '11' });
     stop.abort();

@@ -77,7 +77,7 @@ export function apiClaimAnnotationWriter(kubeConfig: KubeConfig): ClaimAnnotatio
     async removeSelectedNode(claim) {
       const [namespace = '', name = ''] = claim.claimKey.split('/');
       const claimPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(name)}`;
-      await patchObject(kubeConfig, claimPath, [{ op: 'test', path, value: claim.node }, { op: 'remove', path }]);
+      await patchObject(kubeConfig, { path: claimPath, patch: [{ op: 'test', path, value: claim.node }, { op: 'remove', path }] });
     },
   };
 }

@@ -1,7 +1,7 @@
 // The informers that feed the cluster state: StorageClass, NLS, PV, PVC, Pod and (optional) VolumeSnapshot. Nodes are not watched:
 // a node without an NLS offers nothing and is refused with that reason. Each informer restarts on its own.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { Informer, listObjects, type Clock } from '@openlocal/kube-runtime';
+import { Informer, type Clock } from '@openlocal/kube-runtime';
 import type { Logger } from 'pino';
 import type { ClusterState } from '../core/cluster-state.js';
 import type { NlsShape, VolumeSnapshotShape } from '../core/k8s-shapes.js';
@@ -30,7 +30,10 @@ interface InformerHandlers<T> {
 
 interface KindSpec<T extends KubernetesObject> {
   kind: string;
-  /** Listed and watched as plain JSON (listObjects): no generated API classes in the process (issue #19). */
+  /**
+   * Listed (kube-runtime's default: plain JSON in pages of 500, projected page by page) and watched: no generated
+   * API classes in the process, and no 20,000-object LIST held whole (issue #19).
+   */
   path: string;
   /** What the cache keeps of each object: the fields the core reads (projections.ts). */
   project: (object: T) => T;
@@ -51,7 +54,7 @@ export function createInformers(options: InformerSetOptions): Informer<Kubernete
   let unsynced = 0; // set to the informer count below, before any can start
   const informer = <T extends KubernetesObject>(spec: KindSpec<T>): Informer<KubernetesObject> => {
     const created = new Informer<T>({
-      name: spec.kind, path: spec.path, list: () => listObjects<T>(kubeConfig, spec.path), project: spec.project, kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
+      name: spec.kind, path: spec.path, project: spec.project, kubeConfig, logger: options.logger, clock, backoff: BACKOFF,
       onRestart: () => options.onRestart(spec.kind),
       onSynced: () => {
         if (spec.isOptional === true) return;

@@ -13,6 +13,7 @@ import { systemClock } from '@openlocal/kube-runtime';
 import { EventSink } from './services/event-sink.js';
 import { createAgentMetrics } from './adapters/metrics.js';
 import { ResourceInitializer } from './adapters/resource-initializer.js';
+import { RecentLvmState } from './adapters/recent-lvm-state.js';
 import { createOrphanDetection } from './services/orphan-keeper.js';
 
 export async function run(argv: readonly string[]): Promise<void> {
@@ -28,10 +29,12 @@ export async function run(argv: readonly string[]): Promise<void> {
   const local = createLocalExecutor({ env: lvmEnv, registry, defaultTimeoutMs: commandTimeoutMs });
   const executor = observeExecutor(local, { observe: metrics.observeCommand, now: () => performance.now() });
   const lvm = new Lvm({ executor, env: lvmEnv, ignoreSuspendedDevices: true, commandTimeoutMs });
-  const watch = new StorageWatch({ readState: () => lvm.readState(), executor, registry, probeTimeoutMs: config.diskProbeTimeout * 1000 });
+  // The probes reuse the pass's lvm report while it is at most two intervals old (one report per interval, #19).
+  const recentState = new RecentLvmState({ lvm, maxAgeMs: 2 * config.interval * 1000, now: () => performance.now() });
+  const watch = new StorageWatch({ readState: () => recentState.readRecent(), executor, registry, probeTimeoutMs: config.diskProbeTimeout * 1000 });
   const probes = setInterval(() => void watch.check().catch((error: unknown) => logger.warn({ err: error }, 'disk probe failed')), config.interval * 1000);
   probes.unref();
-  const host = new HostStorage({ lvm, executor, sysfsRoot: config.sysfs, deviceRegexp: config.regexp, mountRoot: config.mount });
+  const host = new HostStorage({ lvm: recentState, executor, sysfsRoot: config.sysfs, deviceRegexp: config.regexp, mountRoot: config.mount });
   const source = new OwnNlsInformer({ kubeConfig, nodeName: config.nodename, clock, logger, onRestart: () => metrics.informerRestarts.inc({ informer: 'nodelocalstorage' }) });
   const recorder = createEventRecorder(kubeConfig, { component: 'open-local-agent', instance: config.nodename, clock, logger });
   const events = new EventSink(recorder, () => nlsEventTarget(config.nodename, source.current()));

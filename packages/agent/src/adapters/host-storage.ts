@@ -7,7 +7,8 @@ import type { DeviceFacts } from '../core/init-plan.js';
 import type { DiscoveredMountPoint, Discovery } from '../core/node-storage.js';
 
 export interface HostStorageOptions {
-  readonly lvm: Lvm;
+  /** Lvm, or what shares its report with the disk probes (RecentLvmState). */
+  readonly lvm: Pick<Lvm, 'readState'>;
   readonly executor: Executor;
   readonly sysfsRoot: string;
   readonly deviceRegexp: RegExp;

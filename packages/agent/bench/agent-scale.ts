@@ -1,12 +1,13 @@
 // Benchmark (issue #19): the agent on one node with many VGs and LVs — pass time, lvm's share of it, RSS and the
 // size of the NLS status it writes. Prints tables; asserts nothing about time.
-//   flock /tmp/openlocal-heavy.lock npx tsx packages/agent/bench/agent-scale.ts [--vgs 50] [--lvs 2000] [--passes 10] [--interval 2]
+//   flock /tmp/openlocal-heavy.lock npx tsx packages/agent/bench/agent-scale.ts [--vgs 50] [--lvs 2000] [--passes 10] [--interval 2] [--image-bundle]
 // Needs root (loop devices, lvm) and the control-plane binaries (scripts/build-tools). What runs:
 // - storage: one sparse loop device per VG in @openlocal/lvm/testing's sandbox (a private LVM view; cleanup removes
 //   its VGs, loops and files even when the run fails). The host has no device-mapper, so the LVs are metadata only,
 //   made as the CSI plugin makes them there (`lvcreate --driverloaded n --activate n --zero n`), but fed to one `lvm`
 //   shell process per VG on its stdin: lvm runs each lvcreate itself, without a process start per LV.
-// - the agent as the real process (its built dist/main.js) against a real kube-apiserver (the e2e harness), its NLS
+// - the agent as the real process (its built dist/main.js, or with --image-bundle the one-module bundle its image
+//   ships, built from the sources as e2e/images builds it) against a real kube-apiserver (the e2e harness), its NLS
 //   made by the real controller from an init config selecting the bench's VGs. Per pass, from the agent's own
 //   /metrics polled every 50 ms: the pass's wall time (the delta of openlocal_agent_discovery_duration_seconds_sum
 //   when exactly one pass finished), and over the window the lvm processes and their wall time
@@ -15,14 +16,15 @@
 //   process, parsing its JSON, and composing the status, so "lvm time" and "our time" are separated.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStorageReserved } from '@openlocal/crd-types';
 import { createLocalExecutor, Lvm, parseFullReport, type Executor } from '@openlocal/lvm';
 import { HostStorage } from '../src/adapters/host-storage.js';
 import { composeStatus } from '../src/core/agent-status.js';
 import { buildNodeStorageInfo } from '../src/core/node-storage.js';
-import { applyInitConfig, clusterSkipReason, createNode, getNls, startAgentProcess, startControllerProcess, startNlsCluster, waitForNls, type AgentProcess } from '../test-cluster/cluster-fixture.js';
+import { applyInitConfig, clusterSkipReason, createNode, getNls, startAgentBuild, startControllerProcess, startNlsCluster, waitForNls, type AgentProcess } from '../test-cluster/cluster-fixture.js';
 import { createNodeSandbox, hostSkipReason, type NodeSandbox } from '../test-cluster/node-sandbox.js';
 
 const MiB = 1024 ** 2;
@@ -31,6 +33,7 @@ const { values } = parseArgs({
   options: {
     vgs: { type: 'string', default: '50' }, lvs: { type: 'string', default: '2000' }, passes: { type: 'string', default: '10' },
     interval: { type: 'string', default: '2' }, 'populate-concurrency': { type: 'string', default: '4' },
+    'image-bundle': { type: 'boolean', default: false },
   },
 });
 
@@ -116,6 +119,19 @@ function rssMiB(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
+/**
+ * The agent as its image ships it (e2e/images' bundleApp: one minified module, no files beside it for the agent),
+ * written under `dir` with a package.json that makes it an ES module; returns its path.
+ */
+async function imageBundle(dir: string): Promise<string> {
+  const { bundleApp } = await import('@openlocal/e2e/images');
+  const text = await bundleApp({ repoRoot: join(import.meta.dirname, '..', '..', '..') }, { packageDir: 'agent' }, join(dir, 'bundle-out'));
+  mkdirSync(join(dir, 'app', 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'app', 'package.json'), `${JSON.stringify({ type: 'module', private: true })}\n`);
+  writeFileSync(join(dir, 'app', 'dist', 'main.js'), text.replace(/^#!.*\n/, ''));
+  return join(dir, 'app', 'dist', 'main.js');
+}
+
 /** Follows the agent's passes until `passCount` single-pass deltas are seen; also samples RSS. */
 async function followPasses(agent: AgentProcess): Promise<{ passMs: number[]; window: Scrape; rss: number[] }> {
   const passMs: number[] = [];
@@ -146,7 +162,8 @@ async function processPart(node: NodeSandbox): Promise<void> {
     await applyInitConfig(cluster.kubeConfig, { globalConfig: { listConfig: { vgs: { include: [`${prefix}-[0-9]+`] } } } });
     await startControllerProcess(cluster);
     const started = performance.now();
-    const agent = await startAgentProcess(cluster, node, ['--interval', String(intervalS), '--log-level', 'warn']);
+    const bin = values['image-bundle'] ? await imageBundle(node.root) : undefined;
+    const agent = await startAgentBuild(cluster, node, { extraArgs: ['--interval', String(intervalS), '--log-level', 'warn'], bin });
     const isComplete = (lvs: number, vgs: number): boolean => vgs === vgCount && lvs === lvCount;
     const first = await waitForNls(cluster.kubeConfig, node.name, `status with ${vgCount} VGs and ${lvCount} LVs`, (n) => {
       const vgs = n.status?.nodeStorageInfo?.volumeGroups ?? [];
@@ -158,7 +175,7 @@ async function processPart(node: NodeSandbox): Promise<void> {
     const statusBytes = Buffer.byteLength(JSON.stringify(nls?.status ?? first.status));
     const sorted = [...followed.passMs].sort((a, b) => a - b);
     const { window } = followed;
-    console.log(`\nagent process (dist/main.js, --interval ${intervalS}): first complete NLS status ${firstStatusS.toFixed(1)} s after start; load ${loadavg()}`);
+    console.log(`\nagent process (${bin === undefined ? 'dist/main.js' : 'the image\'s one-module bundle'}, --interval ${intervalS}): first complete NLS status ${firstStatusS.toFixed(1)} s after start; load ${loadavg()}`);
     console.log('| passes | pass p50 ms | pass p99 ms | pass max ms | lvm processes per pass | lvm wall ms per pass | RSS MiB (min–max over passes) | NLS status bytes |');
     console.log('|---:|---:|---:|---:|---:|---:|---|---:|');
     console.log(`| ${sorted.length} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 99))} | ${ms(sorted.at(-1) ?? NaN)} | ${(window.lvmCalls / window.passes).toFixed(1)} | ${ms((window.lvmSeconds * 1000) / window.passes)} | ${Math.min(...followed.rss).toFixed(0)}–${Math.max(...followed.rss).toFixed(0)} | ${statusBytes} |`);

@@ -60,14 +60,20 @@ export interface AgentProcess {
 }
 
 export async function startAgentProcess(cluster: Cluster, node: NodeSandbox, extraArgs: readonly string[] = []): Promise<AgentProcess> {
+  return startAgentBuild(cluster, node, { extraArgs });
+}
+
+/** startAgentProcess with another build of the agent (`bin`, e.g. the image's bundle; default the workspace's). */
+export async function startAgentBuild(cluster: Cluster, node: NodeSandbox, options: { extraArgs?: readonly string[]; bin?: string | undefined }): Promise<AgentProcess> {
   const [port] = (await freePorts(1)) as [number];
-  const process = await cluster.startProcess(appProcessSpec({
+  const spec = appProcessSpec({
     name: `agent-${node.name}`, packageName: '@openlocal/agent',
     args: [
       '--nodename', node.name, '--kubeconfig', cluster.kubeconfigPath, '--interval', '2', '--heartbeat-interval', '60',
       '--regexp', node.deviceRegexp, '--path.mount', node.mountRoot, '--lvm-system-dir', node.lvmSystemDir,
-      '--metrics-host', '127.0.0.1', '--metrics-port', String(port), ...extraArgs,
+      '--metrics-host', '127.0.0.1', '--metrics-port', String(port), ...(options.extraArgs ?? []),
     ],
-  }));
+  });
+  const process = await cluster.startProcess(options.bin === undefined ? spec : { ...spec, args: [options.bin, ...spec.args.slice(1)] });
   return { process, port };
 }

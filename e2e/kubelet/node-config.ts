@@ -39,9 +39,12 @@ export function renderCniConflist(): string {
  * KubeletConfiguration for a test node: the API server's client certificate is the only credential (no
  * webhook auth, nothing listens beyond loopback), cgroupfs (containerd 1.6 cannot report its driver),
  * no evictions or image GC (the node's disks are tmpfs), and quick status and volume loops.
+ * `allowCgroupV1`: kubelet 1.35+ refuses a cgroup v1 host unless failCgroupV1 is false (its default is true;
+ * "kubelet is configured to not run on a host using cgroup v1"); the cgroup v1 node (#15) sets it.
  */
-export function renderKubeletConfig(): string {
+export function renderKubeletConfig(options: { allowCgroupV1?: boolean } = {}): string {
   return stringify({
+    ...(options.allowCgroupV1 === true ? { failCgroupV1: false } : {}),
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
     address: '127.0.0.1',

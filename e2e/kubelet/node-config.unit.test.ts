@@ -25,5 +25,10 @@ describe('guest node configs', () => {
       readOnlyPort: 0,
       authentication: { anonymous: { enabled: false } },
     });
+    expect(config).not.toHaveProperty('failCgroupV1');
+  });
+
+  it('kubelet may run on a cgroup v1 host only when asked (failCgroupV1 defaults to true since 1.35)', () => {
+    expect(parse(renderKubeletConfig({ allowCgroupV1: true }))).toMatchObject({ failCgroupV1: false });
   });
 });

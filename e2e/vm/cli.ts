@@ -1,6 +1,6 @@
 // Command line of the VM harness (run with `npx tsx e2e/vm/cli.ts`):
 //   build                          build the cached kernel and initramfs (apt-get as needed)
-//   run [--disk BYTES]... [--disk-file IMG]... [--network] [--memory MIB] -- ARGV
+//   run [--disk BYTES]... [--disk-file IMG]... [--network] [--memory MIB] [--cgroup v1|v2] -- ARGV
 //                                  boot a guest, run ARGV in it (cwd: the current dir), exit with its exit code;
 //                                  new sparse disks first, then existing images kept across runs
 //   vitest [FILE]...               run the lvm:guest vitest project (or these files of it) in one guest
@@ -32,6 +32,13 @@ function parseByteCount(text: string, field: string): number {
   return value;
 }
 
+/** `--cgroup v1|v2` as runInGuest's option; absent = the harness default (v2). */
+function cgroupOption(value: string | undefined): { cgroupVersion?: 'v1' | 'v2' } {
+  if (value === undefined) return {};
+  if (value !== 'v1' && value !== 'v2') throw new Error(`--cgroup ${JSON.stringify(value)} must be v1 or v2`);
+  return { cgroupVersion: value };
+}
+
 async function commandRun(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -44,6 +51,7 @@ async function commandRun(args: string[]): Promise<number> {
       network: { type: 'boolean' },
       memory: { type: 'string' },
       cpus: { type: 'string' },
+      cgroup: { type: 'string' },
     },
   });
   const env = Object.fromEntries((values.env ?? []).map((pair) => {
@@ -63,6 +71,7 @@ async function commandRun(args: string[]): Promise<number> {
     network: values.network ?? false,
     ...(values.memory === undefined ? {} : { memoryMiB: Number(values.memory) }),
     ...(values.cpus === undefined ? {} : { cpus: Number(values.cpus) }),
+    ...cgroupOption(values.cgroup),
     log,
     onConsole: echo,
   });
@@ -126,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
       return commandVitest(rest);
     case undefined:
     default:
-      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] [--network] [--memory MIB] [--cpus N] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
+      process.stderr.write('usage: cli.ts build | run [--disk SIZE]... [--disk-file IMG]... [--env K=V]... [--timeout S] [--network] [--memory MIB] [--cpus N] [--cgroup v1|v2] -- ARGV... | vitest [--counts-file F] [FILE]...\n');
       return 2;
   }
 }

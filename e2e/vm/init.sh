@@ -37,7 +37,19 @@ mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 # /tmp is not replaced by an empty tmpfs: a checkout may live under the host's /tmp (CI clones anywhere), and the
 # overlay already keeps every write in the guest's memory.
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
-mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup" || say "no cgroup2 (continuing)"
+# OPENLOCAL_CGROUP=v1 (runInGuest's cgroupVersion option, for the kubelet rung's cgroup v1 node): the legacy
+# layout, a tmpfs with one cgroup v1 hierarchy per controller (blkio is the one Open-Local's IO limits use).
+# Default: the unified cgroup v2 hierarchy.
+if [ "${OPENLOCAL_CGROUP:-v2}" = v1 ]; then
+  mount -t tmpfs -o mode=0755 cgroup "$root/sys/fs/cgroup" || fail "mount tmpfs for cgroup v1"
+  for controller in blkio cpu cpuacct cpuset devices freezer memory pids; do
+    mkdir -p "$root/sys/fs/cgroup/$controller"
+    mount -t cgroup -o "$controller" cgroup "$root/sys/fs/cgroup/$controller" || fail "mount cgroup v1 $controller"
+  done
+  say "cgroup v1: one hierarchy per controller under /sys/fs/cgroup"
+else
+  mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup" || say "no cgroup2 (continuing)"
+fi
 share="$root/run/openlocal/share"
 mkdir -p "$share"
 mount -t 9p -o "$ninep" share "$share" || fail "mount the work share over 9p"

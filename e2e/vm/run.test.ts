@@ -34,6 +34,12 @@ describe('qemuArgs', () => {
     expect(qemuArgs({ ...base, network: false })).not.toContain('-device');
   });
 
+  it('asks init.sh for the cgroup v1 layout only when cgroupVersion is v1', () => {
+    const append = (argv: string[]): string => argv[argv.indexOf('-append') + 1] ?? '';
+    expect(append(qemuArgs({ ...base, cgroupVersion: 'v1' }))).toMatch(/ OPENLOCAL_CGROUP=v1$/);
+    expect(append(qemuArgs({ ...base, cgroupVersion: 'v2' }))).not.toContain('OPENLOCAL_CGROUP');
+  });
+
   it('forwards host loopback ports to guest ports on the user-mode network', () => {
     const argv = qemuArgs({ ...base, network: true, hostForwards: [{ hostPort: 41000, guestPort: 23000 }, { hostPort: 41001, guestPort: 9101 }] });
     expect(argv[argv.indexOf('-netdev') + 1]).toBe('user,id=net0,hostfwd=tcp:127.0.0.1:41000-:23000,hostfwd=tcp:127.0.0.1:41001-:9101');

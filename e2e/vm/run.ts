@@ -40,6 +40,12 @@ export interface RunInGuestOptions {
    * the guest at 127.0.0.1:hostPort (how the host's kube-scheduler reaches an extender pod on the guest node).
    */
   hostForwards?: readonly { hostPort: number; guestPort: number }[];
+  /**
+   * The cgroup layout the guest mounts at /sys/fs/cgroup: 'v2' (default, the unified hierarchy) or 'v1' (a tmpfs
+   * with one legacy hierarchy per controller, blkio included: how a cgroup v1 node looks to kubelet and to IO
+   * throttling).
+   */
+  cgroupVersion?: 'v1' | 'v2';
   /** Where the console log and the share (the guest's results) are kept. Default: a new dir in the cache. */
   outputDir?: string;
   image?: GuestImage;
@@ -114,12 +120,25 @@ function validateLimits(options: Pick<RunInGuestOptions, 'timeoutMs' | 'memoryMi
 }
 
 /** The qemu argv: TCG, `cpus` vCPUs (default one), host / read-only and the share over 9p. */
-export function qemuArgs(request: { image: GuestImage; shareDir: string; diskFiles: string[]; memoryMiB: number; cpus?: number; nodePath: string; runnerPath: string; network?: boolean; hostForwards?: readonly { hostPort: number; guestPort: number }[] }): string[] {
+export function qemuArgs(request: {
+  image: GuestImage;
+  shareDir: string;
+  diskFiles: string[];
+  memoryMiB: number;
+  cpus?: number;
+  nodePath: string;
+  runnerPath: string;
+  network?: boolean;
+  hostForwards?: readonly { hostPort: number; guestPort: number }[];
+  cgroupVersion?: 'v1' | 'v2';
+}): string[] {
   for (const [field, value] of Object.entries({ nodePath: request.nodePath, runnerPath: request.runnerPath })) {
     // These ride on the kernel command line, which has no quoting.
     if (!CMDLINE_SAFE.test(value)) throw new TypeError(`${field} ${JSON.stringify(value)} must match ${CMDLINE_SAFE} to pass on the kernel command line`);
   }
   const append = ['console=ttyS0', 'quiet', 'panic=-1', `OPENLOCAL_NODE=${request.nodePath}`, `OPENLOCAL_RUNNER=${request.runnerPath}`];
+  // init.sh reads it from its environment (the kernel hands unknown name=value arguments to /init).
+  if (request.cgroupVersion === 'v1') append.push('OPENLOCAL_CGROUP=v1');
   const argv = [
     '-accel', 'tcg', '-cpu', 'max', '-smp', String(request.cpus ?? 1), '-m', String(request.memoryMiB),
     '-nographic', '-nodefaults', '-no-reboot',
@@ -204,6 +223,7 @@ export async function runInGuest(options: RunInGuestOptions): Promise<GuestRunRe
     const args = qemuArgs({
       image, shareDir, diskFiles, memoryMiB: options.memoryMiB ?? 1536, cpus: options.cpus ?? 1,
       nodePath: process.execPath, runnerPath: join(here, 'guest-runner.mjs'), network: options.network ?? false, hostForwards: options.hostForwards ?? [],
+      cgroupVersion: options.cgroupVersion ?? 'v2',
     });
     const boot = await bootAndWait({ args, cpus: options.cpus ?? 1, consoleLogPath, timeoutMs: options.timeoutMs ?? 600_000, log, onConsole: options.onConsole, signal: options.signal });
     const exitCode = await readExitCode(shareDir);

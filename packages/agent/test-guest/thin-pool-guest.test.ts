@@ -2,7 +2,9 @@
 // on a loop, and an NLS (on this host's kube-apiserver) whose spec declares two thin pools in it — one valid,
 // one larger than the VG. The agent must create the valid one with lvm and report it in the NLS status with
 // lvm's own numbers (size, virtual size handed out, data use after a thin LV was written), and refuse the other
-// with a Warning event naming the field and value, creating nothing. One guest boot (support/guest-thin-pool.mjs).
+// with a Warning event naming the field and value, creating nothing. In the same boot (#16): a managed VG whose
+// activation fails for real (a PV's device-mapper table is missing at start, so lvm refuses its partial LV) must be
+// activated by a later pass once the PV is back, without an agent restart. One guest boot (support/guest-thin-pool.mjs).
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
 import type { Cluster } from '@openlocal/e2e/cluster';
@@ -12,6 +14,7 @@ import { agentGuestSkipReason, runAgentScenario, startClusterWithNls, type Scena
 
 const NODE = 'thin-guest-node';
 const VG = 'ol-thin-vg';
+const ACT_VG = 'ol-act-vg';
 const MIB = 2 ** 20;
 
 const skipReason = await agentGuestSkipReason();
@@ -21,6 +24,10 @@ interface LvRow { lv_name: string; lv_layout: string; lv_size: string; pool_lv: 
 interface Report extends ScenarioReport {
   poolMade?: LvRow;
   lvs?: LvRow[];
+  activationErrors?: number;
+  spansBefore?: string | null;
+  spansAfter?: string;
+  activationOks?: number;
 }
 
 describe.skipIf(skipReason !== null)('the agent creates declared thin pools and reports them (QEMU guest, dm-thin-pool)', () => {
@@ -31,8 +38,8 @@ describe.skipIf(skipReason !== null)('the agent creates declared thin pools and 
   beforeAll(async () => {
     // The VG exists when the agent starts (the guest script makes it), so its devices are not looked at.
     const thinPools = [{ name: 'thin0', size: '32Mi', overProvisioningRatio: 4 }, { name: 'huge', size: '1Gi' }];
-    cluster = await startClusterWithNls(NODE, { listConfig: { vgs: { include: [VG] } }, resourceToBeInited: { vgs: [{ name: VG, devices: ['/dev/vdz'], thinPools }] } });
-    ({ result, report } = await runAgentScenario<Report>(cluster, { label: 'thin-pool', script: 'guest-thin-pool.mjs', env: { NODE_NAME: NODE, THIN_VG: VG } }));
+    cluster = await startClusterWithNls(NODE, { listConfig: { vgs: { include: [VG, ACT_VG] } }, resourceToBeInited: { vgs: [{ name: VG, devices: ['/dev/vdz'], thinPools }] } });
+    ({ result, report } = await runAgentScenario<Report>(cluster, { label: 'thin-pool', script: 'guest-thin-pool.mjs', env: { NODE_NAME: NODE, THIN_VG: VG, ACT_VG } }));
   }, 10 * 60_000);
 
   afterAll(async () => {
@@ -43,7 +50,17 @@ describe.skipIf(skipReason !== null)('the agent creates declared thin pools and 
     expect(report.error, `agent log: ${(report.agentLog ?? []).join('').slice(-3000)}`).toBeUndefined();
     expect(result.exitCode, `console ${result.consoleLogPath}`).toBe(0);
     expect(Number(report.poolMade?.lv_size)).toBe(32 * MIB);
-    expect(report.steps.map((s) => s.step).at(-1)).toBe('VG, pool and loop removed');
+    expect(report.steps.map((s) => s.step).at(-1)).toBe('VGs, pool, tables and loops removed');
+  });
+
+  it('a VG activation that failed for real (a PV missing) is retried by a later pass once the PV is back', async () => {
+    expect(report.activationErrors).toBeGreaterThanOrEqual(1);
+    expect(report.spansBefore).toBe(''); // lvm's lv_active is empty for an inactive LV: the failed try left it so
+    expect(report.spansAfter).toBe('active');
+    expect(report.activationOks).toBeGreaterThanOrEqual(2); // the thin VG at start, then this one
+    const events = await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: 'default' });
+    const failed = events.items.filter((e) => e.reason === 'ActivateVGFailed' && e.involvedObject.name === NODE);
+    expect(failed.map((e) => e.message).join('\n')).toMatch(new RegExp(`^activating volume group ${ACT_VG} failed: `, 'm'));
   });
 
   it('the NLS reports the pool as lvm does: size, virtual size handed out, data and metadata use', async () => {

@@ -9,7 +9,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { once } from 'node:events';
 import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, freePorts, waitFor, type Cluster } from '@openlocal/e2e/cluster';
 import { extenderStanza, startExtender, startExtenderCluster, suiteSkipReason } from './extender-cluster.js';
@@ -21,6 +21,9 @@ const MTLS = 'openlocal-mtls';
 const MiB = 2 ** 20;
 /** The attacked extender's limits, small enough that the test reaches them. */
 const LIMITS = { maxBodyBytes: 4 * MiB, maxBufferedBytes: 16 * MiB, maxInFlight: 32, headersTimeoutS: 2, requestTimeoutS: 4 };
+/** The streamed body's size, and the peak growth the extender's RSS must stay under while it is refused: buffering it would pass this. */
+const STREAMED_BYTES = 64 * MiB;
+const PEAK_GROWTH_BOUND = 32 * MiB;
 
 const reason = await suiteSkipReason();
 if (reason !== null) console.log(`[scheduler-extender:cluster hostile] skipping: ${reason}`);
@@ -58,6 +61,32 @@ function slowClient(port: number): { socket: Socket; closedAfterMs: Promise<numb
   return { socket, closedAfterMs };
 }
 
+/** A field of /proc/<pid>/status in bytes (VmRSS: resident now; VmHWM: the peak since start or the last reset). */
+function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kib = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(kib) * 1024;
+}
+
+/** Resets the process's peak RSS (VmHWM) to its current RSS: `5` to /proc/<pid>/clear_refs (Linux ≥ 4.0). */
+function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** POSTs `bytes` of spaces to the filter route as a chunked stream (no Content-Length); resolves with the status, -1 when cut. */
+function streamedPost(port: number, bytes: number): Promise<number> {
+  return fetch(`http://127.0.0.1:${port}/scheduler/predicates`, {
+    method: 'POST',
+    body: new ReadableStream({
+      start(controller) {
+        for (let sent = 0; sent < bytes; sent += MiB) controller.enqueue(new Uint8Array(MiB).fill(32));
+        controller.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit).then((r) => r.status).catch(() => -1);
+}
+
 async function residentBytes(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1] ?? NaN);
@@ -72,12 +101,15 @@ describe.skipIf(reason !== null)('a hostile client cannot deny scheduling (issue
   let kubeConfig: KubeConfig;
   let plainPort = 0;
   let mtlsPort = 0;
+  let hostilePid = 0;
+  let bufferingPid = 0;
+  let bufferingPort = 0;
 
   beforeAll(async () => {
     cluster = await startExtenderCluster('hostile', Object.keys(NODES), [storageClassManifest()]);
     kubeConfig = cluster.kubeConfig;
     for (const [node, gi] of Object.entries(NODES)) await writeNls(kubeConfig, node, { pool: gi });
-    [plainPort, mtlsPort] = (await freePorts(2)) as [number, number];
+    [plainPort, mtlsPort, bufferingPort] = (await freePorts(3)) as [number, number, number];
     const common = ['--strategy', 'binpack', '--reservation-ttl', '3'];
     const limits = [
       '--max-body-bytes', String(LIMITS.maxBodyBytes), '--max-buffered-bytes', String(LIMITS.maxBufferedBytes), '--max-in-flight', String(LIMITS.maxInFlight),
@@ -86,8 +118,11 @@ describe.skipIf(reason !== null)('a hostile client cannot deny scheduling (issue
     const { pki } = cluster;
     const tls = ['--tls-cert-file', pki.servingCert, '--tls-private-key-file', pki.servingKey, '--tls-client-ca-file', pki.caCert];
     // Both started before waiting: the mTLS one's readiness is asked over TLS below.
-    await startExtender(cluster, { name: 'extender-hostile', port: plainPort, args: [...common, ...limits], isReadyAwaited: false });
+    hostilePid = (await startExtender(cluster, { name: 'extender-hostile', port: plainPort, args: [...common, ...limits], isReadyAwaited: false })).pid;
     await startExtender(cluster, { name: 'extender-mtls', port: mtlsPort, args: [...common, ...tls], isReadyAwaited: false });
+    // The control for the memory bound: limits that let it read the 64 MiB body whole, as a server that buffers does.
+    const buffering = ['--max-body-bytes', String(2 * STREAMED_BYTES), '--max-buffered-bytes', String(4 * STREAMED_BYTES)];
+    bufferingPid = (await startExtender(cluster, { name: 'extender-buffering', port: bufferingPort, args: [...common, ...buffering] })).pid;
     const ca = readFileSync(pki.caCert);
     await waitFor({ what: 'both extenders ready', timeoutMs: 60_000 }, async () => {
       const plain = await fetch(`http://127.0.0.1:${plainPort}/readyz`).then((r) => r.status).catch(() => 0);
@@ -141,16 +176,7 @@ describe.skipIf(reason !== null)('a hostile client cannot deny scheduling (issue
       );
       // Oversized: declared far over the limit, and streamed (chunked) over it.
       const declared = Array.from({ length: 10 }, () => rawRequest(plainPort, `POST /scheduler/predicates HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${256 * MiB}\r\n\r\n`, Buffer.from('{"Pod":')));
-      const streamed = fetch(`http://127.0.0.1:${plainPort}/scheduler/predicates`, {
-        method: 'POST',
-        body: new ReadableStream({
-          start(controller) {
-            for (let i = 0; i < 64; i += 1) controller.enqueue(new Uint8Array(MiB).fill(32));
-            controller.close();
-          },
-        }),
-        duplex: 'half',
-      } as RequestInit).then((r) => r.status).catch(() => -1);
+      const streamed = streamedPost(plainPort, STREAMED_BYTES);
       // The real workload: four 40Gi pods; binpack puts two on each 100Gi node.
       const names = ['real-0', 'real-1', 'real-2', 'real-3'];
       for (const name of names) await createPodWithClaims(kubeConfig, { namespace: ns, name, sizes: ['40Gi'], schedulerName: PLAIN });
@@ -196,6 +222,40 @@ describe.skipIf(reason !== null)('a hostile client cannot deny scheduling (issue
     } finally {
       await namespace.delete();
     }
+  });
+
+  it(`oversized and slow bodies alone raise the extender's peak RSS by less than ${PEAK_GROWTH_BOUND / MiB} MiB (/proc/<pid>/status)`, async () => {
+    // Alone, so the peak is theirs: a 64 MiB streamed body (buffering it would add at least 64 MiB), ten declared
+    // 256 MiB bodies with a few bytes sent, and 40 slowloris clients, all at once, three rounds.
+    const rssBefore = procStatusBytes(hostilePid, 'VmRSS');
+    resetPeak(hostilePid);
+    const answers: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      const slow = Array.from({ length: 40 }, () => slowClient(plainPort));
+      const declared = Array.from({ length: 10 }, () => rawRequest(plainPort, `POST /scheduler/predicates HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${256 * MiB}\r\n\r\n`, Buffer.from('{"Pod":')));
+      const streamed = await streamedPost(plainPort, STREAMED_BYTES);
+      answers.push(`streamed ${streamed}`, ...(await Promise.all(declared)).map((a) => `declared ${a.split(' ')[1] ?? a}`));
+      await Promise.all(slow.map((client) => client.closedAfterMs));
+    }
+    const peak = procStatusBytes(hostilePid, 'VmHWM');
+    const rssAfter = procStatusBytes(hostilePid, 'VmRSS');
+    console.log(
+      `[hostile] extender pid ${hostilePid}: VmRSS ${(rssBefore / MiB).toFixed(1)} MiB before, peak (VmHWM) ${(peak / MiB).toFixed(1)} MiB during 3 rounds of a ${STREAMED_BYTES / MiB} MiB streamed body, ` +
+        `ten 256 MiB declared bodies and 40 slow clients (growth ${((peak - rssBefore) / MiB).toFixed(1)} MiB, bound ${PEAK_GROWTH_BOUND / MiB} MiB), VmRSS ${(rssAfter / MiB).toFixed(1)} MiB after; ` +
+        `answers ${JSON.stringify(answers.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a]: (acc[a] ?? 0) + 1 }), {}))}`,
+    );
+    expect(answers.filter((a) => a.startsWith('streamed')).every((a) => a === 'streamed 413' || a === 'streamed -1')).toBe(true);
+    expect(peak - rssBefore).toBeLessThan(PEAK_GROWTH_BOUND);
+  });
+
+  it('the bound catches buffering: the same streamed body read whole (an extender whose limits allow it) passes it', async () => {
+    const rssBefore = procStatusBytes(bufferingPid, 'VmRSS');
+    resetPeak(bufferingPid);
+    const answer = await streamedPost(bufferingPort, STREAMED_BYTES);
+    const peak = procStatusBytes(bufferingPid, 'VmHWM');
+    console.log(`[hostile] control: extender pid ${bufferingPid} with --max-body-bytes ${2 * STREAMED_BYTES} read the ${STREAMED_BYTES / MiB} MiB body (answer ${answer}): VmRSS ${(rssBefore / MiB).toFixed(1)} MiB before, peak ${(peak / MiB).toFixed(1)} MiB (growth ${((peak - rssBefore) / MiB).toFixed(1)} MiB)`);
+    expect(answer).toBe(400); // read whole, then refused as JSON
+    expect(peak - rssBefore).toBeGreaterThan(PEAK_GROWTH_BOUND);
   });
 
   it('kube-scheduler reaches the extender over mTLS; a client without a certificate is refused', async () => {

@@ -4,25 +4,34 @@
 // heap (its /metrics). --heap-snapshot DIR also writes a heap snapshot at each point and prints the largest
 // retainers by constructor. Prints `uptime` with every result. Run under the heavy lock:
 //   flock /tmp/openlocal-heavy.lock npx tsx e2e/bench/extender-scale.ts [--points 1000:0,5000:0,5000:20000]
-//     [--vgs 2] [--runs 3] [--heap-snapshot DIR] [--compare PATH]
+//     [--vgs 2] [--runs 3] [--heap-snapshot DIR] [--compare PATH]... [--compare-node-options OPTIONS]...
 // --compare also runs another build of the extender (e.g. an older commit's dist/main.js) at every point,
 // interleaved with the workspace build, for a before/after table on the same API state.
 // --bundle image (default) runs the extender as its image ships it (e2e/images' minified bundle of the sources,
 // image-bundle.ts); --bundle dist runs the workspace's packages/scheduler-extender/dist/main.js. --node-options
-// is the NODE_OPTIONS the extender runs with; --compare-node-options those of the --compare build (default: the same),
-// so one run can also compare a flag on one bundle (--compare with the bundle's own path).
+// is the NODE_OPTIONS the extender runs with (default: the chart's extender.nodeOptions, as the chart runs it); the i-th --compare-node-options those of the i-th --compare build
+// (default: --node-options). --compare may repeat; `--compare this` is the same bundle, to compare flags alone.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { CONTROL_PLANE_TOOLS, freePorts, installCrds, missingToolsReason, openLocalCrds, startCluster, type Cluster, type ManagedProcess } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
 import { pinExtenderBuild, populateScale, type ScaleSpec } from './scale-harness.js';
 import { summarizeHeapSnapshot } from './heap-summary.js';
 import { layOutImageBundle } from './image-bundle.js';
+
+/** The NODE_OPTIONS the chart gives the extender (charts/open-local/values.yaml, extender.nodeOptions). */
+function chartNodeOptions(): string {
+  const chartValues = parseYaml(readFileSync(new URL('../../charts/open-local/values.yaml', import.meta.url), 'utf8')) as { extender?: { nodeOptions?: unknown } };
+  const options = chartValues.extender?.nodeOptions ?? '';
+  if (typeof options !== 'string') throw new Error(`charts/open-local/values.yaml: extender.nodeOptions must be a string, got ${JSON.stringify(options)}`);
+  return options;
+}
 
 const { values } = parseArgs({
   options: {
@@ -30,10 +39,10 @@ const { values } = parseArgs({
     vgs: { type: 'string', default: '2' },
     runs: { type: 'string', default: '3' },
     'heap-snapshot': { type: 'string' },
-    compare: { type: 'string' },
+    compare: { type: 'string', multiple: true, default: [] },
     bundle: { type: 'string', default: 'image' },
-    'node-options': { type: 'string', default: '' },
-    'compare-node-options': { type: 'string' },
+    'node-options': { type: 'string', default: chartNodeOptions() },
+    'compare-node-options': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -54,7 +63,8 @@ for (let i = 1; i < points.length; i += 1) {
   if (b.nodes < a.nodes || b.pvs < a.pvs) throw new Error(`--points must grow (each point adds objects to the last), got ${values.points}`);
 }
 if (values.bundle !== 'image' && values.bundle !== 'dist') throw new Error(`--bundle must be image or dist, got ${JSON.stringify(values.bundle)}`);
-if (values.compare !== undefined && !existsSync(values.compare)) throw new Error(`--compare: no such file ${JSON.stringify(values.compare)}`);
+for (const path of values.compare) if (path !== 'this' && !existsSync(path)) throw new Error(`--compare: no such file ${JSON.stringify(path)}`);
+if (values['compare-node-options'].length > values.compare.length) throw new Error(`--compare-node-options: ${values['compare-node-options'].length} given for ${values.compare.length} --compare builds`);
 const missing = missingToolsReason(CONTROL_PLANE_TOOLS);
 if (missing !== null) throw new Error(missing);
 
@@ -90,6 +100,19 @@ interface Sample {
   heapUsedMiB: number;
 }
 
+function endsWithBrace(path: string): boolean {
+  const size = statSync(path).size;
+  if (size < 2) return false;
+  const tail = Buffer.alloc(Math.min(64, size));
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+  } finally {
+    closeSync(fd);
+  }
+  return tail.toString('utf8').trimEnd().endsWith('}');
+}
+
 async function writeHeapSnapshot(pid: number, snapshotDir: string): Promise<void> {
   const before = new Set(readdirSync(snapshotDir));
   process.kill(pid, 'SIGUSR2');
@@ -99,10 +122,13 @@ async function writeHeapSnapshot(pid: number, snapshotDir: string): Promise<void
     file = readdirSync(snapshotDir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
   }
   if (file === undefined) throw new Error(`no heap snapshot appeared in ${snapshotDir}`);
-  // Node writes the file in pieces: wait until its size has not changed for 2 s.
+  // Node writes the file in pieces, with pauses longer than 2 s in a large heap: wait until it is a whole JSON
+  // document (ends with its closing brace) and its size has not changed for 2 s.
+  const path = join(snapshotDir, file);
   let size = -1;
-  while (statSync(join(snapshotDir, file)).size !== size) {
-    size = statSync(join(snapshotDir, file)).size;
+  for (let waited = 0; statSync(path).size !== size || !endsWithBrace(path); waited += 1) {
+    if (waited > 600) throw new Error(`heap snapshot ${path} still incomplete after 20 min`);
+    size = statSync(path).size;
     await sleep(2000);
   }
   log(`heap snapshot ${join(snapshotDir, file)}; largest by constructor (self size):`);
@@ -138,10 +164,13 @@ async function measure(cluster: Cluster, label: string, build: Build, snapshotDi
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const work = mkdtempSync(join(tmpdir(), 'extender-scale-'));
 const pinned = values.bundle === 'dist' ? pinExtenderBuild() : { bin: await layOutImageBundle(REPO, 'scheduler-extender', work), remove: () => undefined };
-const compareOptions = values['compare-node-options'] ?? values['node-options'];
-const builds: Build[] = [{ name: 'this', bin: pinned.bin, nodeOptions: values['node-options'] }, ...(values.compare === undefined ? [] : [{ name: 'compare', bin: values.compare, nodeOptions: compareOptions }])];
+const builds: Build[] = [
+  { name: 'this', bin: pinned.bin, nodeOptions: values['node-options'] },
+  ...values.compare.map((path, i) => ({ name: `compare${i + 1}`, bin: path === 'this' ? pinned.bin : path, nodeOptions: values['compare-node-options'][i] ?? values['node-options'] })),
+];
 
-log(`extender: ${values.bundle === 'dist' ? 'the workspace build (packages/scheduler-extender/dist/main.js)' : `the image bundle (${pinned.bin})`}, NODE_OPTIONS ${JSON.stringify(values['node-options'])}${values.compare === undefined ? '' : `, compared with ${values.compare} (NODE_OPTIONS ${JSON.stringify(compareOptions)})`}; machine before: ${uptime()}`);
+log(`extender: ${values.bundle === 'dist' ? 'the workspace build (packages/scheduler-extender/dist/main.js)' : 'the image bundle'}; machine before: ${uptime()}`);
+for (const build of builds) log(`  ${build.name}: ${build.bin}, NODE_OPTIONS ${JSON.stringify(build.nodeOptions)}`);
 const cluster = await startCluster({ nodes: [], scheduler: false });
 const rows: string[][] = [];
 try {

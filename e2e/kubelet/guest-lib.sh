@@ -40,22 +40,40 @@ fail_if_one_died() {
 
 # What only the node sees, written atomically (tmp + rename) so the host never reads half a file.
 report() {
-  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active "$vg" >"$share/.lvs.json" 2>/dev/null &&
+  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active,lv_kernel_major,lv_kernel_minor "$vg" >"$share/.lvs.json" 2>/dev/null &&
     mv -f "$share/.lvs.json" "$share/lvs.json"
   findmnt --json --bytes --submounts --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$kubelet_dir" >"$share/.mounts.json" 2>/dev/null &&
     mv -f "$share/.mounts.json" "$share/mounts.json"
   # The marker file each test pod writes into its volume (pod names only: safe to put in JSON as they are).
-  local f text first=1
+  write_json_map markers.json '^[a-z0-9-]+$' "$kubelet_dir"/pods/*/volumes/kubernetes.io~csi/*/mount/marker
+}
+
+# write_json_map NAME REGEX FILE...: share/NAME (written atomically) as a JSON object {"FILE": "TEXT"} of each
+# non-empty FILE, its lines joined by ';' (no trailing one); TEXT that does not match REGEX, the only text that
+# is safe to put in JSON as it is, becomes "(unexpected content)".
+write_json_map() {
+  local name="$1" regex="$2" f text first=1
+  shift 2
   {
     printf '{'
-    for f in "$kubelet_dir"/pods/*/volumes/kubernetes.io~csi/*/mount/marker; do
+    for f in "$@"; do
       [ -f "$f" ] || continue
-      text="$(head -c 100 "$f" | tr -d '\n')"
-      [[ "$text" =~ ^[a-z0-9-]+$ ]] || text="(unexpected content)"
+      text="$(head -c 4096 "$f" | tr '\n' ';')"
+      text="${text%;}"
+      [ -n "$text" ] || continue
+      [[ "$text" =~ $regex ]] || text="(unexpected content)"
       [ "$first" -eq 1 ] || printf ','
       first=0
       printf '"%s":"%s"' "$f" "$text"
     done
     printf '}'
-  } >"$share/.markers.json" && mv -f "$share/.markers.json" "$share/markers.json"
+  } >"$share/.$name" && mv -f "$share/.$name" "$share/$name"
+}
+
+# report_throttle: the IO limits as the kernel shows them in each pod's cgroup (cgroupfs driver: v2 io.max, or
+# v1 blkio.throttle.*_device), non-empty files only, lines joined by ';', for the host to compare with each LV's
+# device number in lvs.json (kubelet-node.test.ts, io-throttle.ts). No lvm call: it adds little to the loop.
+report_throttle() {
+  write_json_map throttle.json '^[0-9a-z:= ;]+$' /sys/fs/cgroup/kubepods/pod*/io.max /sys/fs/cgroup/kubepods/*/pod*/io.max \
+    /sys/fs/cgroup/blkio/kubepods/pod*/blkio.throttle.*_device /sys/fs/cgroup/blkio/kubepods/*/pod*/blkio.throttle.*_device
 }

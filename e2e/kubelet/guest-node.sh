@@ -24,7 +24,7 @@ kubelet_dir=/var/lib/kubelet
 plugin_dir="$kubelet_dir/plugins/local.csi.aliyun.com"
 logs="$share/logs"
 mkdir -p "$logs"
-# say, fail, start, wait_for_socket, stop_all, fail_if_one_died and report.
+# say, fail, start, wait_for_socket, stop_all, fail_if_one_died, report and report_throttle.
 source "$(dirname "${BASH_SOURCE[0]}")/guest-lib.sh"
 # supervise NAME CMD...: like start, but CMD is started again when it exits, as kubelet restarts a container
 # whose process ended. For the CSI sidecar only: it exits by design when it loses its connection to the
@@ -115,6 +115,7 @@ ensure_thin_pool() {
 while [ ! -e "$share/stop" ]; do
   [ -n "${THIN_POOL:-}" ] && ensure_thin_pool
   report
+  report_throttle
   fail_if_one_died
   sleep 2
 done

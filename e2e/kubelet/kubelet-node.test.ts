@@ -5,8 +5,10 @@
 // itself with kubelet and creates the LV the extender planned (through the node's external-provisioner),
 // kubelet stages and publishes it into a running pod, a PVC resize goes
 // external-resizer -> controller-mode plugin -> kubelet -> NodeExpandVolume (lvextend, then resize2fs online),
-// and deleting the pod and claim unmounts and removes the LV. Nothing on the node is played by the test: it
-// only reads what the node reports on the share (lvs and findmnt, written by guest-node.sh).
+// and deleting the pod and claim unmounts and removes the LV. The class's iops and bps limit the pod's IO: read
+// back from the pod's cgroup v2 io.max, and from its blkio.throttle files after a boot with cgroup v1 (#15).
+// Nothing on the node is played by the test: it only reads what the node reports on the share (lvs, findmnt
+// and the pods' cgroup files, written by guest-node.sh).
 import { copyFileSync, mkdirSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1PersistentVolume, type V1Pod } from '@kubernetes/client-node';
@@ -34,6 +36,7 @@ import { runInGuest, type GuestRunResult } from '../vm/run.js';
 import { renderCniConflist, renderContainerdConfig, renderKubeletConfig } from './node-config.js';
 import { isResizeFinished, markerContainer, MiB, okRequests, readNodeView, readOptional, type NodeView } from './node-view.js';
 import { buildBusyboxImage, TEST_IMAGE } from './oci-image.js';
+import { ioMaxLineFor, THROTTLE_PARAMETERS, throttleOnCgroupV1, waitForPodThrottle } from './io-throttle.js';
 import { guestSkipReason } from './skip.js';
 import { snapshotScenario, startSnapshotMachinery, THIN_POOL_ENV } from './snapshot-scenario.js';
 
@@ -97,8 +100,12 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     });
   }
 
-  /** Boots the guest node on the persistent disk with a fresh share (configs written before it starts). */
-  function bootGuest(): void {
+  /**
+   * Boots the guest node on the persistent disk with a fresh share (configs written before it starts); with
+   * cgroup v1 hierarchies instead of v2 when asked (the IO throttling test, #15).
+   */
+  function bootGuest(options: { cgroupVersion?: 'v1' | 'v2' } = {}): void {
+    const cgroupVersion = options.cgroupVersion ?? 'v2';
     boots += 1;
     const label = `boot-${boots}`;
     const outputDir = join(runDir, label);
@@ -107,9 +114,9 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${apiPort}`, pki: cluster.pki, tlsServerName: 'localhost' });
     writeFileSync(join(shareDir, 'containerd.toml'), renderContainerdConfig(TEST_IMAGE));
     writeFileSync(join(shareDir, 'cni.conflist'), renderCniConflist());
-    writeFileSync(join(shareDir, 'kubelet.yaml'), renderKubeletConfig());
+    writeFileSync(join(shareDir, 'kubelet.yaml'), renderKubeletConfig({ allowCgroupV1: cgroupVersion === 'v1' }));
     copyFileSync(join(runDir, 'image.tar'), join(shareDir, 'image.tar'));
-    console.log(`kubelet rung ${label}: guest console and node logs under ${outputDir}`);
+    console.log(`kubelet rung ${label} (cgroup ${cgroupVersion}): guest console and node logs under ${outputDir}`);
     guestEnded = undefined;
     guestGone = new AbortController();
     const gone = guestGone;
@@ -124,6 +131,7 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       // Two vCPUs: kubelet, containerd, our two apps and the sidecars start at once (measured in the guest: five
       // of our bundles loading at once took 53 s on one emulated vCPU and 8.5 s on two).
       cpus: 2,
+      cgroupVersion,
       timeoutMs: 20 * 60_000,
       outputDir,
       log: (message) => console.log(`[guest ${label}] ${message}`),
@@ -225,7 +233,8 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
         // No vgName: the extender chooses the VG, and CreateVolume asks it for the plan.
         apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: CLASS }, provisioner: DRIVER,
         volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete', allowVolumeExpansion: true,
-        parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext4' },
+        // iops and bps (#15): every pod of this class gets the limits in its cgroup; the tests read them back.
+        parameters: { volumeType: 'LVM', 'csi.storage.k8s.io/fstype': 'ext4', ...THROTTLE_PARAMETERS },
       },
       {
         apiVersion: `${GROUP}/${VERSION}`, kind: NLSC.kind, metadata: { name: 'open-local' },
@@ -310,6 +319,15 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     expect(Number(published?.size)).toBeLessThanOrEqual(64 * MiB);
   });
 
+  it('limits the pod\'s IO to the class\'s iops and bps in its cgroup v2 io.max, on the LV\'s device', async () => {
+    const { pod, volumeHandle } = await ensureAppVolume();
+    // kubelet called NodePublishVolume; the plugin found the pod's cgroup (cgroupfs driver, BestEffort) and wrote
+    // io.max there. The device number is LVM's (lv_kernel_major:minor), not the plugin's own reading.
+    const view = await waitForPodThrottle({ shareDir, podUid: pod.metadata?.uid ?? '', lvName: volumeHandle, file: 'io.max', signal: guestGone.signal });
+    expect(view.files.get('io.max')).toContain(ioMaxLineFor(view.majMin));
+    expect([...view.files.keys()].filter((file) => file.startsWith('blkio.'))).toEqual([]);
+  });
+
   it('grows the volume online when the claim grows: kubelet calls NodeExpandVolume, which runs lvextend and resize2fs', async () => {
     const { volumeHandle, publishPath, firstMarker } = await ensureAppVolume();
     const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -391,6 +409,10 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
     });
     // The marker names the first boot: the volume kept its data across the power cycle.
     expect(report.markers.get(`${publishPath}/marker`)).toBe(firstMarker);
+    // The new kernel's pod cgroup got the IO limits again when kubelet published the volume again (#15).
+    const { pod } = await ensureAppVolume();
+    const limits = await waitForPodThrottle({ shareDir, podUid: pod.metadata?.uid ?? '', lvName: volumeHandle, file: 'io.max', signal: guestGone.signal });
+    expect(limits.files.get('io.max')).toContain(ioMaxLineFor(limits.majMin));
     expect(report.lvs.get(volumeHandle)).toBe(sizeBefore);
     expect(Number(report.mounts.find((m) => m.target === publishPath)?.size)).toBeGreaterThan(Number(sizeBefore) * 0.75);
   });
@@ -404,11 +426,17 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       return gone ? { done: true, value: true } : { done: false, observed: 'still there' };
     });
     await core.deleteNamespacedPersistentVolumeClaim({ name: 'data', namespace: namespace.name });
-    const report = await waitFor({ what: `LV ${volumeHandle} removed on the node`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+    await waitFor({ what: `LV ${volumeHandle} removed on the node`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
       const r = nodeReport();
       return r.lvs.has(volumeHandle) ? { done: false, observed: [...r.lvs.keys()] } : { done: true, value: r };
     });
-    expect(report.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
+    // The node writes lvs.json before mounts.json: one read can pair the new LV list with the mounts of the report
+    // before (seen once: the LV gone, its pod's mount still listed). A later report must show no CSI mount left.
+    const left = await waitFor({ what: 'no CSI mount left on the node', timeoutMs: 20_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const mounts = nodeReport().mounts.filter((m) => m.target.includes('kubernetes.io~csi'));
+      return mounts.length === 0 ? { done: true, value: mounts } : { done: false, observed: mounts };
+    });
+    expect(left).toEqual([]);
   });
 
   // Issue #17: VolumeSnapshots, restores and clones on this same node (no second VM boot); see snapshot-scenario.ts.
@@ -417,6 +445,24 @@ describe.skipIf(skipReason !== null)('a real kubelet in the QEMU guest', () => {
       driver: DRIVER, vg: VG, thickClass: CLASS,
       kubeConfig: () => kubeConfig, namespace: () => namespace.name, shareDir: () => shareDir, signal: () => guestGone.signal,
       nodeReport, ensureNodeUp, waitForRunning,
+    });
+  });
+
+  // Issue #15: the same node booted again with cgroup v1 hierarchies (its own boot: the only test that needs it,
+  // so it runs last); the limits land in the pod's blkio.throttle files.
+  describe('IO limits on a cgroup v1 node', () => {
+    throttleOnCgroupV1({
+      storageClass: CLASS,
+      kubeConfig: () => kubeConfig, namespace: () => namespace.name, shareDir: () => shareDir, signal: () => guestGone.signal,
+      rebootOnCgroupV1: async () => {
+        if (guestEnded === undefined) {
+          writeFileSync(join(shareDir, 'stop'), 'cgroup v1 boot\n');
+          await guest;
+        }
+        bootGuest({ cgroupVersion: 'v1' });
+        await waitForNodeReady();
+      },
+      waitForRunning, nodeReport,
     });
   });
 });

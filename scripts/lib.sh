@@ -41,3 +41,38 @@ apt_install_listed() {
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# Parts of one stage that run side by side. A stage uses them only for parts that share nothing (each makes its
+# own loop devices or guest disks, VG names, free ports and temp dirs) and where one part is bound to the QEMU
+# guest (one emulated vCPU keeps one host core busy while the other idles), so the stage takes about as long as
+# its longer part instead of the sum. `beside_start NAME CMD...` runs CMD in the background in its own process
+# group, its output in $OPENLOCAL_RUN_DIR/NAME.log (never interleaved with the foreground part's);
+# `beside_wait NAME` waits for it, prints that output, logs how long it took and returns CMD's status. A stage
+# that ends early (a signal, a failing `exit`) stops what it started: beside_stop_all runs on EXIT.
+declare -A beside_pids=() beside_starts=()
+beside_start() {
+  local name="$1"; shift
+  log "$name: started beside the next part; its output follows when it ends (log $OPENLOCAL_RUN_DIR/$name.log)"
+  beside_starts[$name]=$(now_s)
+  # Not a process-group leader (no job control in scripts), so setsid makes its own group without forking: the
+  # PID we record is the group's id.
+  setsid "$@" >"$OPENLOCAL_RUN_DIR/$name.log" 2>&1 &
+  beside_pids[$name]=$!
+  trap beside_stop_all EXIT
+}
+beside_wait() {
+  local name="$1" status=0
+  wait "${beside_pids[$name]}" || status=$?
+  unset "beside_pids[$name]"
+  cat "$OPENLOCAL_RUN_DIR/$name.log"
+  log "$name: ended with status $status after $(elapsed_since "${beside_starts[$name]}") s (run beside the other parts)"
+  return "$status"
+}
+beside_stop_all() {
+  local name
+  for name in "${!beside_pids[@]}"; do
+    log "stopping $name (process group ${beside_pids[$name]}): the stage ended before it did"
+    kill -TERM -- "-${beside_pids[$name]}" 2>/dev/null
+    wait "${beside_pids[$name]}" 2>/dev/null
+  done
+}

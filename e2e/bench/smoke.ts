@@ -1,7 +1,8 @@
 // CI smoke of the issue #19 benchmarks (and the filter bench they rely on): each runs once at a tiny scale
-// (20 nodes, 50 PVs, a handful of pods or requests) so a change that breaks one shows up in the suite instead of
-// on the next on-demand run. It asserts only that each benchmark exits 0 and prints its table with at least one
-// row: the numbers of a tiny run on a CI machine mean nothing and nothing here looks at them.
+// (20 nodes, 50 PVs, a handful of pods or requests; the agent's at 2 VGs / 10 LVs) so a change that breaks one
+// shows up in the suite instead of on the next on-demand run. It asserts only that each benchmark exits 0 and
+// prints its table with at least one row: the numbers of a tiny run on a CI machine mean nothing and nothing here
+// looks at them.
 // Run: npx tsx e2e/bench/smoke.ts [--only NAME,...]  (stage 50-extender runs it after building the extender)
 // With OPENLOCAL_COUNTS_FILE set it writes {passed, failed, skipped}: one count per benchmark. A benchmark whose
 // control-plane binaries are missing is skipped with the reason printed.
@@ -21,6 +22,8 @@ interface SmokeCase {
   /** Arguments to `npx tsx`. */
   args: string[];
   needsControlPlane: boolean;
+  /** Loop devices and lvm: skipped (with the reason) when not root. */
+  needsRoot?: boolean;
   /** The table's header line, and a data row that must follow it. */
   header: RegExp;
   row: RegExp;
@@ -59,6 +62,17 @@ const CASES: SmokeCase[] = [
     header: /^MODE\s+PODS\s+SCHEDULED\s+PODS\/s\s+p50 ms\s+p99 ms\s+LOAD 1\/5\/15$/m,
     row: /^extender\s+1 local claim\s+5\/5\s/m,
   },
+  {
+    // The agent's pass at 2 VGs / 10 LVs on loop devices, in-process only: its process part needs a control plane
+    // (~15 s more), which the on-demand run covers.
+    name: 'agent-scale',
+    cwd: '.',
+    args: ['packages/agent/bench/agent-scale.ts', '--vgs', '2', '--lvs', '10', '--passes', '2', '--skip-process'],
+    needsControlPlane: false,
+    needsRoot: true,
+    header: /^\| part \| p50 ms \| p99 ms \|$/m,
+    row: /^\| whole pass without the API write \| \d+\.\d \| \d+\.\d \|$/m,
+  },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -96,6 +110,11 @@ const controlPlaneMissing = missingToolsReason(CONTROL_PLANE_TOOLS);
 const startedAll = performance.now();
 for (const smoke of CASES) {
   if (only !== undefined && !only.has(smoke.name)) continue;
+  if (smoke.needsRoot === true && process.getuid?.() !== 0) {
+    log(`bench smoke ${smoke.name}: SKIPPED — needs root for loop devices and lvm`);
+    counts.skipped += 1;
+    continue;
+  }
   if (smoke.needsControlPlane && controlPlaneMissing !== null) {
     log(`bench smoke ${smoke.name}: SKIPPED — ${controlPlaneMissing}`);
     counts.skipped += 1;

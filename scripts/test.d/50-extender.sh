@@ -13,6 +13,6 @@ OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/50-extender.json" npx vitest run --
 
 # Smoke of the #19 benchmarks at tiny scale (20 nodes, 50 PVs; e2e/bench/smoke.ts): each must exit 0 and print
 # its table. No timing is asserted. Benchmarks proper run on demand (bench/RESULTS.md).
-log "bench smoke: restart-order, filter-bench, extender-scale, scheduling-throughput at 20 nodes / 50 PVs"
+log "bench smoke: restart-order, filter-bench, extender-scale, scheduling-throughput at 20 nodes / 50 PVs; agent-scale in-process at 2 VGs / 10 LVs"
 OPENLOCAL_COUNTS_FILE="$OPENLOCAL_COUNTS_DIR/50-extender-bench-smoke.json" npx tsx e2e/bench/smoke.ts || status=1
 exit "$status"

@@ -21,3 +21,7 @@ export {
   startNlsCluster, createNode, deleteNode, applyInitConfig, getNls, waitForNls, readMetric, sumMetric, restartApiServer, type NlsWait,
 } from './nls.js';
 export { runHelm, type HelmResult } from './helm.js';
+export {
+  OPEN_LOCAL_VALUES_FILE, OPEN_LOCAL_VG_INCLUDE, installOpenLocalRelease, createOpenLocalClaim, openLocalVgStatus, writeOpenLocalNls,
+  type OpenLocalReleaseOptions, type OpenLocalVolume, type OpenLocalClaimOptions, type LvmVgFacts,
+} from './open-local-v071.js';

@@ -6,6 +6,11 @@
 // placed by the extender, provisioned by the csi-plugin pod, mounted into a pod that writes data, grown online;
 // helm upgrade to a rebuilt image tag rolls the DaemonSets while that pod keeps its data; deleting the claim
 // removes the LV; helm uninstall leaves no object of the release behind.
+// The chart arrives as users of Open-Local v0.7.1 get it (#15): the node and the API are first what Open-Local left
+// (its helm release, NLS, a bound claim whose untagged LV holds data; open-local-upgrade.ts, open-local-node.sh), and
+// `helm upgrade` of that release with Open-Local's values file installs our chart. On that upgraded node the check
+// command reports the claim adopted, a pod using it starts on the old data, it grows online, and deleting it removes
+// the LV; the suite's other tests run on the same upgraded release.
 import { mkdirSync, realpathSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions, StorageV1Api, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
@@ -13,7 +18,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GROUP, NLS, VERSION, type NodeLocalStorage } from '@openlocal/crd-types';
 import {
-  applyManifests, CONTROL_PLANE_TOOLS, createRunDir, createTestNamespace, freePorts, missingToolsReason, repoRoot, startCluster, toolPath, waitFor,
+  applyManifests, CONTROL_PLANE_TOOLS, createRunDir, createTestNamespace, freePorts, missingToolsReason, OPEN_LOCAL_VALUES_FILE, repoRoot, startCluster, toolPath, waitFor,
   writeAdminKubeconfig, type Cluster, type TestNamespace,
 } from '../cluster/index.js';
 import { buildImages, type BuiltImage } from '../images/build.js';
@@ -24,6 +29,10 @@ import { copyContainerdDisk, ensureContainerdDisk } from './containerd-disk.js';
 import { renderCniConflist, renderContainerdConfig, renderKubeletConfig } from './node-config.js';
 import { isResizeFinished, markerContainer, MiB, okRequests, readNodeView, readOptional, type NodeView } from './node-view.js';
 import { buildBusyboxImage, TEST_IMAGE } from './oci-image.js';
+import {
+  createOpenLocalApiState, OPEN_LOCAL_CLAIM, OPEN_LOCAL_DISK_BYTES, OPEN_LOCAL_VG, openLocalAppPod, readAppOutput, readOpenLocalNode, runUpgradeCheck,
+  writeOpenLocalNodeNls, type OpenLocalState,
+} from './open-local-upgrade.js';
 import { guestSkipReason } from './skip.js';
 
 const DRIVER = 'local.csi.aliyun.com';
@@ -62,6 +71,12 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
   let images: BuiltImage[] = [];
   let rebuilt: BuiltImage[] = [];
   let manifestBeforeUninstall: { kind: string; name: string; namespace?: string }[] = [];
+  let openLocal: OpenLocalState;
+  /** What the guest's lvm said about Open-Local's LV before our chart; the StorageClasses and release around the upgrade. */
+  let openLocalLvs: { lv_name: string; lv_size: string; lv_tags: string }[] = [];
+  let classesBefore: unknown[] = [];
+  let classesAfter: unknown[] = [];
+  let releaseAfter: { revision?: string; status?: string; chart?: string } = {};
 
   const core = () => kubeConfig.makeApiClient(CoreV1Api);
 
@@ -162,13 +177,11 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const apiPort = new URL(cluster.apiServerUrl).port;
     target = { cluster, release: RELEASE, namespace: NAMESPACE, workDir: join(runDir, 'chart') };
     step('control plane started');
-    await applyChart(target, rungValues(apiPort));
-    step('helm install');
-    await startSchedulerFromChart(target);
-    step('kube-scheduler started with the chart\'s scheduler config');
-
     shareDir = join(runDir, 'guest', 'share');
     mkdirSync(join(shareDir, 'images'), { recursive: true });
+    namespace = await createTestNamespace(kubeConfig, 'chart-rung');
+    openLocal = await createOpenLocalApiState({ kubeConfig, kubeconfigPath: cluster.kubeconfigPath, workDir: target.workDir, shareDir, namespace: namespace.name, node: NODE });
+    step('Open-Local v0.7.1\'s release and bound claim in the API');
     writeAdminKubeconfig(join(shareDir, 'kubeconfig'), { server: `https://10.0.2.2:${apiPort}`, pki: cluster.pki, tlsServerName: 'localhost' });
     writeFileSync(join(shareDir, 'containerd.toml'), renderContainerdConfig(TEST_IMAGE));
     writeFileSync(join(shareDir, 'cni.conflist'), renderCniConflist());
@@ -187,8 +200,8 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     guest = runInGuest({
       argv: ['/bin/bash', join(repoRoot(), 'e2e', 'kubelet', 'guest-chart.sh')],
       cwd: repoRoot(),
-      env: { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), CONTAINERD_DISK: '/dev/vdb' },
-      disks: [{ file: diskFile }, { file: containerdDisk }],
+      env: { NODE_NAME: NODE, VG_NAME: VG, TOOLS_BIN: realpathSync(join(toolPath('kubelet'), '..')), CONTAINERD_DISK: '/dev/vdb', ...openLocal.guestEnv },
+      disks: [{ file: diskFile }, { file: containerdDisk }, { sizeBytes: OPEN_LOCAL_DISK_BYTES }],
       network: true,
       hostForwards: [{ hostPort: extenderHostPort, guestPort: EXTENDER_PORT }],
       memoryMiB: 3072,
@@ -204,9 +217,35 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       guestEnded = result;
       guestGone.abort(new Error(`the guest node ended (exit code ${result.exitCode}): ${readOptional(join(shareDir, 'failed')) ?? 'no reason recorded'}; logs in ${join(shareDir, 'logs')}`));
     });
-    namespace = await createTestNamespace(kubeConfig, 'chart-rung');
     step('guest booting');
+    await upgradeOpenLocalNode(apiPort);
   }, 600_000);
+
+  /**
+   * Once the guest made Open-Local's node (before kubelet runs): the NLS Open-Local's agent would have written from
+   * that lvm report, then `helm upgrade` of Open-Local's release to our chart with Open-Local's values file (and the
+   * rung's values), then kube-scheduler with our chart's config; share/upgraded lets the guest start kubelet.
+   */
+  async function upgradeOpenLocalNode(apiPort: string): Promise<void> {
+    const facts = await waitFor({ what: 'the guest making Open-Local\'s node (open-local-node.sh)', timeoutMs: 300_000, intervalMs: 500, signal: guestGone.signal }, () => {
+      const found = readOpenLocalNode(shareDir);
+      return Promise.resolve(found === null ? { done: false, observed: 'not yet' } : { done: true, value: found });
+    });
+    openLocalLvs = facts.lvs;
+    await writeOpenLocalNodeNls(kubeConfig, NODE, facts);
+    step('Open-Local\'s node made in the guest and its NLS written');
+    const storageClasses = async () => (await kubeConfig.makeApiClient(StorageV1Api).listStorageClass()).items
+      .map((sc) => ({ name: sc.metadata?.name, uid: sc.metadata?.uid, parameters: sc.parameters })).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    classesBefore = await storageClasses();
+    await applyChart(target, rungValues(apiPort), { valuesFiles: [OPEN_LOCAL_VALUES_FILE] });
+    classesAfter = await storageClasses();
+    const releases = JSON.parse((await helmOn(target, ['list', '--namespace', NAMESPACE, '-o', 'json'])).stdout) as { name: string; revision: string; status: string; chart: string }[];
+    releaseAfter = releases.find((r) => r.name === RELEASE) ?? {};
+    step('helm upgrade of Open-Local\'s release to our chart');
+    await startSchedulerFromChart(target);
+    step('kube-scheduler started with the chart\'s scheduler config');
+    writeFileSync(join(shareDir, 'upgraded'), 'done\n');
+  }
 
   beforeEach(() => {
     testStarted = Date.now();
@@ -267,8 +306,83 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
     const vg = nls.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === VG);
     expect(vg?.total).toBeGreaterThan(1000 * MiB);
     expect(vg?.total).toBeLessThanOrEqual(1024 * MiB);
-    expect(nls.status?.filteredStorageInfo?.volumeGroups).toEqual([VG]);
+    // Open-Local's VG (its listConfig pattern is the chart's too) is reported beside the one the agent made.
+    expect([...(nls.status?.filteredStorageInfo?.volumeGroups ?? [])].sort()).toEqual([VG, OPEN_LOCAL_VG].sort());
   });
+
+  it('Open-Local\'s release became ours by helm upgrade with its values file, over the node Open-Local left (untagged LV, same StorageClasses)', () => {
+    // The guest's lvm, before our chart: the LV Open-Local's argv made, of the claim's size, with no tag.
+    expect(openLocalLvs).toEqual([{ lv_name: openLocal.pvName, lv_size: String(64 * MiB), lv_tags: '' }]);
+    expect({ revision: releaseAfter.revision, status: releaseAfter.status }).toEqual({ revision: '2', status: 'deployed' });
+    expect(releaseAfter.chart).toMatch(/^open-local-/);
+    expect(releaseAfter.chart).not.toBe('open-local-v0.7.1');
+    // Open-Local's four classes kept their objects (uid) and parameters; ours adds open-local-mountpoint-hdd.
+    expect(classesBefore.map((c) => (c as { name: string }).name)).toEqual(['open-local-device-hdd', 'open-local-device-ssd', 'open-local-lvm', 'open-local-lvm-xfs']);
+    expect(classesAfter).toEqual(expect.arrayContaining(classesBefore));
+  });
+
+  it('the upgrade check reports the Open-Local claim\'s PV as adopted on the upgraded cluster', async () => {
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    // The check reads the LV's size from the NLS, whose status is our agent pod's since the test above: wait for its
+    // report of Open-Local's VG to list the LV.
+    await waitFor({ what: `NLS ${NODE} listing ${OPEN_LOCAL_VG}/${openLocal.pvName}`, timeoutMs: 120_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const object = (await custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: NLS.plural, name: NODE })) as NodeLocalStorage;
+      const lvs = object.status?.nodeStorageInfo?.volumeGroups?.find((v) => v.name === OPEN_LOCAL_VG)?.logicalVolumes ?? [];
+      return lvs.some((lv) => lv.name === openLocal.pvName) ? { done: true, value: true } : { done: false, observed: lvs };
+    });
+    const result = await runUpgradeCheck(cluster.kubeconfigPath);
+    console.log(`open-local-upgrade-check on the upgraded kubelet-rung cluster, exit ${result.code}:\n${result.stdout}${result.stderr}`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^${openLocal.pvName}\\s+${namespace.name}/${OPEN_LOCAL_CLAIM}\\s+${NODE}\\s+LVM\\s+${OPEN_LOCAL_VG}/${openLocal.pvName}\\s+67108864\\s+adopted: untagged LV of 64Mi`, 'm'));
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('All 1 Open-Local PV(s) will be adopted.');
+  });
+
+  it('a pod using the Open-Local claim starts on the data Open-Local\'s pod wrote (the plugin pod adopts the untagged LV)', async () => {
+    await applyManifests(kubeConfig, [openLocalAppPod('open-local-app')] as KubernetesObject[], { namespace: namespace.name });
+    const pod = await waitForPodRunning('open-local-app');
+    expect(pod.spec?.nodeName).toBe(NODE);
+    const publishPath = `/var/lib/kubelet/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${openLocal.pvName}/mount`;
+    const app = { namespace: namespace.name, name: 'open-local-app', uid: pod.metadata?.uid ?? '' };
+    const view = await waitFor({ what: 'the app pod printing what it read from its volume', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const v = await nodeView();
+      const output = readAppOutput(shareDir, app);
+      return output.data !== null && output.dfBytes.length > 0 ? { done: true, value: v } : { done: false, observed: output };
+    });
+    // Inside the pod: the bytes Open-Local's pod left. On the node: that file in the pod's volume, the LV as it was.
+    expect(readAppOutput(shareDir, app).data).toBe(openLocal.data);
+    expect(view.markers.get(`${publishPath}/marker`)).toBe(openLocal.data);
+    expect(view.mounts.find((m) => m.target === publishPath)).toMatchObject({ fstype: 'ext4' });
+    expect(view.lvs.get(openLocal.pvName)).toBe(64 * MiB);
+  });
+
+  it('the Open-Local claim grows online to 96Mi (resizer and plugin pods: lvextend, resize2fs) and df in the pod shows it', async () => {
+    const pod = await core().readNamespacedPod({ name: 'open-local-app', namespace: namespace.name });
+    const app = { namespace: namespace.name, name: 'open-local-app', uid: pod.metadata?.uid ?? '' };
+    const dfBefore = readAppOutput(shareDir, app).dfBytes.at(-1) ?? 0;
+    expect(dfBefore).toBeGreaterThan(50 * MiB);
+    expect(dfBefore).toBeLessThan(64 * MiB);
+    await core().patchNamespacedPersistentVolumeClaim(
+      { name: OPEN_LOCAL_CLAIM, namespace: namespace.name, body: { spec: { resources: { requests: { storage: '96Mi' } } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor({ what: `claim ${OPEN_LOCAL_CLAIM} grown to 96Mi by the node`, timeoutMs: 300_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const status = (await core().readNamespacedPersistentVolumeClaim({ name: OPEN_LOCAL_CLAIM, namespace: namespace.name })).status ?? {};
+      return isResizeFinished(status, '96Mi') ? { done: true, value: true } : { done: false, observed: status };
+    });
+    const view = await waitFor({ what: 'df in the pod showing the grown file system', timeoutMs: 60_000, intervalMs: 1000, signal: guestGone.signal }, async () => {
+      const v = await nodeView();
+      const dfNow = readAppOutput(shareDir, app).dfBytes.at(-1) ?? 0;
+      return dfNow > dfBefore + 24 * MiB ? { done: true, value: v } : { done: false, observed: dfNow };
+    });
+    expect(readAppOutput(shareDir, app).dfBytes.at(-1)).toBeGreaterThan(80 * MiB);
+    expect(view.lvs.get(openLocal.pvName)).toBe(96 * MiB);
+    const publishPath = `/var/lib/kubelet/pods/${pod.metadata?.uid}/volumes/kubernetes.io~csi/${openLocal.pvName}/mount`;
+    expect(view.markers.get(`${publishPath}/marker`)).toBe(openLocal.data);
+    const after = await core().readNamespacedPod({ name: 'open-local-app', namespace: namespace.name });
+    expect(after.metadata?.uid).toBe(pod.metadata?.uid);
+    expect(after.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+  });
+
 
   it('places a StatefulSet\'s claim through the extender pod, provisions it in the plugin pod and mounts it into a pod that writes data', async () => {
     await applyManifests(kubeConfig, [{
@@ -370,7 +484,28 @@ describe.skipIf(skipReason !== null)('the chart running as pods on a real kubele
       const v = await nodeView();
       return v.lvs.has(handle) ? { done: false, observed: [...v.lvs.keys()] } : { done: true, value: v };
     });
+    // Its publish mount is gone (the Open-Local claim's pod still runs; its test below ends with no CSI mount left).
+    expect(view.mounts.filter((m) => m.target.includes('kubernetes.io~csi') && m.target.includes(handle))).toEqual([]);
+  });
+
+  it('deleting the pod and the Open-Local claim removes its LV (through the upgraded plugin pod)', async () => {
+    expect((await nodeView()).lvs.get(openLocal.pvName)).toBe(96 * MiB);
+    await core().deleteNamespacedPod({ name: 'open-local-app', namespace: namespace.name });
+    await waitFor({ what: 'pod open-local-app gone', timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const gone = await core().readNamespacedPod({ name: 'open-local-app', namespace: namespace.name }).then(() => false, () => true);
+      return gone ? { done: true, value: true } : { done: false, observed: 'still there' };
+    });
+    await core().deleteNamespacedPersistentVolumeClaim({ name: OPEN_LOCAL_CLAIM, namespace: namespace.name });
+    const view = await waitFor({ what: `Open-Local's LV ${openLocal.pvName} removed on the node`, timeoutMs: 180_000, intervalMs: 2000, signal: guestGone.signal }, async () => {
+      const v = await nodeView();
+      return v.lvs.has(openLocal.pvName) ? { done: false, observed: [...v.lvs.keys()] } : { done: true, value: v };
+    });
+    // The last volume of the node: no pod volume mount is left at all.
     expect(view.mounts.filter((m) => m.target.includes('kubernetes.io~csi'))).toEqual([]);
+    await waitFor({ what: `PV ${openLocal.pvName} deleted`, timeoutMs: 60_000, intervalMs: 1000 }, async () => {
+      const gone = await core().readPersistentVolume({ name: openLocal.pvName }).then(() => false, () => true);
+      return gone ? { done: true, value: true } : { done: false, observed: 'still there' };
+    });
   });
 
   it('helm uninstall removes every object of the release and its pods', async () => {

@@ -9,7 +9,8 @@
 # processes (rss.txt) and the containers' logs. Ends when the host creates share/stop.
 #
 # Environment (from the host): OPENLOCAL_GUEST_SHARE, NODE_NAME, VG_NAME (the VG the chart's init config names),
-# TOOLS_BIN (the directory of the pinned kubelet), CONTAINERD_DISK (optional, see below). Images: those on the
+# TOOLS_BIN (the directory of the pinned kubelet), CONTAINERD_DISK (optional, see below), OPEN_LOCAL_* (optional:
+# the Open-Local node to upgrade, see open-local-node.sh). Images: those on the
 # containerd disk, and every share/images/*.tar (imported here).
 set -uo pipefail
 
@@ -44,6 +45,14 @@ mount -t tmpfs -o mode=0755 tmpfs "$kubelet_dir" || fail "tmpfs for kubelet"
 mount --make-rshared / || fail "mount --make-rshared /"
 cp "$share/cni.conflist" /etc/cni/net.d/10-openlocal.conflist
 
+# The Open-Local upgrade (#15), when the host asks for it (OPEN_LOCAL_VG set): first the node becomes what Open-Local
+# v0.7.1 left (open-local-node.sh: its VG, its untagged LV with a file system and data), before anything else runs.
+if [ -n "${OPEN_LOCAL_VG:-}" ]; then
+  bash "$(dirname "${BASH_SOURCE[0]}")/open-local-node.sh" >"$logs/open-local-node.log" 2>&1 || fail "open-local-node.sh (see logs/open-local-node.log)"
+  report_extra_vgs+=("$OPEN_LOCAL_VG")
+  say "the node is as Open-Local v0.7.1 left it: VG $OPEN_LOCAL_VG with LV $OPEN_LOCAL_LV"
+fi
+
 start containerd containerd --config "$share/containerd.toml"
 wait_for_socket /run/containerd/containerd.sock 60 || fail "containerd did not start (see logs/containerd.log)"
 for archive in "$share"/images/*.tar; do
@@ -53,6 +62,15 @@ for archive in "$share"/images/*.tar; do
 done
 say "containerd up with $(ctr --address /run/containerd/containerd.sock --namespace k8s.io images ls -q | wc -l) images"
 
+# ... and kubelet (so every pod of ours) starts only once the host has upgraded Open-Local's release to our chart.
+if [ -n "${OPEN_LOCAL_VG:-}" ]; then
+  for _ in $(seq 600); do
+    if [ -e "$share/upgraded" ] || [ -e "$share/stop" ]; then break; fi
+    sleep 0.5
+  done
+  [ -e "$share/upgraded" ] || fail "the host did not upgrade Open-Local's release to our chart within 300 s (share/upgraded)"
+  say "Open-Local's release upgraded to our chart by the host"
+fi
 start kubelet "$tools/kubelet" --config="$share/kubelet.yaml" --kubeconfig="$share/kubeconfig" \
   --hostname-override="$node_name" --node-ip=10.0.2.15 --v=2
 echo started >"$share/node-started"
@@ -64,6 +82,8 @@ while [ ! -e "$share/stop" ]; do
   read -r asked 2>/dev/null <"$share/report-request"
   if [ -n "$asked" ] && [ "$asked" != "$answered" ]; then
     report
+    # The containers' logs too: a test reads what a pod printed (e.g. df inside the pod).
+    cp -ru /var/log/pods "$logs/" 2>/dev/null
     echo "$asked" >"$share/.report-done" && mv -f "$share/.report-done" "$share/report-done"
     answered="$asked"
   fi

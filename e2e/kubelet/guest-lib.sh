@@ -4,6 +4,8 @@
 # shellcheck shell=bash
 pids=()
 names=()
+# VGs the report lists besides $vg (e.g. the Open-Local VG of the upgrade, guest-chart.sh).
+report_extra_vgs=()
 
 say() { echo "kubelet-node [$(cut -d' ' -f1 /proc/uptime) s] $*"; }
 fail() { say "FAILED: $*"; echo "$*" > "$share/failed"; exit 1; }
@@ -40,7 +42,7 @@ fail_if_one_died() {
 
 # What only the node sees, written atomically (tmp + rename) so the host never reads half a file.
 report() {
-  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active,lv_kernel_major,lv_kernel_minor "$vg" >"$share/.lvs.json" 2>/dev/null &&
+  lvm lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,lv_active,lv_kernel_major,lv_kernel_minor "$vg" "${report_extra_vgs[@]}" >"$share/.lvs.json" 2>/dev/null &&
     mv -f "$share/.lvs.json" "$share/lvs.json"
   findmnt --json --bytes --submounts --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$kubelet_dir" >"$share/.mounts.json" 2>/dev/null &&
     mv -f "$share/.mounts.json" "$share/mounts.json"

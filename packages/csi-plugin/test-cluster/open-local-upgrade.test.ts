@@ -15,7 +15,10 @@ import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, StorageV1
 import { createHostSandbox, hostSkipReason, type HostSandbox } from '@openlocal/lvm/testing';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestNamespace, installCrds, missingToolsReason, openLocalCrds, runHelm, startCluster, toolPath, waitFor, type Cluster, type HelmResult, type TestNamespace } from '@openlocal/e2e/cluster';
+import {
+  createOpenLocalClaim, createTestNamespace, installCrds, installOpenLocalRelease, missingToolsReason, OPEN_LOCAL_VALUES_FILE, OPEN_LOCAL_VG_INCLUDE, openLocalCrds, openLocalVgStatus, runHelm, startCluster,
+  toolPath, waitFor, writeOpenLocalNls, type Cluster, type HelmResult, type OpenLocalVolume, type TestNamespace,
+} from '@openlocal/e2e/cluster';
 import { createCsiClient, mountCapability, type CsiClient } from '../test/support/csi-client.js';
 
 const exec = promisify(execFile);
@@ -29,63 +32,7 @@ if (skipReason !== null) console.warn(`skipping the Open-Local upgrade tests: ${
 const distDir = join(import.meta.dirname, '..', 'dist');
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 const CHART_DIR = join(REPO_ROOT, 'charts', 'open-local');
-/** Open-Local v0.7.1's values.yaml as its users have it (reference §6.1), shared with the chart's template test. */
-const OPEN_LOCAL_VALUES = join(REPO_ROOT, 'charts', 'test', 'fixtures', 'open-local-v0.7.1-values.yaml');
 const RELEASE = 'open-local';
-
-/**
- * The API objects of Open-Local v0.7.1's chart that outlive it and that our chart takes over (reference §6.2):
- * the CSIDriver (agent.yaml), the NLSC (nlsc.yaml) and the four StorageClasses (storage-class.yaml), rendered
- * from the same values keys. Its workloads, accounts and init job are left out: nothing here runs them, and their
- * names differ from ours, so helm deletes them at the upgrade. Its VolumeSnapshotClass is left out (no snapshot
- * CRDs before our chart).
- */
-const OPEN_LOCAL_TEMPLATES = `apiVersion: storage.k8s.io/v1
-kind: CSIDriver
-metadata:
-  name: {{ .Values.driver }}
-spec:
-  attachRequired: false
-  podInfoOnMount: true
-  volumeLifecycleModes: [Persistent, Ephemeral]
----
-apiVersion: csi.aliyun.com/v1alpha1
-kind: NodeLocalStorageInitConfig
-metadata:
-  name: {{ .Values.name }}
-spec:
-  globalConfig:
-    listConfig:
-      vgs:
-        include:
-          - "{{ .Values.name }}-pool-[0-9]+"
-          - "yoda-pool[0-9]+"
-          - ackdistro-pool
-    {{- if .Values.agent.device }}
-    resourceToBeInited:
-      vgs:
-        - devices: [{{ .Values.agent.device }}]
-          name: {{ .Values.name }}-pool-0
-    {{- end }}
-{{- range $key, $params := dict "lvm" "LVM ext4" "lvm_xfs" "LVM xfs" "device_hdd" "Device ext4 hdd" "device_ssd" "Device ext4 ssd" }}
-{{- $p := splitList " " $params }}
----
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: {{ (index $.Values.storageclass $key).name }}
-provisioner: {{ $.Values.driver }}
-parameters:
-  volumeType: {{ index $p 0 }}
-  csi.storage.k8s.io/fstype: {{ index $p 1 }}
-  {{- if eq (len $p) 3 }}
-  mediaType: {{ index $p 2 }}
-  {{- end }}
-reclaimPolicy: Delete
-volumeBindingMode: WaitForFirstConsumer
-allowVolumeExpansion: {{ eq (index $p 0) "LVM" }}
-{{- end }}
-`;
 
 /** Open-Local's lvmd CreateLV argv (`lvcreate -n NAME -L SIZEb -W y -y VG`, no --addtag); the host adds metadata-only flags. */
 async function openLocalLvcreate(sandbox: HostSandbox, vgName: string, name: string, sizeBytes: number): Promise<void> {
@@ -102,18 +49,8 @@ async function lvsOf(sandbox: HostSandbox, vgName: string): Promise<Map<string, 
 async function vgReport(sandbox: HostSandbox, vgName: string, physicalVolume: string) {
   const { stdout } = await sandbox.run(['lvm', 'vgs', '--noheadings', '--units', 'b', '--nosuffix', '--separator', ';', '-o', 'vg_size,vg_free', vgName]);
   const [size, free] = stdout.trim().split(';').map(Number);
-  const lvs = [...(await lvsOf(sandbox, vgName)).entries()].map(([name, lv]) => ({ name, vgname: vgName, total: lv.sizeBytes, condition: 'DiskReady' }));
-  // allocatable = total − LVs that are not Open-Local's (names starting with `local` or `csi-`, §1.8).
-  const foreign = lvs.filter((lv) => !lv.name.startsWith('local') && !lv.name.startsWith('csi-')).reduce((sum, lv) => sum + lv.total, 0);
-  return { name: vgName, physicalVolumes: [physicalVolume], logicalVolumes: lvs, total: size, available: free, allocatable: (size ?? 0) - foreign, condition: 'DiskReady' };
-}
-
-interface OpenLocalVolume {
-  claim: string;
-  storageClassName: string;
-  sizeBytes: number;
-  attributes: Record<string, string>;
-  fsType: string;
+  const lvs = [...(await lvsOf(sandbox, vgName)).entries()].map(([name, lv]) => ({ name, sizeBytes: lv.sizeBytes }));
+  return openLocalVgStatus({ name: vgName, sizeBytes: size ?? 0, freeBytes: free ?? 0, physicalVolumes: [physicalVolume], lvs });
 }
 
 describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node', () => {
@@ -131,49 +68,11 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
   let helmHome = '';
   const helm = (args: readonly string[]): Promise<HelmResult> => runHelm([...args, '--kubeconfig', cluster.kubeconfigPath], { home: helmHome, timeoutMs: 180_000 });
 
-  /** A PVC then its PV, bound as external-provisioner v2.2.2 and kube-controller-manager leave them (§5.3, §5.7). */
+  /** An Open-Local claim on node-a (or options.node) in the test namespace; its PV name recorded by claim. */
   async function openLocalClaim(volume: OpenLocalVolume, options: { pvName?: string; handle?: string; node?: string } = {}): Promise<V1PersistentVolume> {
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const node = options.node ?? NODE;
-    const pvc = await core.createNamespacedPersistentVolumeClaim({
-      namespace: namespace.name,
-      body: {
-        metadata: {
-          name: volume.claim,
-          annotations: {
-            'volume.kubernetes.io/selected-node': node,
-            'volume.beta.kubernetes.io/storage-provisioner': DRIVER,
-            'volume.kubernetes.io/storage-provisioner': DRIVER,
-          },
-        },
-        spec: { accessModes: ['ReadWriteOnce'], storageClassName: volume.storageClassName, resources: { requests: { storage: String(volume.sizeBytes) } } },
-      },
-    });
-    const pvName = options.pvName ?? `local-${pvc.metadata?.uid ?? ''}`;
-    pvNames.set(volume.claim, pvName);
-    const attributes = {
-      ...volume.attributes,
-      'csi.storage.k8s.io/pv/name': pvName,
-      'csi.storage.k8s.io/pvc/name': volume.claim,
-      'csi.storage.k8s.io/pvc/namespace': namespace.name,
-      'volume.kubernetes.io/selected-node': node,
-      'storage.kubernetes.io/csiProvisionerIdentity': '1681984751412-8081-local.csi.aliyun.com',
-    };
-    return core.createPersistentVolume({
-      body: {
-        metadata: { name: pvName, annotations: { 'pv.kubernetes.io/provisioned-by': DRIVER } },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          capacity: { storage: String(volume.sizeBytes) },
-          claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: namespace.name, name: volume.claim, uid: pvc.metadata?.uid ?? '' },
-          csi: { driver: DRIVER, volumeHandle: options.handle ?? pvName, fsType: volume.fsType, volumeAttributes: attributes },
-          nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
-          persistentVolumeReclaimPolicy: 'Delete',
-          storageClassName: volume.storageClassName,
-          volumeMode: 'Filesystem',
-        },
-      },
-    });
+    const pv = await createOpenLocalClaim(kubeConfig, volume, { ...options, namespace: namespace.name, node: options.node ?? NODE });
+    pvNames.set(volume.claim, pv.metadata?.name ?? '');
+    return pv;
   }
 
   async function runCheck(): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -221,15 +120,11 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
 
   it('builds the API state Open-Local v0.7.1 leaves: its helm release (NLSC, StorageClasses, CSIDriver), NLS, claims and untagged LVs', async () => {
     // Open-Local's chart as a helm release named open-local, installed with its users' values file.
-    const chartDir = join(helmHome, 'open-local-v0.7.1');
-    await mkdir(join(chartDir, 'templates'), { recursive: true });
-    await writeFile(join(chartDir, 'Chart.yaml'), 'apiVersion: v2\nname: open-local\nversion: v0.7.1\nappVersion: v0.7.1\n');
-    await writeFile(join(chartDir, 'templates', 'open-local.yaml'), OPEN_LOCAL_TEMPLATES);
-    const installed = await helm(['install', RELEASE, chartDir, '--namespace', 'kube-system', '--values', OPEN_LOCAL_VALUES]);
+    const installed = await installOpenLocalRelease({ kubeconfigPath: cluster.kubeconfigPath, workDir: helmHome, release: RELEASE });
     expect(installed.exitCode, installed.stderr).toBe(0);
     // What a user adds to the NLSC with kubectl for Device and MountPoint volumes, and the VG on this node's disk.
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    const listConfig = { vgs: { include: ['open-local-pool-[0-9]+', 'yoda-pool[0-9]+', 'ackdistro-pool'] }, devices: { include: [deviceDisk] }, mountPoints: { include: [`${join(sandbox.root, 'mnt')}/[^/]+`] } };
+    const listConfig = { vgs: { include: OPEN_LOCAL_VG_INCLUDE }, devices: { include: [deviceDisk] }, mountPoints: { include: [`${join(sandbox.root, 'mnt')}/[^/]+`] } };
     const resourceToBeInited = { vgs: [{ name: pool, devices: [sandbox.loops[0] ?? ''] }] };
     const nlsc = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorageinitconfigs', name: 'open-local' };
     await custom.patchClusterCustomObject({ ...nlsc, body: { spec: { globalConfig: { listConfig, resourceToBeInited } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
@@ -244,7 +139,7 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
     await openLocalClaim({ claim: 'disk-db-0', storageClassName: 'open-local-device-hdd', sizeBytes: 64 * MiB, fsType: 'ext4', attributes: { volumeType: 'Device', mediaType: 'hdd', Device: deviceDisk } });
     await openLocalClaim({ claim: 'logs-db-0', storageClassName: 'open-local-mountpoint-hdd', sizeBytes: 64 * MiB, fsType: 'ext4', attributes: { volumeType: 'MountPoint', mediaType: 'hdd', MountPoint: mountPoint } });
     expect([...(await lvsOf(sandbox, pool)).values()]).toEqual([{ sizeBytes: 64 * MiB, tags: '' }]);
-    await writeOpenLocalNls();
+    await writeNodeANls();
     const core = kubeConfig.makeApiClient(CoreV1Api);
     await waitFor({ what: 'the three claims Bound by kube-controller-manager', timeoutMs: 60_000 }, async () => {
       const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name })).items;
@@ -259,7 +154,7 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
     const owner = { 'meta.helm.sh/release-name': RELEASE, 'meta.helm.sh/release-namespace': 'kube-system' };
     await storage.patchStorageClass({ name: 'open-local-mountpoint-hdd', body: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: owner } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     const before = (await storage.listStorageClass()).items.map((sc) => ({ name: sc.metadata?.name, parameters: sc.parameters, uid: sc.metadata?.uid }));
-    const upgraded = await helm(['upgrade', RELEASE, CHART_DIR, '--namespace', 'kube-system', '--values', OPEN_LOCAL_VALUES, '--timeout', '2m']);
+    const upgraded = await helm(['upgrade', RELEASE, CHART_DIR, '--namespace', 'kube-system', '--values', OPEN_LOCAL_VALUES_FILE, '--timeout', '2m']);
     expect(upgraded.exitCode, upgraded.stderr).toBe(0);
     const releases = JSON.parse((await helm(['list', '--namespace', 'kube-system', '-o', 'json'])).stdout) as { name: string; revision: string; status: string; chart: string }[];
     const release = releases.find((r) => r.name === RELEASE);
@@ -278,29 +173,15 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
   });
 
   /** The NLS of node-a as Open-Local's controller (spec) and agent (status) write it (§1.3, §2.3). */
-  async function writeOpenLocalNls(): Promise<void> {
-    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    const target = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages', name: NODE };
-    const spec = {
-      nodeName: NODE,
-      listConfig: { vgs: { include: ['open-local-pool-[0-9]+', 'yoda-pool[0-9]+', 'ackdistro-pool'] }, devices: { include: [deviceDisk] }, mountPoints: { include: [`${join(sandbox.root, 'mnt')}/[^/]+`] } },
-      resourceToBeInited: { vgs: [{ name: pool, devices: [sandbox.loops[0] ?? ''] }] },
+  async function writeNodeANls(): Promise<void> {
+    const listConfig = { vgs: { include: OPEN_LOCAL_VG_INCLUDE }, devices: { include: [deviceDisk] }, mountPoints: { include: [`${join(sandbox.root, 'mnt')}/[^/]+`] } };
+    const spec = { listConfig, resourceToBeInited: { vgs: [{ name: pool, devices: [sandbox.loops[0] ?? ''] }] } };
+    const nodeStorageInfo = {
+      deviceInfo: [{ name: deviceDisk, mediaType: 'hdd', total: 64 * MiB, readOnly: false, condition: 'DiskReady' }],
+      volumeGroups: [await vgReport(sandbox, pool, sandbox.loops[0] ?? ''), await vgReport(sandbox, userVg, sandbox.loops[3] ?? '')],
+      mountPoints: [{ name: mountPoint, total: 60 * MiB, available: 55 * MiB, fsType: 'ext4', isBind: false, options: ['rw', 'relatime'], device: sandbox.loops[2] ?? '', readOnly: false, condition: 'DiskReady' }],
     };
-    const existing = await custom.getClusterCustomObject(target).catch(() => undefined);
-    if (existing === undefined) await custom.createClusterCustomObject({ ...target, body: { apiVersion: 'csi.aliyun.com/v1alpha1', kind: 'NodeLocalStorage', metadata: { name: NODE }, spec } });
-    const now = new Date().toISOString();
-    const current = (await custom.getClusterCustomObject(target)) as { metadata: object };
-    const status = {
-      nodeStorageInfo: {
-        deviceInfo: [{ name: deviceDisk, mediaType: 'hdd', total: 64 * MiB, readOnly: false, condition: 'DiskReady' }],
-        volumeGroups: [await vgReport(sandbox, pool, sandbox.loops[0] ?? ''), await vgReport(sandbox, userVg, sandbox.loops[3] ?? '')],
-        mountPoints: [{ name: mountPoint, total: 60 * MiB, available: 55 * MiB, fsType: 'ext4', isBind: false, options: ['rw', 'relatime'], device: sandbox.loops[2] ?? '', readOnly: false, condition: 'DiskReady' }],
-        phase: 'Running',
-        state: { type: 'DiskReady', status: 'True', lastHeartbeatTime: now },
-      },
-      filteredStorageInfo: { volumeGroups: [pool], devices: [deviceDisk], mountPoints: [mountPoint], updateStatusInfo: { lastUpdateTime: now, updateStatus: 'accepted' } },
-    };
-    await custom.replaceClusterCustomObjectStatus({ ...target, body: { ...current, status } });
+    await writeOpenLocalNls(kubeConfig, NODE, { spec, status: { nodeStorageInfo, filteredStorageInfo: { volumeGroups: [pool], devices: [deviceDisk], mountPoints: [mountPoint] } } });
   }
 
   it('the upgrade check says every healthy Open-Local volume will be adopted, and exits 0', async () => {
@@ -323,7 +204,7 @@ describe.skipIf(skipReason !== null)('upgrading a running Open-Local v0.7.1 node
     const twin = await openLocalClaimSharing(`local-twin-${pid}`);
     await openLocalLvcreate(sandbox, pool, `local-twin-${pid}`, 16 * MiB);
     await openLocalClaim({ ...lvmClass, claim: 'lost-0', sizeBytes: 16 * MiB, attributes: { volumeType: 'LVM', vgName: pool } }, { pvName: `local-lost-${pid}`, node: 'node-gone' });
-    await writeOpenLocalNls();
+    await writeNodeANls();
     const result = await runCheck();
     console.log(`open-local-upgrade-check (with broken volumes), exit ${result.code}:\n${result.stdout}${result.stderr}`);
     expect(result.code).toBe(1);

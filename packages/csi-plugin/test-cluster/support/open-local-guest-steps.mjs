@@ -1,6 +1,7 @@
 // Runs inside the e2e/vm QEMU guest (real device-mapper) for open-local-upgrade-guest.test.ts (#15). First it
-// does what Open-Local v0.7.1 did on a node: the agent's vgcreate, the node path's `lvcreate -n NAME -L <MiB>m -Wy
-// -y VG` (no tag), its publish (mkfs.ext4 -F -m0, mount) and the app's write. Then it starts our csi-plugin with
+// does what Open-Local v0.7.1 did on a node, with the kubelet rung's e2e/kubelet/open-local-node.sh: the agent's
+// vgcreate, the node path's `lvcreate -n NAME -L <MiB>m -Wy -y VG` (no tag), its publish (mkfs.ext4 -F -m0, mount)
+// and the app's write (into the file `marker`). Then it starts our csi-plugin with
 // the host's API server (--kubeconfig) and plays kubelet and external-resizer: stage, publish, read, grow, delete.
 // Every step's outcome goes to $OPENLOCAL_GUEST_SHARE/report.json; the host test asserts on it.
 import { execFileSync, spawn } from 'node:child_process';
@@ -22,15 +23,11 @@ const run = (argv) => execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', e
 const lvs = () => run(['lvm', 'lvs', '--noheadings', '--units', 'b', '--nosuffix', '--separator', ';', '-o', 'lv_name,lv_size,lv_tags', vg]).trim();
 
 // Open-Local's node (reference §1.7, §5.4, §5.14).
-run(['lvm', 'pvcreate', '-y', disk]);
-run(['lvm', 'vgcreate', vg, disk]);
-run(['lvm', 'lvcreate', '-n', pvName, '-L', '64m', '-Wy', '-y', vg]);
-const device = `/dev/${vg}/${pvName}`;
-run(['mkfs.ext4', '-q', '-F', '-m0', device]);
-mkdirSync('/tmp/open-local-target', { recursive: true });
-run(['mount', '-t', 'ext4', device, '/tmp/open-local-target']);
-writeFileSync('/tmp/open-local-target/data.txt', 'written under Open-Local\n');
-run(['umount', '/tmp/open-local-target']);
+writeFileSync(join(share, 'open-local-data'), 'written under Open-Local\n');
+execFileSync('bash', [join(import.meta.dirname, '..', '..', '..', '..', 'e2e', 'kubelet', 'open-local-node.sh')], {
+  stdio: 'inherit',
+  env: { ...process.env, OPEN_LOCAL_VG: vg, OPEN_LOCAL_DISK: disk, OPEN_LOCAL_LV: pvName, OPEN_LOCAL_LV_MIB: '64' },
+});
 report.openLocalLvs = lvs();
 save();
 
@@ -62,7 +59,7 @@ const context = { volumeType: 'LVM', vgName: vg };
 try {
   report.steps.stage = await call('Node', 'NodeStageVolume', { volume_id: pvName, staging_target_path: staging, volume_capability: capability, volume_context: context });
   report.steps.publish = await call('Node', 'NodePublishVolume', { volume_id: pvName, staging_target_path: staging, target_path: target, volume_capability: capability, volume_context: context });
-  report.dataAfterPublish = existsSync(join(target, 'data.txt')) ? readFileSync(join(target, 'data.txt'), 'utf8') : null;
+  report.dataAfterPublish = existsSync(join(target, 'marker')) ? readFileSync(join(target, 'marker'), 'utf8') : null;
   report.fsBytesBefore = statfsSync(target).blocks * statfsSync(target).bsize;
   // external-resizer's part: after ControllerExpandVolume it sets the PV's capacity, then kubelet calls NodeExpand.
   const kubeConfig = new KubeConfig();
@@ -71,7 +68,7 @@ try {
   report.steps.expand = await call('Node', 'NodeExpandVolume', { volume_id: pvName, volume_path: target, capacity_range: { required_bytes: String(128 * MiB) }, volume_capability: capability });
   report.fsBytesAfter = statfsSync(target).blocks * statfsSync(target).bsize;
   report.lvsAfterGrow = lvs();
-  report.dataAfterGrow = readFileSync(join(target, 'data.txt'), 'utf8');
+  report.dataAfterGrow = readFileSync(join(target, 'marker'), 'utf8');
   report.steps.unpublish = await call('Node', 'NodeUnpublishVolume', { volume_id: pvName, target_path: target });
   report.steps.unstage = await call('Node', 'NodeUnstageVolume', { volume_id: pvName, staging_target_path: staging });
   report.steps.delete = await call('Controller', 'DeleteVolume', { volume_id: pvName });

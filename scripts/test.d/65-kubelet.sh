@@ -2,7 +2,8 @@
 # to a host control plane; our csi-plugin registers itself with that kubelet, a pod gets a real LVM volume, a
 # PVC resize reaches lvextend and an online resize2fs through kubelet's NodeExpandVolume, and deletion cleans
 # up. Needs root, QEMU, containerd, runc and the CNI plugins (scripts/setup installs them) and the pinned binaries (kubelet included) from build-tools.
-# chart-pods.test.ts installs the chart (charts/open-local) from the images scripts/images builds and runs it as
+# chart-pods.test.ts installs the chart (charts/open-local) from the images scripts/images builds, by helm upgrade of
+# an Open-Local v0.7.1 release over a node as Open-Local left it (#15, the upgrade tests in the same guest boot), and runs it as
 # pods on that node: the images are built (or found in the tool cache, seconds when warm) first, their sizes printed.
 source "$REPO_ROOT/scripts/lib.sh"
 cd "$REPO_ROOT"

@@ -38,6 +38,11 @@ const PANELS = [
   ['Controller leader', 'stat', 6, 6, [['sum(openlocal_controller_is_leader)', 'leaders']], 'none'],
   ['Node command latency p95 (lvm, mkfs, mount)', 'timeseries', 9, 6, [['histogram_quantile(0.95, sum by (le, command) (rate(openlocal_command_duration_seconds_bucket[5m])))', '{{command}}']], 's'],
   ['Node command failures in the last hour', 'table', 9, 6, [['sum by (command, outcome) (increase(openlocal_command_failures_total[1h]))', '{{command}} {{outcome}}']], 'none'],
+  // LVs of ours no PV names, past the agent's orphan grace (#16); alert OpenLocalOrphanedVolumes.
+  ['Orphaned LVs (no PV names them)', 'table', 6, 6, [
+    ['sum by (nodename, vg) (openlocal_agent_orphan_lvs{nodename=~"$nodename"})', '{{nodename}}/{{vg}} LVs'],
+    ['sum by (nodename, vg) (openlocal_agent_orphan_lv_bytes{nodename=~"$nodename"})', '{{nodename}}/{{vg}} bytes'],
+  ], 'none'],
 ];
 
 function panel([title, type, w, h, targets, unit], index, position) {

@@ -14,6 +14,7 @@ import { createNodeDisks, demoPrefix, listVgs, type NodeDisks } from '../demo/no
 import { MACHINE, preflightProblems } from '../demo/preflight.js';
 import { DEMO_STEPS, type DemoContext } from '../demo/steps.js';
 import { DemoResources } from '../demo/teardown.js';
+import { agentSpec } from '../demo/components.js';
 import {
   CHROMIUM, PROMETHEUS, PrometheusClient, prometheusConfig, renderChartMonitoring, renderPage, prometheusSkipReason, promtoolCheckRules, readLog, ruleFileOf, servedPort, type Sample, type ScrapeJob,
 } from '../observability/prometheus.js';
@@ -116,6 +117,8 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
   const prefix = demoPrefix(process.pid).replace('oldemo', 'olobs');
   const resources = new DemoResources(prefix);
   const transcript: string[] = [];
+  /** Processes a test stopped itself (and replaced): not counted as ended on their own. */
+  const stoppedOnPurpose = new Set<string>();
 
   beforeAll(async () => {
     const runDir = createRunDir('observability');
@@ -144,7 +147,7 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
 
   it('promtool check rules accepts the chart\'s rules', () => {
     const result = promtoolCheckRules(rig.ruleFile);
-    expect(result.output).toMatch(/SUCCESS: 10 rules found/);
+    expect(result.output).toMatch(/SUCCESS: 11 rules found/);
     expect(result.exitCode).toBe(0);
   });
 
@@ -161,7 +164,7 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
   it('evaluates every rule without error, and no alert fires on the healthy cluster', async () => {
     const rules = await waitFor({ what: 'every rule to have been evaluated', timeoutMs: 20_000, intervalMs: 1000 }, async () => {
       const all = await rig.prometheus.rules();
-      return all.length === 10 && all.every((r) => r.health === 'ok') ? { done: true, value: all } : { done: false, observed: all.map((r) => `${r.name} ${r.health} ${r.lastError ?? ''}`) };
+      return all.length === 11 && all.every((r) => r.health === 'ok') ? { done: true, value: all } : { done: false, observed: all.map((r) => `${r.name} ${r.health} ${r.lastError ?? ''}`) };
     });
     expect(rules.filter((r) => r.lastError)).toEqual([]);
     expect(rules.filter((r) => r.type === 'alerting' && r.state !== 'inactive').map((r) => r.name)).toEqual([]);
@@ -192,6 +195,8 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
     const called = await rig.prometheus.query('sum by (route) (openlocal_extender_request_duration_seconds_count{route=~"/scheduler/.*"}) > 0');
     expect(filter.map((s) => s.metric['route']).sort()).toEqual(called.map((s) => s.metric['route']).sort());
     expect(filter.map((s) => s.metric['route'])).toContain('/scheduler/predicates');
+    // OpenLocalOrphanedVolumes: one series per node VG, 0 on the healthy cluster (its orphan is made below).
+    expect(keyed(await rig.prometheus.query('sum by (nodename, vg) (openlocal_agent_orphan_lvs)'), 'nodename', 'vg')).toEqual(Object.fromEntries(rig.nodes.map((n) => [`${n.nodeName}/${n.vgName}`, 0])));
   });
 
   it('reports each VG as the agents see it: size equal to `lvm vgs` on the node, allocatable equal to the NLS', async () => {
@@ -259,6 +264,45 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
     for (const node of rig.nodes) expect(text).toMatch(new RegExp(`VG\\s+${node.vgName}\\s+\\[[#.]{30}\\]`));
   });
 
+  it('a real orphan (an LV of ours no PV names) shows in the orphan panel, on the NLS and as a pending OpenLocalOrphanedVolumes', async () => {
+    // The first node's agent is restarted with a 3 s orphan grace (the default, 600 s, is longer than the suite)
+    // on the port Prometheus scrapes; the LV is made in that node's own LVM view with the plugin's owner tag.
+    const node = rig.nodes[0] as NodeDisks;
+    const target = rig.jobs.find((j) => j.job === 'open-local-agent')?.targets.find((t) => t.node === node.nodeName);
+    const port = Number(target?.address.split(':')[1]);
+    const old = rig.cluster.processes().find((p) => p.name === `agent-${node.nodeName}`);
+    await old?.stop();
+    stoppedOnPurpose.add(`agent-${node.nodeName}`);
+    await rig.cluster.startProcess({ ...agentSpec(rig.cluster, node, { port, extraArgs: ['--orphan-grace', '3'] }), name: `agent-${node.nodeName}-orphans` });
+    const lv = 'orphan-obs';
+    await node.sandbox.runLvm(['lvcreate', '--yes', '--name', lv, '--size', '8m', '--addtag', 'local.csi.aliyun.com', '--driverloaded', 'n', '--activate', 'n', '--zero', 'n', node.vgName]);
+    try {
+      const lvmBytes = Number((await node.sandbox.runLvm(['lvs', '--noheadings', '--units', 'b', '--nosuffix', '-o', 'lv_size', `${node.vgName}/${lv}`])).trim());
+      const key = `${node.nodeName}/${node.vgName}`;
+      const alert = await waitFor({ what: 'OpenLocalOrphanedVolumes pending for the orphan', timeoutMs: 60_000, intervalMs: 1000 }, async () => {
+        const rule = (await rig.prometheus.rules()).find((r) => r.name === 'OpenLocalOrphanedVolumes');
+        const alerts = rule?.alerts ?? [];
+        return alerts.length > 0 ? { done: true, value: alerts } : { done: false, observed: rule };
+      });
+      expect(alert.map((a) => `${a.labels['nodename']}/${a.labels['vg']} ${a.state}`)).toEqual([`${key} pending`]);
+      const panel = rig.dashboard.panels.find((p) => p.title === 'Orphaned LVs (no PV names them)');
+      const [count, bytes] = await Promise.all((panel?.targets ?? []).map((t) => rig.prometheus.query(expand(t.expr))));
+      const others = Object.fromEntries(rig.nodes.slice(1).map((n) => [`${n.nodeName}/${n.vgName}`, 0]));
+      expect(keyed(count ?? [], 'nodename', 'vg')).toEqual({ [key]: 1, ...others });
+      expect(keyed(bytes ?? [], 'nodename', 'vg')).toEqual({ [key]: lvmBytes, ...others });
+      const custom = rig.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+      const nls = (await custom.getClusterCustomObject({ group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages', name: node.nodeName })) as { status?: { orphanedLogicalVolumes?: { name: string; vgName: string; total: number }[] } };
+      expect(nls.status?.orphanedLogicalVolumes?.map((o) => ({ name: o.name, vgName: o.vgName, total: o.total }))).toEqual([{ name: lv, vgName: node.vgName, total: lvmBytes }]);
+    } finally {
+      await node.sandbox.runLvm(['lvremove', '--yes', '--driverloaded', 'n', `${node.vgName}/${lv}`]);
+    }
+    await waitFor({ what: 'the orphan series back to 0 and the alert gone once the LV is removed', timeoutMs: 30_000, intervalMs: 1000 }, async () => {
+      const count = keyed(await rig.prometheus.query(`openlocal_agent_orphan_lvs{nodename="${node.nodeName}"}`), 'vg')[node.vgName];
+      const alerts = (await rig.prometheus.rules()).find((r) => r.name === 'OpenLocalOrphanedVolumes')?.alerts ?? [];
+      return count === 0 && alerts.length === 0 ? { done: true, value: true } : { done: false, observed: { count, alerts } };
+    });
+  });
+
   it('an NLS recreated without status: the node stays with no VG series and no scrape fails', async () => {
     const last = rig.nodes[rig.nodes.length - 1] as NodeDisks;
     const agent = rig.cluster.processes().find((p) => p.name === `agent-${last.nodeName}`);
@@ -300,7 +344,7 @@ describe.skipIf(skipReasons.length > 0)('Prometheus scraping a running Open-Loca
     const stoppedAgent = `open-local-agent/${rig.nodes[rig.nodes.length - 1]?.nodeName ?? ''}`;
     expect(down).toEqual([stoppedAgent]);
     expect(keyed(await rig.prometheus.query('local_volume_group_total'), 'nodename', 'vgname')).toEqual(before);
-    const ours = rig.cluster.processes().filter((p) => /^(agent-|csi-plugin-|controller|scheduler-extender)/.test(p.name) && p.name !== `agent-${rig.nodes[rig.nodes.length - 1]?.nodeName ?? ''}`);
+    const ours = rig.cluster.processes().filter((p) => /^(agent-|csi-plugin-|controller|scheduler-extender)/.test(p.name) && p.name !== `agent-${rig.nodes[rig.nodes.length - 1]?.nodeName ?? ''}` && !stoppedOnPurpose.has(p.name));
     expect(ours.filter((p) => p.exitInfo() !== undefined).map((p) => p.name)).toEqual([]);
   });
 });

@@ -65,7 +65,8 @@ beside_wait() {
   wait "${beside_pids[$name]}" || status=$?
   unset "beside_pids[$name]"
   cat "$OPENLOCAL_RUN_DIR/$name.log"
-  log "$name: ended with status $status after $(elapsed_since "${beside_starts[$name]}") s (run beside the other parts)"
+  # Its log's last write is about when it ended (it may have ended long before the foreground part did).
+  log "$name: ended with status $status about $(awk -v a="${beside_starts[$name]}" -v b="$(stat -c %Y "$OPENLOCAL_RUN_DIR/$name.log")" 'BEGIN { printf "%.0f", b - a }') s after it started (run beside the other parts; waited for after $(elapsed_since "${beside_starts[$name]}") s)"
   return "$status"
 }
 beside_stop_all() {

@@ -91,7 +91,16 @@ describe.skipIf(skipReason !== null)('chart open-local images and node mounts', 
     }
   });
 
-  it('points every container at apiServer.host/port, uses the node network and csi.extender_url when asked, and not by default', async () => {
+  it('runs the extender with extender.nodeOptions as NODE_OPTIONS, none by default, and refuses a word that is no option', async () => {
+    const extender = (o: RenderedObject[]) => containerOf(findObject(o, 'Deployment', 'open-local-scheduler-extender'), 'scheduler-extender');
+    const nodeOptions = (o: RenderedObject[]) => (extender(o).env ?? []).filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value);
+    expect(extender(await renderChart()).env).toBeUndefined();
+    expect(nodeOptions(await renderChart(['extender.nodeOptions=--max-semi-space-size=1 --max-old-space-size=400']))).toEqual(['--max-semi-space-size=1 --max-old-space-size=400']);
+    expect(nodeOptions(await renderChart(['apiServer.host=10.0.2.2', 'apiServer.port=6443', 'extender.nodeOptions=--max-semi-space-size=1']))).toEqual(['--max-semi-space-size=1']);
+    await expect(renderChart(['extender.nodeOptions=max-semi-space-size=1'])).rejects.toThrow('extender.nodeOptions: each option must start with --, got "max-semi-space-size=1"');
+  });
+
+    it('points every container at apiServer.host/port, uses the node network and csi.extender_url when asked, and not by default', async () => {
     const defaults = await renderChart();
     const envNames = (o: RenderedObject[]) => o.filter((x) => x.kind === 'DaemonSet' || x.kind === 'Deployment').flatMap((x) => podSpecOf(x).containers.map((c) => [x.metadata.name, c.name, (c.env ?? []).filter((e) => e.name.startsWith('KUBERNETES_SERVICE_')).map((e) => `${e.name}=${e.value}`)] as const));
     expect(envNames(defaults).every(([, , env]) => env.length === 0)).toBe(true);

@@ -35,14 +35,20 @@ export async function canServiceAccount(kubeConfig: KubeConfig, account: { names
 
 /**
  * Writes a kubeconfig that authenticates as a ServiceAccount with a bound token from the TokenRequest API, so a
- * process started with it has exactly that account's permissions. Returns its path.
+ * process started with it has exactly that account's permissions. With `boundNode` the token is bound to that
+ * Node and carries its name, as the tokens of a node's pods do (what the chart's nodeScope policies read).
+ * Returns its path.
  */
 export async function writeServiceAccountKubeconfig(
   kubeConfig: KubeConfig,
-  target: { namespace: string; name: string; server: string; caPem: string; dir: string },
+  target: { namespace: string; name: string; server: string; caPem: string; dir: string; boundNode?: string },
 ): Promise<string> {
-  const token = await kubeConfig.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-    namespace: target.namespace, name: target.name, body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const boundObjectRef = target.boundNode === undefined
+    ? undefined
+    : { kind: 'Node', apiVersion: 'v1', name: target.boundNode, uid: (await core.readNode({ name: target.boundNode })).metadata?.uid };
+  const token = await core.createNamespacedServiceAccountToken({
+    namespace: target.namespace, name: target.name, body: { spec: { audiences: [], expirationSeconds: 3600, boundObjectRef } },
   });
   const path = join(target.dir, `${target.name}.kubeconfig`);
   writeFileSync(path, stringify({

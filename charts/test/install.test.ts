@@ -138,15 +138,20 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
       console.warn(`agent run skipped: ${reason}`);
       context.skip();
     }
-    const kubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, {
-      namespace: NAMESPACE, name: 'open-local-agent', server: cluster.apiServerUrl, caPem: readFileSync(cluster.pki.caCert, 'utf8'), dir: workDir,
-    });
     const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
     const node = 'chart-node-b';
     const target = { group: 'csi.aliyun.com', version: 'v1alpha1', plural: 'nodelocalstorages' };
+    // The chart's nodeScope policies are on by default here (Kubernetes >= 1.30): the agent's token is bound to its
+    // Node, as the token of the agent's pod on that node would be.
+    await core.createNode({ body: { metadata: { name: node, labels: { 'kubernetes.io/hostname': node } } } });
     await custom.createClusterCustomObject({ ...target, body: { apiVersion: 'csi.aliyun.com/v1alpha1', kind: 'NodeLocalStorage', metadata: { name: node }, spec: { nodeName: node } } });
     onTestFinished(async () => {
       await custom.deleteClusterCustomObject({ ...target, name: node }).catch(() => undefined);
+      await core.deleteNode({ name: node }).catch(() => undefined);
+    });
+    const kubeconfig = await writeServiceAccountKubeconfig(cluster.kubeConfig, {
+      namespace: NAMESPACE, name: 'open-local-agent', server: cluster.apiServerUrl, caPem: readFileSync(cluster.pki.caCert, 'utf8'), dir: workDir, boundNode: node,
     });
     const lvmDir = writeEmptyLvmView(workDir);
     const mountRoot = join(workDir, 'mnt');

@@ -71,7 +71,8 @@ describe.skipIf(skipReason !== null)('node-scoped writes by bound service-accoun
   beforeAll(async () => {
     cluster = await startCluster({ scheduler: false, nodes: NODES.map((name) => ({ name })) });
     admin = cluster.kubeConfig;
-    const installed = await runHelm(['install', 'open-local', CHART_DIR, '--namespace', NAMESPACE, '--timeout', '2m', '--kubeconfig', cluster.kubeconfigPath, '--set', 'nodeScope.enabled=true']);
+    // No nodeScope value: the default (auto) turns the policies on, as this kube-apiserver is >= 1.30.
+    const installed = await runHelm(['install', 'open-local', CHART_DIR, '--namespace', NAMESPACE, '--timeout', '2m', '--kubeconfig', cluster.kubeconfigPath]);
     if (installed.exitCode !== 0) throw new Error(`helm install failed (${installed.exitCode}): ${installed.stderr}`);
     const custom = admin.makeApiClient(CustomObjectsApi);
     for (const node of NODES) {
@@ -134,12 +135,28 @@ describe.skipIf(helmSkipReason() !== null)('chart nodeScope rendering', () => {
   const policies = (objects: { kind: string; metadata: { name: string } }[]) =>
     objects.filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy')).map((o) => `${o.kind}/${o.metadata.name}`).sort();
 
-  it('renders the two policies and their bindings when enabled on Kubernetes >= 1.30, nothing otherwise', async () => {
-    expect(policies(await renderChart(['nodeScope.enabled=true']))).toEqual([
-      'ValidatingAdmissionPolicy/open-local-agent-own-nls', 'ValidatingAdmissionPolicy/open-local-csi-node-own-pvs',
-      'ValidatingAdmissionPolicyBinding/open-local-agent-own-nls', 'ValidatingAdmissionPolicyBinding/open-local-csi-node-own-pvs',
-    ]);
-    expect(policies(await renderChart())).toEqual([]);
-    expect(policies(await renderChart(['nodeScope.enabled=true'], ['--kube-version', '1.29.0']))).toEqual([]);
+  const ALL = [
+    'ValidatingAdmissionPolicy/open-local-agent-own-nls', 'ValidatingAdmissionPolicy/open-local-csi-node-own-pvs',
+    'ValidatingAdmissionPolicyBinding/open-local-agent-own-nls', 'ValidatingAdmissionPolicyBinding/open-local-csi-node-own-pvs',
+  ];
+
+  it.each([
+    { values: [], kube: '1.31.0', want: ALL, why: 'default (auto) on Kubernetes 1.31' },
+    { values: [], kube: '1.30.0', want: ALL, why: 'default (auto) on Kubernetes 1.30' },
+    { values: [], kube: '1.29.0', want: [], why: 'default (auto) on Kubernetes 1.29: no ValidatingAdmissionPolicy v1' },
+    { values: ['nodeScope.enabled=auto'], kube: '1.29.0', want: [], why: 'explicit auto on 1.29' },
+    { values: ['nodeScope.enabled=false'], kube: '1.31.0', want: [], why: 'explicit false on 1.31' },
+    { values: ['nodeScope.enabled=true'], kube: '1.31.0', want: ALL, why: 'explicit true on 1.31' },
+  ])('$why: $want.length objects', async ({ values, kube, want }) => {
+    expect(policies(await renderChart(values, ['--kube-version', kube]))).toEqual(want);
+  });
+
+  it.each([
+    { set: 'nodeScope.enabled=true', kube: '1.29.0', want: 'nodeScope.enabled=true needs ValidatingAdmissionPolicy v1 (Kubernetes >= 1.30), this cluster is v1.29.0; use auto or false' },
+    { set: 'nodeScope.enabled=yes', kube: '1.31.0', want: 'nodeScope.enabled must be auto, true or false, got "yes"' },
+  ])('refuses $set on Kubernetes $kube, naming the field and value', async ({ set, kube, want }) => {
+    const result = await runHelm(['template', 'open-local', CHART_DIR, '--kube-version', kube, '--set', set]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(want);
   });
 });

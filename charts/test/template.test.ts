@@ -80,6 +80,8 @@ describe.skipIf(skipReason !== null)('chart open-local rendered by helm', () => 
       'Service/kube-system/open-local-scheduler-extender',
       ...['agent', 'controller', 'csi-controller', 'csi-node', 'scheduler-extender', 'snapshot-controller'].map((c) => `ServiceAccount/kube-system/open-local-${c}`),
       ...['open-local-device-hdd', 'open-local-device-ssd', 'open-local-lvm', 'open-local-lvm-xfs', 'open-local-mountpoint-hdd'].map((n) => `StorageClass//${n}`),
+      // nodeScope auto on Kubernetes >= 1.30 (#16, node-scope.test.ts).
+      ...['agent-own-nls', 'csi-node-own-pvs'].flatMap((n) => [`ValidatingAdmissionPolicy//open-local-${n}`, `ValidatingAdmissionPolicyBinding//open-local-${n}`]),
     ].sort());
   });
 
@@ -371,7 +373,7 @@ describe.skipIf(skipReason !== null)('chart open-local with overrides', () => {
     const rule = findObject(objects, 'PrometheusRule', 'open-local') as unknown as { spec: { groups: { rules: { alert?: string; record?: string; expr: string }[] }[] } };
     const rules = rule.spec.groups.flatMap((g) => g.rules);
     expect(rules.map((r) => r.alert ?? r.record)).toEqual([
-      'openlocal:volume_group_used:ratio', 'OpenLocalVolumeGroupNearlyFull', 'OpenLocalThinPoolNearlyFull', 'OpenLocalAgentDown', 'OpenLocalAgentNotReporting',
+      'openlocal:volume_group_used:ratio', 'OpenLocalVolumeGroupNearlyFull', 'OpenLocalThinPoolNearlyFull', 'OpenLocalOrphanedVolumes', 'OpenLocalAgentDown', 'OpenLocalAgentNotReporting',
       'OpenLocalCsiErrors', 'OpenLocalExtenderErrors', 'OpenLocalExtenderSlow', 'OpenLocalExtenderDown', 'OpenLocalNoControllerLeader',
     ]);
     expect(rules.find((r) => r.alert === 'OpenLocalVolumeGroupNearlyFull')?.expr).toBe('openlocal:volume_group_used:ratio > 0.75');

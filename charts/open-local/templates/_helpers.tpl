@@ -139,3 +139,14 @@ archives land on the host, not in the container.
 {{- define "open-local.startupFailures" -}}
 {{- max 1 (div (int .Values.probes.startupSeconds) 5) -}}
 {{- end -}}
+
+{{/*
+"true" when the nodeScope ValidatingAdmissionPolicies render, else "": nodeScope.enabled auto (the default) turns
+them on where the cluster serves ValidatingAdmissionPolicy v1 (Kubernetes >= 1.30); true or false is explicit
+(true below 1.30 is refused by open-local.validate).
+*/}}
+{{- define "open-local.nodeScopeEnabled" -}}
+{{- $v := toString .Values.nodeScope.enabled -}}
+{{- $hasVap := semverCompare ">=1.30-0" .Capabilities.KubeVersion.Version -}}
+{{- if or (eq $v "true") (and (eq $v "auto") $hasVap) -}}true{{- end -}}
+{{- end -}}

@@ -90,6 +90,13 @@ Checks the values before anything renders (templates/validate.yaml includes this
 {{- end -}}
 {{- include "open-local.validateImage" (list "images.provisioner" $v.images.provisioner "csi-provisioner") -}}
 {{- include "open-local.validateImage" (list "images.resizer" $v.images.resizer "csi-resizer") -}}
+{{- $nodeScope := toString ($v.nodeScope).enabled -}}
+{{- if not (has $nodeScope (list "auto" "true" "false")) -}}
+{{- fail (printf "nodeScope.enabled must be auto, true or false, got %q" $nodeScope) -}}
+{{- end -}}
+{{- if and (eq $nodeScope "true") (not (semverCompare ">=1.30-0" .Capabilities.KubeVersion.Version)) -}}
+{{- fail (printf "nodeScope.enabled=true needs ValidatingAdmissionPolicy v1 (Kubernetes >= 1.30), this cluster is %s; use auto or false" .Capabilities.KubeVersion.Version) -}}
+{{- end -}}
 {{- if $v.snapshot.enabled -}}
 {{- include "open-local.validateImage" (list "images.snapshotter" $v.images.snapshotter "csi-snapshotter") -}}
 {{- include "open-local.validateImage" (list "images.snapshot_controller" $v.images.snapshot_controller "snapshot-controller") -}}

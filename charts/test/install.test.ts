@@ -72,8 +72,9 @@ describe.skipIf(skipReason !== null)('helm install of charts/open-local into a r
     for (const object of manifest) if (!(await objectExists(cluster.kubeConfig, object))) missing.push(`${object.kind}/${object.metadata.name}`);
     expect(missing).toEqual([]);
     // 35 objects, plus 11 for snapshots (#17): the 3 snapshot CRDs, the snapshot-controller's account, ClusterRole,
-    // binding, leader Role and RoleBinding and Deployment, and csi-snapshotter's ClusterRole and binding for csi-node.
-    expect(manifest.length).toBe(46);
+    // binding, leader Role and RoleBinding and Deployment, and csi-snapshotter's ClusterRole and binding for csi-node;
+    // plus the 2 nodeScope ValidatingAdmissionPolicies and their bindings (#16, on by default from Kubernetes 1.30).
+    expect(manifest.length).toBe(50);
   });
 
   it.each(ACCESS)('$account $what', async ({ account, allowed, check }) => {

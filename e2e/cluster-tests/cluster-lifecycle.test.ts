@@ -1,9 +1,10 @@
 // The harness's own promises, checked against real processes: a cluster's teardown stops exactly the
 // processes it started and removes its work dir, and a start that fails cleans up and says why.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { expect, it } from 'vitest';
-import { createRunDir, loadKubeConfig, startCluster } from '../cluster/index.js';
+import { createRunDir, freePorts, loadKubeConfig, startCluster } from '../cluster/index.js';
 import { clusterInfo, describeCluster } from './harness.js';
 
 function isAlive(pid: number): boolean {
@@ -34,6 +35,34 @@ describeCluster('cluster lifecycle', (_info) => {
 
     const shared = await loadKubeConfig(clusterInfo?.kubeconfigPath ?? '').makeApiClient(CoreV1Api).listNode();
     expect(shared.items.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a start that loses a port to another process (a harness beside this one) is tried again with new ports', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolveListen) => squatter.listen({ host: '127.0.0.1', port: 0, exclusive: true }, resolveListen));
+    const taken = (squatter.address() as AddressInfo).port;
+    let asks = 0;
+    // The first ask hands etcd's client port to the squatter's port, as a race with another harness would.
+    const racingPorts = async (count: number): Promise<number[]> => {
+      asks += 1;
+      const fresh = await freePorts(count);
+      return asks === 1 ? [taken, ...fresh.filter((port) => port !== taken).slice(0, count - 1)] : fresh;
+    };
+    const runDir = createRunDir('cluster-port-race');
+    try {
+      const cluster = await startCluster({ runDir, freePorts: racingPorts });
+      try {
+        expect(asks).toBe(2);
+        expect(readFileSync(`${runDir}/etcd.log`, 'utf8')).toMatch(/address already in use/);
+        expect(cluster.runDir).toBe(`${runDir}-attempt-2`);
+        const nodes = await cluster.kubeConfig.makeApiClient(CoreV1Api).listNode();
+        expect(nodes.items).toEqual([]);
+      } finally {
+        await cluster.stop();
+      }
+    } finally {
+      squatter.close();
+    }
   });
 
   it('a start that fails stops what it started, removes its work dir and quotes the failing component', async () => {

@@ -1,6 +1,6 @@
 // Starts and stops a whole harness cluster: PKI, etcd, kube-apiserver, kube-controller-manager, kube-scheduler
 // and simulated nodes, on loopback with random ports and a private temp dir; logs under a run dir that stays.
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -42,6 +42,22 @@ export interface ClusterOptions {
    */
   readonly nodeMonitorGracePeriodS?: number;
   readonly apiServerExtraArgs?: readonly string[];
+  /**
+   * Where the control plane's ports come from (default: asked from the kernel). Tests of the port-race retry pass
+   * one that hands out a port already taken.
+   */
+  readonly freePorts?: (count: number) => Promise<number[]>;
+}
+
+/**
+ * Ports are asked from the kernel and bound by the components a moment later; a harness running beside this one
+ * (scripts/lib.sh beside_start) can take one in between. A start that failed only because a port was taken is
+ * tried again with new ports, at most this many times in all; every other failure is final.
+ */
+const START_ATTEMPTS = 3;
+
+export function isPortTakenFailure(error: unknown): boolean {
+  return error instanceof Error && /address already in use/i.test(error.message);
 }
 
 /** Milliseconds each start-up phase took, and the total to a ready cluster. */
@@ -91,8 +107,24 @@ class PhaseClock {
   }
 }
 
-/** Starts a cluster; on any failure stops what it started and throws, naming the log directory. */
+/**
+ * Starts a cluster; on any failure stops what it started and throws, naming the log directory. A start that lost
+ * a port to another process is retried with new ports (START_ATTEMPTS), each attempt with its own log directory.
+ */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  for (let attempt = 1; ; attempt++) {
+    const runDir = options.runDir === undefined ? undefined : attempt === 1 ? options.runDir : `${options.runDir}-attempt-${attempt}`;
+    if (attempt > 1 && runDir !== undefined) mkdirSync(runDir, { recursive: true });
+    try {
+      return await startClusterOnce({ ...options, runDir });
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !isPortTakenFailure(error)) throw error;
+      console.warn(`[e2e:cluster] start attempt ${attempt} lost a port to another process, trying again with new ports: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+}
+
+async function startClusterOnce(options: ClusterOptions): Promise<Cluster> {
   const runDir = options.runDir ?? createRunDir('cluster');
   const workDir = mkdtempSync(join(tmpdir(), 'openlocal-e2e-'));
   const group = new ProcessGroup(runDir);
@@ -134,7 +166,7 @@ async function bootControlPlane(input: BootInput): Promise<Cluster> {
   const { options, runDir, workDir, group } = input;
   const timeoutMs = options.componentTimeoutMs ?? 90_000;
   const clock = new PhaseClock();
-  const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort] = (await freePorts(5)) as [number, number, number, number, number];
+  const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort] = (await (options.freePorts ?? freePorts)(5)) as [number, number, number, number, number];
   const pki = await generatePki(workDir);
   clock.mark('pki');
   const etcd = await startEtcd(group, { dataDir: join(workDir, 'etcd'), clientPort: etcdClient, peerPort: etcdPeer, timeoutMs });

@@ -28,11 +28,6 @@ function checkLimit(field: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new Error(`invalid ${field} limit ${value}: want a positive whole number`);
 }
 
-/** The line to write to `io.max`, or null when there is nothing to limit. */
-export function ioMaxLine(majMin: string, throttle: IoThrottle): string | null {
-  return throttleWrites('v2', majMin, throttle)[0]?.line ?? null;
-}
-
 /** Every file write that sets `throttle` on device `majMin` for the layout; empty when nothing is limited. */
 export function throttleWrites(layout: CgroupLayout, majMin: string, throttle: IoThrottle): ThrottleWrite[] {
   checkMajMin(majMin);

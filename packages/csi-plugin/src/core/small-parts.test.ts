@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseClaim } from './claim.js';
 import { capacityOf } from './capacity.js';
 import { blankDisks, diskProblem, type DiskFacts } from './free-disks.js';
-import { ioMaxLine, podUidFromTarget } from './io-max.js';
+import { podUidFromTarget, throttleWrites } from './io-max.js';
 import { REDACTED, redactSecrets } from './redact.js';
 import { buildVolumeContext } from './volume-context.js';
 import { VolumeLocks } from './volume-locks.js';
@@ -26,13 +26,13 @@ describe('redactSecrets', () => {
   });
 });
 
-describe('ioMaxLine', () => {
+describe('the io.max line (cgroup v2)', () => {
   it.each([
     { name: 'iops and bps', throttle: { iops: 100, bpsBytes: 1048576 }, want: '253:4 riops=100 wiops=100 rbps=1048576 wbps=1048576' },
     { name: 'only bps', throttle: { bpsBytes: 10 }, want: '253:4 rbps=10 wbps=10' },
     { name: 'nothing', throttle: {}, want: null },
   ])('$name', ({ throttle, want }) => {
-    expect(ioMaxLine('253:4', throttle)).toBe(want);
+    expect(throttleWrites('v2', '253:4', throttle)[0]?.line ?? null).toBe(want);
   });
 
   it('finds the pod UID by structure for both filesystem and block targets', () => {

@@ -4,6 +4,6 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'e2e:unit',
-    include: ['cluster/**/*.test.ts', 'demo/**/*.test.ts', 'kubelet/**/*.unit.test.ts', 'images/**/*.unit.test.ts', 'faults/**/*.unit.test.ts'],
+    include: ['cluster/**/*.test.ts', 'demo/**/*.test.ts', 'kubelet/**/*.unit.test.ts', 'images/**/*.unit.test.ts', 'faults/**/*.unit.test.ts', 'bench/**/*.unit.test.ts'],
   },
 });

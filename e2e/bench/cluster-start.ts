@@ -3,10 +3,10 @@
 import { parseArgs } from 'node:util';
 import { CONTROL_PLANE_TOOLS, missingToolsReason, startCluster } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
+import { integerFlag } from './flags.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
-const runs = Number(values.runs);
-if (!Number.isSafeInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs must be an integer from 1 to 20, got ${JSON.stringify(values.runs)}`);
+const runs = integerFlag('runs', values.runs, [1, 20]);
 const missing = missingToolsReason(CONTROL_PLANE_TOOLS);
 if (missing !== null) throw new Error(missing);
 

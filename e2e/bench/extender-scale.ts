@@ -24,6 +24,7 @@ import { renderTable } from '../demo/table.js';
 import { pinExtenderBuild, populateScale, type ScaleSpec } from './scale-harness.js';
 import { summarizeHeapSnapshot } from './heap-summary.js';
 import { layOutImageBundle } from './image-bundle.js';
+import { integerFlag } from './flags.js';
 
 /** The NODE_OPTIONS the chart gives the extender (charts/open-local/values.yaml, extender.nodeOptions). */
 function chartNodeOptions(): string {
@@ -56,8 +57,7 @@ function parsePoints(text: string): { nodes: number; pvs: number }[] {
 
 const points = parsePoints(values.points);
 const vgs = Number(values.vgs);
-const runs = Number(values.runs);
-if (!Number.isSafeInteger(runs) || runs < 1 || runs > 10) throw new Error(`--runs must be an integer from 1 to 10, got ${JSON.stringify(values.runs)}`);
+const runs = integerFlag('runs', values.runs, [1, 10]);
 for (let i = 1; i < points.length; i += 1) {
   const [a, b] = [points[i - 1], points[i]] as [{ nodes: number; pvs: number }, { nodes: number; pvs: number }];
   if (b.nodes < a.nodes || b.pvs < a.pvs) throw new Error(`--points must grow (each point adds objects to the last), got ${values.points}`);

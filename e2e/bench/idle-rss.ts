@@ -17,13 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../cluster/index.js';
 import { renderTable } from '../demo/table.js';
+import { integerFlag } from './flags.js';
 import { layOutImageBundle } from './image-bundle.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, settle: { type: 'string', default: '5' }, 'image-bundles': { type: 'boolean', default: false } } });
-const runs = Number(values.runs);
+const runs = integerFlag('runs', values.runs, [1, 20]);
 const settle = Number(values.settle);
-if (!Number.isSafeInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs must be an integer from 1 to 20, got ${JSON.stringify(values.runs)}`);
 if (!Number.isFinite(settle) || settle < 1 || settle > 600) throw new Error(`--settle must be 1 to 600 seconds, got ${JSON.stringify(values.settle)}`);
 
 const work = mkdtempSync(join(tmpdir(), 'idle-rss-'));

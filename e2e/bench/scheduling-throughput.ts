@@ -25,6 +25,7 @@ import { renderSchedulerConfig, schedulerArgs, type ExtenderConfig } from '../cl
 import { nodeObject } from '../cluster/simulated-nodes.js';
 import { renderTable } from '../demo/table.js';
 import { inParallel, nodeName, pinExtenderBuild, populateScale, SCALE_LABEL, scaleNls, scalePv, type ScaleSpec } from './scale-harness.js';
+import { integerFlag } from './flags.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,8 +37,7 @@ const { values } = parseArgs({
 });
 const nodes = Number(values.nodes);
 const pvs = Number(values.pvs);
-const pods = Number(values.pods);
-if (!Number.isSafeInteger(pods) || pods < 1 || pods > 5000) throw new Error(`--pods must be an integer from 1 to 5000, got ${JSON.stringify(values.pods)}`);
+const pods = integerFlag('pods', values.pods, [1, 5000]);
 const modes = values.modes.split(',');
 for (const mode of modes) if (!['extender', 'capacity', 'none'].includes(mode)) throw new Error(`--modes: each mode is extender, capacity or none, got ${JSON.stringify(mode)}`);
 const missing = missingToolsReason(CONTROL_PLANE_TOOLS);

@@ -21,6 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStorageReserved } from '@openlocal/crd-types';
+import { integerFlag } from '@openlocal/e2e/bench-flags';
 import { createLocalExecutor, Lvm, parseFullReport, type Executor } from '@openlocal/lvm';
 import { HostStorage } from '../src/adapters/host-storage.js';
 import { composeStatus } from '../src/core/agent-status.js';
@@ -39,17 +40,12 @@ const { values } = parseArgs({
   },
 });
 
-function intFlag(name: string, raw: string | undefined, [min, max]: readonly [number, number]): number {
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
-const vgCount = intFlag('vgs', values.vgs, [1, 200]);
-const lvCount = intFlag('lvs', values.lvs, [0, 20_000]);
-const passCount = intFlag('passes', values.passes, [1, 1000]);
-const intervalS = intFlag('interval', values.interval, [1, 600]);
-const populateConcurrency = intFlag('populate-concurrency', values['populate-concurrency'], [1, 64]);
+const vgCount = integerFlag('vgs', values.vgs, [1, 200]);
+const lvCount = integerFlag('lvs', values.lvs, [0, 20_000]);
+const passCount = integerFlag('passes', values.passes, [1, 1000]);
+const intervalS = integerFlag('interval', values.interval, [1, 600]);
+const populateConcurrency = integerFlag('populate-concurrency', values['populate-concurrency'], [1, 64]);
 const prefix = `olscale${process.pid}`;
 const vgNames = Array.from({ length: vgCount }, (_, i) => `${prefix}-${i}`);
 

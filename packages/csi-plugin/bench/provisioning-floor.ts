@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { integerFlag } from '@openlocal/e2e/bench-flags';
 import { createCsiClient, mountCapability, type CsiClient } from '../test/support/csi-client.js';
 
 const exec = promisify(execFile);
@@ -31,15 +32,10 @@ const { values } = parseArgs({
   },
 });
 
-function intFlag(name: string, raw: string | undefined, [min, max]: readonly [number, number]): number {
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
-const reps = intFlag('reps', values.reps, [1, 200]);
-const sizeMiB = intFlag('size-mib', values['size-mib'], [4, 1024]);
-const concurrent = intFlag('concurrent', values.concurrent, [1, 100]);
+const reps = integerFlag('reps', values.reps, [1, 200]);
+const sizeMiB = integerFlag('size-mib', values['size-mib'], [4, 1024]);
+const concurrent = integerFlag('concurrent', values.concurrent, [1, 100]);
 const VG = 'olbench-floor';
 const CONCURRENT_VG = 'olbench-concurrent';
 /** Per concurrent volume; the second disk's VG is made to hold exactly `concurrent` of them. */

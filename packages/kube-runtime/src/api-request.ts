@@ -25,7 +25,15 @@ export interface ApiRequest {
   /** Sent as JSON with `contentType`. */
   body?: unknown;
   contentType?: 'application/json-patch+json' | 'application/merge-patch+json';
+  /**
+   * How long the server may stay silent (no connection, no bytes) before the request is abandoned with an error
+   * naming the path; default API_REQUEST_IDLE_TIMEOUT_MS. Nothing a daemon asks may wait forever (issue #16).
+   */
+  idleTimeoutMs?: number;
 }
+
+/** A page of 500 objects comes in well under this even from a loaded API server; a hung one never does. */
+export const API_REQUEST_IDLE_TIMEOUT_MS = 60_000;
 
 export interface ApiAnswer {
   status: number;
@@ -70,6 +78,11 @@ export async function sendApiRequest(kubeConfig: KubeConfig, request: ApiRequest
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(url, options, (response) => {
       readBody(response).then((text) => resolve({ status: response.statusCode ?? 0, text }), reject);
+    });
+    const idleTimeoutMs = request.idleTimeoutMs ?? API_REQUEST_IDLE_TIMEOUT_MS;
+    // Destroying the request rejects through 'error', and also stops a response that went silent mid-body.
+    outgoing.setTimeout(idleTimeoutMs, () => {
+      outgoing.destroy(new Error(`${request.method} ${request.path}: no answer from the API server for ${idleTimeoutMs} ms`));
     });
     outgoing.on('error', reject);
     outgoing.end(payload);

@@ -7,7 +7,7 @@ import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Informer } from './informer.js';
-import { ApiRequestError, patchObject } from './api-request.js';
+import { ApiRequestError, patchObject, sendApiRequest } from './api-request.js';
 import { ListError, listObjects } from './list-objects.js';
 
 const MANAGED = [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
@@ -142,6 +142,24 @@ describe('patchObject', () => {
 
   it('refuses a path without a leading slash, naming it', async () => {
     await expect(patchObject(kubeConfigFor('http://127.0.0.1:1'), { path: 'api/v1/x', patch })).rejects.toThrow('api request: path must start with "/", got "api/v1/x"');
+  });
+});
+
+describe('sendApiRequest deadline', () => {
+  it.each([
+    { name: 'a server that never answers', reply: undefined },
+    { name: 'a server that goes silent mid-body', reply: '{"items": [' },
+  ])('abandons $name after its idle timeout, naming the method and the path', async ({ reply }) => {
+    const server = createServer((_req, res) => {
+      if (reply !== undefined) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write(reply);
+      }
+    });
+    servers.push(server);
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    const answer = sendApiRequest(kubeConfigFor(`http://127.0.0.1:${port}`), { method: 'GET', path: '/api/v1/pods', idleTimeoutMs: 200 });
+    await expect(answer).rejects.toThrow('GET /api/v1/pods: no answer from the API server for 200 ms');
   });
 });
 
